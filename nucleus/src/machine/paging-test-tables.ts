@@ -73,3 +73,14 @@ export function faultOf(access: () => unknown): { vector: number; errorCode: num
     return { vector: e.vector, errorCode: e.errorCode, address: e.address };
   }
 }
+
+/** The entry for va at `level` under the PML4 at root, read without creating anything; undefined if a table above is absent. */
+export function readEntry(ram: PhysicalMemory, root: number, va: number, level: number): bigint | undefined {
+  let table = root;
+  for (let l = 4; ; l--) {
+    const e = ram.dv.getBigUint64(table + (Math.floor(va / 2 ** (12 + 9 * (l - 1))) % 512) * 8, true);
+    if (l === level) return e;
+    if ((e & P) === 0n) return undefined;
+    table = Number(e & 0x000ffffffffff000n);
+  }
+}
