@@ -6,7 +6,7 @@
  * concerns (there is no supervisor code in the guest), so every access is a user
  * access: it needs U/S on every level, a write needs R/W on every level, and a fetch
  * fails if XD is set on any level (SDM §4.6). A/D are set only once the access is
- * known to succeed, as Bochs and real parts do.
+ * known to succeed (Bochs does the same): a faulting access leaves every entry as it was.
  *
  * Physical memory is at most 2 GiB. The machine's MAXPHYADDR is PHYS_ADDR_BITS; an
  * entry naming an address at or above the end of RAM has nothing behind it, and the
@@ -29,7 +29,6 @@ export const TLB_EMPTY = -0.5;
 export const PHYS_ADDR_BITS = 39;
 
 const TLB_MASK = TLB_SIZE - 1;
-const TWO_32 = 2 ** 32;
 const TWO_47 = 2 ** 47;
 const TWO_48 = 2 ** 48;
 const TWO_64 = 2 ** 64;
@@ -288,6 +287,9 @@ export class Mmu {
     if (!(va >= -TWO_47 && va < TWO_47)) raise(Vector.GP, 0, 0);
 
     const linear = va < 0 ? va + TWO_48 : va;
+    // Table indices: 9 bits each of the 36-bit page number (bits 47..39, 38..30, 29..21, 20..12).
+    const vpn = Math.floor(linear / PAGE_SIZE);
+    const i4 = Math.floor(vpn / 2 ** 27) & 511, i3 = (vpn >>> 18) & 511, i2 = (vpn >>> 9) & 511, i1 = vpn & 511;
     const errAccess = PfError.User | (access === Access.Write ? PfError.Write : 0) | (access === Access.Exec ? PfError.Fetch : 0);
     const i32 = this.i32;
     const size = this.ram.size;
@@ -299,8 +301,7 @@ export class Mmu {
     // Word index of each level's entry, to set A bits once the access is known to be allowed.
     let e4 = -1, e3 = -1, e2 = -1;
     for (;;) {
-      const shift = 12 + 9 * (level - 1);
-      const index = Math.floor(linear / 2 ** shift) & 511;
+      const index = level === 4 ? i4 : level === 3 ? i3 : level === 2 ? i2 : i1;
       slot = (table + index * 8) >> 2;
       lo = i32[slot];
       hi = i32[slot + 1];
@@ -332,9 +333,12 @@ export class Mmu {
     lo |= Pte.Accessed | (access === Access.Write ? Pte.Dirty : 0);
     i32[slot] = lo;
 
-    // Physical base of the 4 KiB slice containing va, within a page of 2^(12+9(level-1)) bytes.
-    const pageBytes = 2 ** (12 + 9 * (level - 1));
-    const base = ((lo & PTE_ADDR_LO) >>> 0) - ((lo & PTE_ADDR_LO) >>> 0) % pageBytes + (linear % pageBytes) - (linear % PAGE_SIZE);
+    // Physical base of the 4 KiB slice containing va (a large page's address field also holds PAT and reserved bits).
+    let base = (lo & PTE_ADDR_LO) >>> 0;
+    if (level > 1) {
+      const pageBytes = level === 2 ? 2 ** 21 : 2 ** 30;
+      base = base - (base % pageBytes) + (linear % pageBytes) - (linear % PAGE_SIZE);
+    }
     if (base + PAGE_SIZE > size) raise(Vector.PF, errAccess | PfError.Present | PfError.Reserved, va);
     const frame = base / PAGE_SIZE;
     const off = va & 0xfff;

@@ -139,6 +139,7 @@ test("bad arguments are errors, never exceptions", () => {
   assert.equal(space.unmap(BASE, 0), -EINVAL);
   assert.equal(space.copyIn(BASE, -1), -EINVAL);
   assert.equal(space.copyIn(NaN, 4), -EFAULT);
+  assert.equal(space.copyIn(BASE, 2 ** 40), -EFAULT);
   assert.equal(space.copyOut(2 ** 60, Uint8Array.of(1)), -EFAULT);
   assert.equal(space.readCString(-5, 10), -EFAULT);
 });

@@ -12,14 +12,15 @@
  * more, in which case it just becomes writable again. Errors come back as negative
  * Linux errno values; nothing here throws at a caller for bad input.
  */
-import { GuestFault, PfError, Vector } from "../machine/fault.js";
+import { PfError } from "../machine/fault.js";
 import { PAGE_SIZE } from "../machine/memory.js";
-import { Access, Mmu } from "../machine/mmu.js";
+import { Mmu } from "../machine/mmu.js";
 import { LEAF_NX, Pte } from "../machine/pte.js";
-import { EFAULT, EINVAL, ENAMETOOLONG, ENOMEM } from "./errno.js";
+import { EINVAL, ENOMEM } from "./errno.js";
 import type { FrameAllocator } from "./frames.js";
 import { PageTable } from "./page-table.js";
 import { MapFlag, Prot, RegionList, type FileIdentity, type Region } from "./regions.js";
+import { copyIn, copyOut, readCString } from "./user-copy.js";
 
 /** One past the highest user address (Linux's TASK_SIZE on x86-64 with 4-level paging). */
 export const USER_END = 2 ** 47 - PAGE_SIZE;
@@ -45,8 +46,7 @@ export interface MapOptions {
 
 export class AddressSpace {
   readonly mmu: Mmu;
-  /** Pages with a frame behind them (RSS). */
-  residentPages = 0;
+  private resident = 0;
   /** SEGV_MAPERR or SEGV_ACCERR after handleFault returned "segv". */
   segvCode = 0;
   /** Largest size a growsdown region may reach by faulting below it (RLIMIT_STACK). */
@@ -79,6 +79,11 @@ export class AddressSpace {
   /** A snapshot of the regions in address order. */
   regions(): Region[] {
     return this.regionList.all().map((r) => ({ ...r }));
+  }
+
+  /** Pages with a frame behind them (RSS). */
+  get residentPages(): number {
+    return this.resident;
   }
 
   get mappedBytes(): number {
@@ -236,7 +241,7 @@ export class AddressSpace {
           return leaf;
         }
         this.frames.ref(frame);
-        child.residentPages++;
+        child.resident++;
         return kept;
       });
     }
@@ -256,70 +261,24 @@ export class AddressSpace {
     this.mmu.release();
   }
 
-  // ---- user copy: on behalf of a syscall, resolving faults as the CPU would ----
+  // ---- user copy (user-copy.ts): on behalf of a syscall, resolving faults as the CPU would ----
 
   /** n bytes from guest memory, or -EFAULT. */
   copyIn(va: number, n: number): Uint8Array | number {
-    if (!(Number.isSafeInteger(n) && n >= 0)) return -EINVAL;
-    const out = new Uint8Array(n);
-    const u8 = this.frames.ram.u8;
-    for (let done = 0; done < n;) {
-      const chunk = Math.min(n - done, PAGE_SIZE - ((va + done) & 0xfff));
-      const p = this.resolve(va + done, Access.Read);
-      if (p < 0) return -EFAULT;
-      out.set(u8.subarray(p, p + chunk), done);
-      done += chunk;
-    }
-    return out;
+    return copyIn(this, va, n);
   }
 
   /** Writes bytes to guest memory: 0, or -EFAULT (earlier pages may have been written, as in Linux). */
   copyOut(va: number, bytes: Uint8Array): number {
-    const u8 = this.frames.ram.u8;
-    for (let done = 0; done < bytes.length;) {
-      const chunk = Math.min(bytes.length - done, PAGE_SIZE - ((va + done) & 0xfff));
-      const p = this.resolve(va + done, Access.Write);
-      if (p < 0) return -EFAULT;
-      u8.set(bytes.subarray(done, done + chunk), p);
-      done += chunk;
-    }
-    return 0;
+    return copyOut(this, va, bytes);
   }
 
   /** The bytes of a NUL-terminated string (without the NUL), -EFAULT, or -ENAMETOOLONG past max bytes. */
   readCString(va: number, max: number): Uint8Array | number {
-    const u8 = this.frames.ram.u8;
-    const pieces: Uint8Array[] = [];
-    let length = 0;
-    while (length < max) {
-      const chunk = Math.min(max - length, PAGE_SIZE - ((va + length) & 0xfff));
-      const p = this.resolve(va + length, Access.Read);
-      if (p < 0) return -EFAULT;
-      const piece = u8.subarray(p, p + chunk);
-      const nul = piece.indexOf(0);
-      pieces.push(nul < 0 ? piece : piece.subarray(0, nul));
-      length += nul < 0 ? chunk : nul;
-      if (nul >= 0) return concat(pieces, length);
-    }
-    return -ENAMETOOLONG;
+    return readCString(this, va, max);
   }
 
   // ---- internals ----
-
-  /** Translates a user access, resolving faults like the CPU's trap path would; -1 when it cannot. */
-  private resolve(va: number, access: Access): number {
-    if (!Number.isSafeInteger(va)) return -1;
-    // Each retry resolves one fault; a second fault on the same access means it cannot succeed.
-    for (let attempt = 0; attempt < 3; attempt++) {
-      try {
-        return this.mmu.translate(va, access);
-      } catch (e) {
-        if (!(e instanceof GuestFault)) throw e;
-        if (e.vector !== Vector.PF || this.handleFault(e.address, e.errorCode) !== "resolved") return -1;
-      }
-    }
-    return -1;
-  }
 
   /** A writable private page must not be shared with another space; a shared one may. */
   private mayWrite(region: Region, frame: number): boolean {
@@ -335,7 +294,7 @@ export class AddressSpace {
       this.frames.unref(frame);
       return -ENOMEM;
     }
-    this.residentPages++;
+    this.resident++;
     return frame;
   }
 
@@ -348,7 +307,7 @@ export class AddressSpace {
   private release(start: number, end: number): void {
     this.pt.update(start, end, (_va, frame) => {
       this.frames.unref(frame);
-      this.residentPages--;
+      this.resident--;
       return 0;
     });
     this.regionList.carve(start, end);
@@ -391,14 +350,4 @@ function pageDown(va: number): number {
 
 function pageUp(n: number): number {
   return Math.ceil(n / PAGE_SIZE) * PAGE_SIZE;
-}
-
-function concat(pieces: Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of pieces) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }
