@@ -72,6 +72,8 @@ export interface CpuCase {
   initial: CpuState;
   code: Uint8Array;
   undefined: Undefined;
+  /** Code offset of the first instruction under test: a fault with RIP here changed nothing. */
+  entry: number;
 }
 
 export interface CpuResult {

@@ -18,6 +18,7 @@ function snippet(bytes: number[], gpr: Record<number, bigint> = {}, rflags = 0n)
     initial: { gpr: regs, rflags, fxsave: fxsaveImage(), data: new Uint8Array(DATA_SIZE) },
     code: Uint8Array.from(bytes),
     undefined: { rflags: 0, fsw: 0, gprs: [], data: [] },
+    entry: 0,
   };
 }
 
