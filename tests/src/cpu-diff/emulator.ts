@@ -21,7 +21,7 @@ const PAGES = [
 ];
 
 /** x87 tag of one 80-bit register as FXRSTOR derives it: 0 valid, 1 zero, 2 special (SDM Vol. 1 8.1.7). */
-function tagOf(reg: Uint8Array): number {
+export function tagOf(reg: Uint8Array): number {
   const dv = new DataView(reg.buffer, reg.byteOffset, 10);
   const exp = dv.getUint16(8, true) & 0x7fff;
   const mant = dv.getBigUint64(0, true);
@@ -30,7 +30,7 @@ function tagOf(reg: Uint8Array): number {
   return mant >> 63n ? 0 : 2;
 }
 
-function loadState(s: EmuState, c: CpuCase): void {
+export function loadState(s: EmuState, c: CpuCase): void {
   const init = c.initial;
   for (let i = 0; i < 16; i++) {
     s.lo[i] = Number(BigInt.asIntN(32, init.gpr[i]));
@@ -55,7 +55,7 @@ function loadState(s: EmuState, c: CpuCase): void {
   s.fpuTag = tag;
 }
 
-function fxsaveOf(s: EmuState): Uint8Array {
+export function fxsaveOf(s: EmuState): Uint8Array {
   const fx = new Uint8Array(FXSAVE_SIZE);
   const dv = new DataView(fx.buffer);
   dv.setUint16(FX_FCW, s.fpuControl, true);
