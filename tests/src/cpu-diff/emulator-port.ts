@@ -14,7 +14,9 @@
  *                      fpuRegs (8 x 80-bit, physical order), trapVector/trapError/trapAddr, mmu
  *   machine/cpu/index.js  createEngine(kind: 'interpreter' | 'translator') -> { run(state, budget): exit }
  *                      decodeAt(bytes, offset, rip) -> { mnemonic, length, implemented }
- *                      Exit: { Fault, Budget, Syscall }
+ *   run's exit codes are cpu/state.ts's `const enum Exit` (Syscall 1, Fault 2, Budget 3): a const
+ *   enum has no runtime object, so the numbers are restated here (a module-level `Exit`
+ *   object, if the CPU exports one, takes precedence).
  */
 export type EngineKind = 'interpreter' | 'translator';
 
@@ -78,7 +80,7 @@ export function loadEmulator(): Promise<Emulator | string> {
       const CpuState = need<new () => EmuState>(stateMod, 'CpuState', 'machine/cpu/state');
       const createEngine = need<(k: EngineKind) => { run(s: EmuState, budget: number): number }>(cpu, 'createEngine', 'machine/cpu');
       const decodeAt = need<Emulator['decodeAt']>(cpu, 'decodeAt', 'machine/cpu');
-      const Exit = need<Record<string, number>>(cpu, 'Exit', 'machine/cpu');
+      const Exit = (cpu.Exit as Record<string, number> | undefined) ?? { Syscall: 1, Fault: 2, Budget: 3 };
       const engines = { interpreter: createEngine('interpreter'), translator: createEngine('translator') };
       return {
         newRam: (bytes) => new PhysicalMemory(bytes),
