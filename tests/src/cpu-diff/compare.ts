@@ -99,13 +99,19 @@ function describeInitial(c: CpuCase): string {
   return lines.join('\n');
 }
 
+/** The snippet's bytes up to and including the near end marker (the first int3). */
+function snippetBytes(c: CpuCase): Uint8Array {
+  const end = c.code.indexOf(0xcc, c.entry);
+  return c.code.subarray(c.entry, end < 0 ? c.code.length : end + 1);
+}
+
 export function formatMismatch(c: CpuCase, engine: string, diffs: Difference[], repro: string): string {
   const width = Math.max(...diffs.map((d) => d.field.length), 5);
   const rows = diffs.map((d) => `  ${d.field.padEnd(width)}  native ${d.native}\n  ${''.padEnd(width)}  ${engine.padEnd(6)} ${d.emulated}`);
   return [
     `MISMATCH case ${c.index} [${c.form}] engine=${engine}`,
     `  ${c.text}`,
-    `  code: ${bytesHex(c.code.subarray(c.entry, Math.min(c.code.length, c.entry + 32)))}`,
+    `  code: ${bytesHex(snippetBytes(c))}`,
     'initial state:',
     describeInitial(c),
     'differences:',
