@@ -53,6 +53,7 @@ export async function mmOperation(k: Kernel, req: MmRequest__Output): Promise<Mm
   authorize(k, req.header, 'broker.mm', 'MmBroker');
   await injectFaults(k, 'broker.mm');
   k.count('broker.mm');
+  if (!req.op) throw invalid('MmBroker: missing operation (one of map, unmap, protect, regions, read, write, findFree)');
   const proc = k.processes.get(req.pid);
   if (!proc || proc.state !== 'RUNNING') return { id: req.id, errno: ESRCH, message: `MmBroker: no running process ${req.pid}` };
   const space = proc.space;
