@@ -88,6 +88,7 @@ class LogForwarder extends Writable {
 }
 
 export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
+  if (!spec.embedded) process.title = `rustos:${spec.name}`;
   const forwarder = new LogForwarder();
   const log = createLogger(spec.name, forwarder);
   const manifests = loadManifests(manifestsDir());

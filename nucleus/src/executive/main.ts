@@ -20,6 +20,7 @@ import { driverHandlers } from '../brokers/driver.js';
 import { shutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
+  process.title = 'rustos:nucleus';
   const log = createLogger('nucleus');
   let faults: FaultInjector;
   try {
