@@ -13,6 +13,7 @@ import type { ProtoGrpcType as NucleusProto } from './gen/nucleus.js';
 import type { ProtoGrpcType as BrokersProto } from './gen/brokers.js';
 import type { ProtoGrpcType as IpcProto } from './gen/ipc.js';
 import type { ProtoGrpcType as HealthProto } from './gen/health.js';
+import type { ProtoGrpcType as RootdProto } from './gen/rootd.js';
 
 export const LOADER_OPTIONS = {
   keepCase: false,
@@ -22,7 +23,7 @@ export const LOADER_OPTIONS = {
   oneofs: true,
 };
 
-type Contracts = NucleusProto & BrokersProto & IpcProto & HealthProto;
+type Contracts = NucleusProto & BrokersProto & IpcProto & HealthProto & RootdProto;
 let definition: PackageDefinition | undefined;
 let loaded: Contracts | undefined;
 
