@@ -181,7 +181,6 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
     send({ ready: {} });
     log.info({ milestone: `${spec.name}.ready`, generation }, `${spec.name} ready`);
     spec.afterReady?.(ctx);
-    setImmediate(() => void server.addReflection());
   };
 
   await new Promise<void>((resolve, reject) => {
