@@ -25,13 +25,18 @@ export function authorize(k: Kernel, header: CallHeader__Output | null | undefin
   return cap;
 }
 
-/** Apply the fault-injection point of a call: may delay it, fail it or drop it. */
-export async function injectFaults(k: Kernel, point: string): Promise<void> {
+/**
+ * Apply the fault-injection point of a call: may delay it, fail it or drop it.
+ * Returns undefined (no promise, no microtask) when no rule fires: the hot path.
+ */
+export function injectFaults(k: Kernel, point: string): Promise<void> | undefined {
   const v = k.faults.check(point);
-  if (!v) return;
-  if (v.delayMs) await new Promise((r) => setTimeout(r, v.delayMs));
-  if (v.fail) throw new RpcError(grpc.status.UNAVAILABLE, `${point}: failed by fault injection (${v.rule})`, 5);
-  if (v.drop) throw new RpcError(grpc.status.UNAVAILABLE, `${point}: dropped by fault injection (${v.rule})`, 11);
+  if (!v) return undefined;
+  return (async () => {
+    if (v.delayMs) await new Promise((r) => setTimeout(r, v.delayMs));
+    if (v.fail) throw new RpcError(grpc.status.UNAVAILABLE, `${point}: failed by fault injection (${v.rule})`, 5);
+    if (v.drop) throw new RpcError(grpc.status.UNAVAILABLE, `${point}: dropped by fault injection (${v.rule})`, 11);
+  })();
 }
 
 export function requireString(v: string, field: string, what: string, max = 256): string {

@@ -48,10 +48,17 @@ function result(id: number, r: number, op: string): MmReply {
   return r < 0 ? { id, errno: -r, message: `${op}: ${errnoName(-r)}` } : { id, errno: 0, addr: r };
 }
 
-/** One MM operation. Throws RpcError for malformed or unauthorised requests. */
-export async function mmOperation(k: Kernel, req: MmRequest__Output): Promise<MmReply> {
+/**
+ * One MM operation. Throws RpcError for malformed or unauthorised requests.
+ * Synchronous unless a fault-injection rule delays or fails it.
+ */
+export function mmOperation(k: Kernel, req: MmRequest__Output): MmReply | Promise<MmReply> {
   authorize(k, req.header, 'broker.mm', 'MmBroker');
-  await injectFaults(k, 'broker.mm');
+  const fault = injectFaults(k, 'broker.mm');
+  return fault ? fault.then(() => perform(k, req)) : perform(k, req);
+}
+
+function perform(k: Kernel, req: MmRequest__Output): MmReply {
   k.count('broker.mm');
   if (!req.op) throw invalid('MmBroker: missing operation (one of map, unmap, protect, regions, read, write, findFree)');
   const proc = k.processes.get(req.pid);
@@ -93,16 +100,24 @@ export function mmHandlers(k: Kernel): MmBrokerHandlers {
   return {
     Call: unary((req) => mmOperation(k, req)),
     Stream(call) {
+      // A malformed request is answered in-band (the stream is syscalld's hot path);
+      // an unauthorised one ends the stream.
+      const failed = (req: MmRequest__Output, err: unknown) => {
+        if (err instanceof RpcError && err.code !== grpc.status.PERMISSION_DENIED) {
+          call.write({ id: req.id, errno: err.code === grpc.status.INVALID_ARGUMENT ? 22 : 5, message: err.details });
+        } else {
+          call.emit('error', toStatus(err));
+        }
+      };
       call.on('data', (req: MmRequest__Output) => {
-        mmOperation(k, req).then((reply) => call.write(reply), (err: unknown) => {
-          // A malformed request is answered in-band (the stream is syscalld's hot path);
-          // an unauthorised one ends the stream.
-          if (err instanceof RpcError && err.code !== grpc.status.PERMISSION_DENIED) {
-            call.write({ id: req.id, errno: err.code === grpc.status.INVALID_ARGUMENT ? 22 : 5, message: err.details });
-          } else {
-            call.emit('error', toStatus(err));
-          }
-        });
+        let reply: MmReply | Promise<MmReply>;
+        try {
+          reply = mmOperation(k, req);
+        } catch (err) {
+          return failed(req, err);
+        }
+        if (reply instanceof Promise) reply.then((r) => call.write(r), (err: unknown) => failed(req, err));
+        else call.write(reply);
       });
       call.on('end', () => call.end());
     },
