@@ -1,0 +1,90 @@
+/**
+ * The narrow surface the test loader and syscall shim need from the machine: an
+ * address space that maps anonymous, demand-paged memory, and a CPU that runs
+ * until it traps.
+ * machine.ts adapts the nucleus's real CPU and mm to these; nothing else in bare/
+ * knows their concrete types. Also holds the user-copy helpers: guest memory
+ * accesses that resolve demand-paging faults the way a kernel's copy_to_user does.
+ */
+import { GuestFault } from '@rustos/nucleus/dist/machine/fault.js';
+
+export const PAGE = 4096;
+
+/** Linux PROT_* bits. */
+export const enum Prot { None = 0, Read = 1, Write = 2, Exec = 4 }
+
+export interface Space {
+  /** Maps [va, va+len) (page aligned) as zero-filled anonymous memory, replacing what was there. */
+  map(va: number, len: number, prot: number): void;
+  unmap(va: number, len: number): void;
+  protect(va: number, len: number, prot: number): void;
+  /** Demand paging: true when the fault was resolved and the access should be retried. */
+  handleFault(va: number, errorCode: number): boolean;
+  /** True when every page of [va, va+len) is mapped (with any protection). */
+  isMapped(va: number, len: number): boolean;
+  read(va: number, n: number): Uint8Array;
+  write(va: number, bytes: Uint8Array): void;
+}
+
+/** Guest general registers as the CPU state holds them: two signed 32-bit halves each. */
+export interface Regs {
+  lo: Int32Array;
+  hi: Int32Array;
+  rip: number;
+  fsBase: number;
+  gsBase: number;
+}
+
+/** Why BareCpu.run returned (the nucleus CPU's trap exits, see machine/README.md). */
+export const enum Exit { Syscall = 0, Fault = 1, Budget = 2 }
+
+export interface BareCpu {
+  readonly regs: Regs;
+  /** Runs at most `budget` instructions; returns why it stopped. */
+  run(budget: number): Exit;
+  /** For Exit.Fault: the vector, error code, and CR2 (for #PF). */
+  readonly trapVector: number;
+  readonly trapError: number;
+  readonly trapAddr: number;
+}
+
+/** One emulated process: a CPU and its address space. */
+export interface Machine {
+  cpu: BareCpu;
+  space: Space;
+  /** Engine name for test titles, e.g. "interpreter" or "translator". */
+  engine: string;
+}
+
+export const pageDown = (va: number): number => Math.floor(va / PAGE) * PAGE;
+export const pageUp = (va: number): number => Math.ceil(va / PAGE) * PAGE;
+
+/** A register as an unsigned 64-bit value in a double: exact below 2^53 (all user addresses). */
+export function reg(r: Regs, i: number): number {
+  return (r.hi[i]! >>> 0) * 2 ** 32 + (r.lo[i]! >>> 0);
+}
+
+/** A register as a signed 64-bit value in a double (exact in ±2^53). */
+export function sreg(r: Regs, i: number): number {
+  return r.hi[i]! * 2 ** 32 + (r.lo[i]! >>> 0);
+}
+
+/** Writes a signed 64-bit value (given as a double in ±2^53, e.g. -errno) into a register. */
+export function setReg(r: Regs, i: number, v: number): void {
+  r.lo[i] = v | 0; // ToInt32 is exactly v mod 2^32 for any integer double
+  r.hi[i] = Math.floor(v / 2 ** 32) | 0;
+}
+
+/** Runs a guest-memory access, resolving demand-paging faults; false if a fault cannot be resolved. */
+export function withPaging(space: Space, access: () => void): boolean {
+  for (let attempt = 0; attempt < 64; attempt++) {
+    try {
+      access();
+      return true;
+    } catch (e) {
+      if (!(e instanceof GuestFault)) throw e;
+      if (e.vector !== 14 || !space.handleFault(e.address, e.errorCode)) return false;
+    }
+  }
+  return false;
+}
