@@ -1,0 +1,80 @@
+/**
+ * The nucleus: the ring0 process. It boots the machine and the kernel's
+ * mechanisms, serves the brokers, IPC, control and admin surface over gRPC, and
+ * runs until it is shut down. It never holds policy: services do.
+ *
+ * Never: admit a service itself (rootd does, except the root task), read a
+ * service manifest, or block its event loop on a service.
+ */
+import { createLogger, nucleusAddress, secret, startServer, contractFiles, rustos } from '@rustos/platform';
+import { FaultInjector, FaultRuleError } from '../core/faults.js';
+import { Kernel } from './kernel.js';
+import { initialize, finalize } from './boot.js';
+import { controlHandlers } from '../brokers/control.js';
+import { supervisionHandlers, capabilitiesHandlers } from '../brokers/supervision.js';
+import { milestonesHandlers, adminHandlers } from '../brokers/admin.js';
+import { ipcHandlers } from '../brokers/ipc.js';
+import { shutdown } from './shutdown.js';
+
+async function main(): Promise<void> {
+  const log = createLogger('nucleus');
+  let faults: FaultInjector;
+  try {
+    faults = FaultInjector.fromEnvironment();
+  } catch (err) {
+    if (err instanceof FaultRuleError) {
+      log.fatal(err.message);
+      process.stderr.write(`nucleus: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const listen = process.env.RUSTOS_NUCLEUS_LISTEN ?? nucleusAddress();
+  const k = new Kernel({ listen, secret: secret() }, log, faults);
+  if (!k.config.secret) log.warn('no enrollment secret configured (RUSTOS_SECRET or RUSTOS_HOME/secret): any local process may enroll');
+
+  let server: Awaited<ReturnType<typeof startServer>> | undefined;
+  const v1 = rustos();
+  await initialize(k, {
+    machine: {},
+    serve: async () => {
+      server = await startServer(listen, contractFiles(), [
+        { definition: v1.Control.service, handlers: controlHandlers(k) },
+        { definition: v1.Supervision.service, handlers: supervisionHandlers(k) },
+        { definition: v1.Capabilities.service, handlers: capabilitiesHandlers(k) },
+        { definition: v1.Milestones.service, handlers: milestonesHandlers(k) },
+        { definition: v1.Admin.service, handlers: adminHandlers(k) },
+        { definition: v1.Ipc.service, handlers: ipcHandlers(k) },
+      ]);
+      server.health.setStatus('', 'SERVING');
+      return `brokers, IPC and control served on ${listen}`;
+    },
+  });
+  await finalize(k, () => 'housekeeping task idle');
+
+  k.onHalt = () => {
+    void server?.close().then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 1500).unref();
+  };
+  watchParent(k);
+  process.on('SIGTERM', () => void shutdown(k, 'SIGTERM'));
+  process.on('SIGINT', () => void shutdown(k, 'SIGINT'));
+}
+
+/** Under the local launcher: if the launcher vanishes, power off rather than linger. */
+function watchParent(k: Kernel): void {
+  const parent = Number(process.env.RUSTOS_PARENT_PID);
+  if (!parent) return;
+  setInterval(() => {
+    try {
+      process.kill(parent, 0);
+    } catch {
+      void shutdown(k, `launcher ${parent} is gone`);
+    }
+  }, 500).unref();
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`nucleus: boot failed: ${err.stack ?? err.message}\n`);
+  process.exit(1);
+});
