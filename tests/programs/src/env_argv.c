@@ -39,6 +39,31 @@ int main(int argc, char **argv, char **envp) {
   const char *execfn = (const char *)getauxval(AT_EXECFN);
   printf("AT_EXECFN basename=%s\n", execfn ? (strrchr(execfn, '/') ? strrchr(execfn, '/') + 1 : execfn) : "(none)");
   printf("sysconf pagesize=%ld clk_tck=%ld\n", sysconf(_SC_PAGESIZE), sysconf(_SC_CLK_TCK));
+  /* The initial stack layout (binfmt_elf): facts that hold whatever the address
+   * randomization, so native and emulated runs print the same thing. */
+  const char *expect = argv[0];
+  int contiguous = 1;
+  for (char **v = argv; *v; v++) {
+    contiguous &= *v == expect;
+    expect = *v + strlen(*v) + 1;
+  }
+  for (char **e = envp; *e; e++) {
+    contiguous &= *e == expect;
+    expect = *e + strlen(*e) + 1;
+  }
+  unsigned long top = (unsigned long)expect + strlen(expect) + 1 + 8; /* execfn, then 8 zero bytes */
+  printf("strings contiguous=%d execfn follows them=%d top page aligned=%d\n", contiguous,
+         execfn == expect, top % 4096 == 0);
+  unsigned long rnd = getauxval(AT_RANDOM), pl = (unsigned long)plat;
+  char **env_end = envp;
+  while (*env_end) env_end++;
+  unsigned long *aux = (unsigned long *)(env_end + 1);
+  while (aux[0] != AT_NULL) aux += 2;
+  unsigned long aux_end = (unsigned long)(aux + 2);
+  printf("argc slot 16-aligned=%d platform 16-aligned end=%d random right below platform=%d "
+         "auxv ends within 16 bytes of random=%d\n",
+         ((unsigned long)(argv - 1) & 15) == 0, ((pl + strlen(plat) + 1) & 15) == 0, rnd + 16 == pl,
+         rnd >= aux_end && rnd - aux_end < 16);
   /* The stack pointer at entry is 16-byte aligned, so main's frame is too. */
   volatile __attribute__((aligned(16))) char probe[16];
   printf("aligned local ok=%d\n", ((unsigned long)probe & 15) == 0);
