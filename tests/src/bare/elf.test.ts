@@ -17,8 +17,9 @@ samples.push('/bin/busybox');
 /** Page-granular memory for checking what the loader writes; not a model of the MMU. */
 class PageMap implements Space {
   readonly pages = new Map<number, { bytes: Uint8Array; prot: number }>();
-  map(va: number, len: number, prot: number): void {
+  map(va: number, len: number, prot: number, content?: Uint8Array): void {
     for (let p = va; p < va + len; p += PAGE) this.pages.set(p, { bytes: new Uint8Array(PAGE), prot });
+    if (content) this.write(va, content);
   }
   unmap(va: number, len: number): void {
     for (let p = va; p < va + len; p += PAGE) this.pages.delete(p);
@@ -38,8 +39,9 @@ class PageMap implements Space {
     for (let i = 0; i < n; i++) out[i] = this.pages.get(Math.floor((va + i) / PAGE) * PAGE)!.bytes[(va + i) % PAGE]!;
     return out;
   }
-  write(va: number, bytes: Uint8Array): void {
+  write(va: number, bytes: Uint8Array): boolean {
     bytes.forEach((b, i) => (this.pages.get(Math.floor((va + i) / PAGE) * PAGE)!.bytes[(va + i) % PAGE] = b));
+    return true;
   }
 }
 
@@ -84,7 +86,7 @@ for (const path of samples) {
       assert.deepEqual(space.read(va, s.filesz), new Uint8Array(file.subarray(s.offset, s.offset + s.filesz)));
       assert.ok(space.read(va + s.filesz, s.memsz - s.filesz).every((b) => b === 0), 'bss is zero');
       const prot = (s.flags & 4 ? 1 : 0) | (s.flags & 2 ? 2 : 0) | (s.flags & 1 ? 4 : 0);
-      assert.equal(space.pages.get(Math.floor(va / PAGE) * PAGE)!.prot & prot, prot);
+      assert.equal(space.pages.get(Math.floor((va + s.memsz - 1) / PAGE) * PAGE)!.prot, prot);
       end = Math.max(end, va + s.memsz);
     }
     assert.equal(loaded.brk, Math.ceil(end / PAGE) * PAGE);

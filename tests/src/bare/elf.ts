@@ -100,21 +100,19 @@ function protOf(flags: number): number {
   return (flags & PF_R ? Prot.Read : 0) | (flags & PF_W ? Prot.Write : 0) | (flags & PF_X ? Prot.Exec : 0);
 }
 
-/** Maps every PT_LOAD segment: file bytes, zeroed bss, then the segment's permissions. */
+/**
+ * Maps every PT_LOAD segment as Linux's load_elf_binary does: the segment's pages
+ * with its permissions, holding the file from the page-aligned offset up to the end of
+ * the file part, and zeros after it (the bss). A page shared with the previous segment
+ * takes the later segment's mapping, as the later mmap replaces it in Linux too.
+ */
 export function loadElf(space: Space, file: Uint8Array, image: ElfImage, base = image.pie ? PIE_BASE : 0): Loaded {
   const loads = image.segments.filter((s) => s.type === PT_LOAD);
-  // A page shared by two segments gets the union of their permissions, as mmap of both would give.
-  const pageProt = new Map<number, number>();
   for (const s of loads) {
-    for (let p = pageDown(base + s.vaddr); p < pageUp(base + s.vaddr + s.memsz); p += PAGE) {
-      pageProt.set(p, (pageProt.get(p) ?? 0) | protOf(s.flags));
-    }
+    const start = pageDown(base + s.vaddr);
+    const fileStart = s.offset - (base + s.vaddr - start);
+    space.map(start, pageUp(base + s.vaddr + s.memsz) - start, protOf(s.flags), file.subarray(fileStart, s.offset + s.filesz));
   }
-  for (const p of pageProt.keys()) space.map(p, PAGE, Prot.Read | Prot.Write);
-  for (const s of loads) {
-    if (s.filesz > 0) space.write(base + s.vaddr, file.subarray(s.offset, s.offset + s.filesz));
-  }
-  for (const [p, prot] of pageProt) space.protect(p, PAGE, prot);
 
   const holder = loads.find((s) => s.offset <= image.phoff && image.phoff < s.offset + s.filesz);
   if (!holder) throw new ElfError('program headers are not inside a PT_LOAD segment');

@@ -1,29 +1,29 @@
 /**
  * The narrow surface the test loader and syscall shim need from the machine: an
  * address space that maps anonymous, demand-paged memory, and a CPU that runs
- * until it traps.
- * machine.ts adapts the nucleus's real CPU and mm to these; nothing else in bare/
- * knows their concrete types. Also holds the user-copy helpers: guest memory
- * accesses that resolve demand-paging faults the way a kernel's copy_to_user does.
+ * until it traps. machine.ts adapts the nucleus's real CPU and mm to these; nothing
+ * else in bare/ knows their concrete types.
  */
-import { GuestFault } from '@rustos/nucleus/dist/machine/fault.js';
-
 export const PAGE = 4096;
 
 /** Linux PROT_* bits. */
 export const enum Prot { None = 0, Read = 1, Write = 2, Exec = 4 }
 
 export interface Space {
-  /** Maps [va, va+len) (page aligned) as zero-filled anonymous memory, replacing what was there. */
-  map(va: number, len: number, prot: number): void;
+  /**
+   * Maps [va, va+len) (page aligned) as private zero-filled memory, replacing what was
+   * there; `content` is placed at va regardless of `prot` (how a loader fills text).
+   */
+  map(va: number, len: number, prot: number, content?: Uint8Array): void;
   unmap(va: number, len: number): void;
   protect(va: number, len: number, prot: number): void;
   /** Demand paging: true when the fault was resolved and the access should be retried. */
   handleFault(va: number, errorCode: number): boolean;
   /** True when every page of [va, va+len) is mapped (with any protection). */
   isMapped(va: number, len: number): boolean;
-  read(va: number, n: number): Uint8Array;
-  write(va: number, bytes: Uint8Array): void;
+  /** User copies, resolving demand paging as the CPU would; null / false on a bad address. */
+  read(va: number, n: number): Uint8Array | null;
+  write(va: number, bytes: Uint8Array): boolean;
 }
 
 /** Guest general registers as the CPU state holds them: two signed 32-bit halves each. */
@@ -73,18 +73,4 @@ export function sreg(r: Regs, i: number): number {
 export function setReg(r: Regs, i: number, v: number): void {
   r.lo[i] = v | 0; // ToInt32 is exactly v mod 2^32 for any integer double
   r.hi[i] = Math.floor(v / 2 ** 32) | 0;
-}
-
-/** Runs a guest-memory access, resolving demand-paging faults; false if a fault cannot be resolved. */
-export function withPaging(space: Space, access: () => void): boolean {
-  for (let attempt = 0; attempt < 64; attempt++) {
-    try {
-      access();
-      return true;
-    } catch (e) {
-      if (!(e instanceof GuestFault)) throw e;
-      if (e.vector !== 14 || !space.handleFault(e.address, e.errorCode)) return false;
-    }
-  }
-  return false;
 }

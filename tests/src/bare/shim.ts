@@ -8,7 +8,7 @@
  * separate, later part of the product; nothing in the product may depend on this.
  */
 import { buildStack, loadElf, parseElf } from './elf.js';
-import { Exit, type Machine, PAGE, Prot, reg, withPaging } from './ports.js';
+import { Exit, type Machine, PAGE, Prot, reg } from './ports.js';
 import { Errno, errnoName } from './linux.js';
 import { SYSCALLS } from './syscalls.js';
 
@@ -83,12 +83,10 @@ export class Process {
   }
 
   read(va: number, n: number): Uint8Array | null {
-    let out: Uint8Array | null = null;
-    if (n === 0) return new Uint8Array(0);
-    return withPaging(this.machine.space, () => (out = this.machine.space.read(va, n))) ? out : null;
+    return this.machine.space.read(va, n);
   }
   write(va: number, bytes: Uint8Array): boolean {
-    return bytes.length === 0 || withPaging(this.machine.space, () => this.machine.space.write(va, bytes));
+    return this.machine.space.write(va, bytes);
   }
   readU64(va: number): number | null {
     const b = this.read(va, 8);
