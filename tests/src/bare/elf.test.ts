@@ -17,9 +17,9 @@ samples.push('/bin/busybox');
 /** Page-granular memory for checking what the loader writes; not a model of the MMU. */
 class PageMap implements Space {
   readonly pages = new Map<number, { bytes: Uint8Array; prot: number }>();
-  map(va: number, len: number, prot: number, content?: Uint8Array): void {
+  map(va: number, len: number, prot: number, content?: Uint8Array): boolean {
     for (let p = va; p < va + len; p += PAGE) this.pages.set(p, { bytes: new Uint8Array(PAGE), prot });
-    if (content) this.write(va, content);
+    return content ? this.write(va, content) : true;
   }
   unmap(va: number, len: number): void {
     for (let p = va; p < va + len; p += PAGE) this.pages.delete(p);

@@ -111,7 +111,10 @@ export function loadElf(space: Space, file: Uint8Array, image: ElfImage, base = 
   for (const s of loads) {
     const start = pageDown(base + s.vaddr);
     const fileStart = s.offset - (base + s.vaddr - start);
-    space.map(start, pageUp(base + s.vaddr + s.memsz) - start, protOf(s.flags), file.subarray(fileStart, s.offset + s.filesz));
+    const content = file.subarray(fileStart, s.offset + s.filesz);
+    if (!space.map(start, pageUp(base + s.vaddr + s.memsz) - start, protOf(s.flags), content)) {
+      throw new ElfError(`no memory for the segment at ${(base + s.vaddr).toString(16)}`);
+    }
   }
 
   const holder = loads.find((s) => s.offset <= image.phoff && image.phoff < s.offset + s.filesz);

@@ -13,8 +13,9 @@ export interface Space {
   /**
    * Maps [va, va+len) (page aligned) as private zero-filled memory, replacing what was
    * there; `content` is placed at va regardless of `prot` (how a loader fills text).
+   * False when memory ran out.
    */
-  map(va: number, len: number, prot: number, content?: Uint8Array): void;
+  map(va: number, len: number, prot: number, content?: Uint8Array): boolean;
   unmap(va: number, len: number): void;
   protect(va: number, len: number, prot: number): void;
   /** Demand paging: true when the fault was resolved and the access should be retried. */

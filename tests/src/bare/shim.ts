@@ -106,8 +106,8 @@ export class Process {
 
   /** Anonymous memory below the previous mmap, top-down like Linux's legacy-free layout. */
   allocate(len: number, prot: number): number {
+    if (!this.machine.space.map(this.mmapNext - len, len, prot)) return -Errno.ENOMEM;
     this.mmapNext -= len;
-    this.machine.space.map(this.mmapNext, len, prot);
     return this.mmapNext;
   }
 }
@@ -141,7 +141,7 @@ export function runProgram(machine: Machine, file: Uint8Array, options: ShimOpti
   const loaded = loadElf(space, file, image);
   proc.brkStart = proc.brk = loaded.brk;
 
-  space.map(STACK_TOP - STACK_SIZE, STACK_SIZE, Prot.Read | Prot.Write);
+  if (!space.map(STACK_TOP - STACK_SIZE, STACK_SIZE, Prot.Read | Prot.Write)) throw new Error('no memory for the stack');
   const random = new Uint8Array(16).map((_, i) => (i * 37 + 11) & 0xff); // fixed: runs must be reproducible
   const stack = buildStack(STACK_TOP, loaded, image, {
     argv: opts.argv,

@@ -79,8 +79,7 @@ function mmap(p: Process): number {
   if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
     if (addr % PAGE !== 0) return -Errno.EINVAL;
     if (flags & MAP_FIXED_NOREPLACE && p.machine.space.isMapped(addr, PAGE)) return -Errno.EEXIST;
-    p.machine.space.map(addr, size, prot);
-    return addr;
+    return p.machine.space.map(addr, size, prot) ? addr : -Errno.ENOMEM;
   }
   return p.allocate(size, prot);
 }
@@ -97,6 +96,7 @@ function mremap(p: Process): number {
   const data = p.read(old, oldLen);
   if (!data) return -Errno.EFAULT;
   const moved = p.allocate(newLen, Prot.Read | Prot.Write); // glibc only remaps its read-write chunks
+  if (moved < 0) return moved;
   p.write(moved, data);
   p.machine.space.unmap(old, oldLen);
   return moved;
@@ -107,8 +107,8 @@ function brk(p: Process): number {
   if (want < p.brkStart || want > p.brkStart + 2 ** 32) return p.brk; // Linux: failure returns the old break
   const oldTop = pageUp(p.brk);
   const newTop = pageUp(want);
-  if (newTop > oldTop) p.machine.space.map(oldTop, newTop - oldTop, Prot.Read | Prot.Write);
-  else if (newTop < oldTop) p.machine.space.unmap(newTop, oldTop - newTop);
+  if (newTop > oldTop && !p.machine.space.map(oldTop, newTop - oldTop, Prot.Read | Prot.Write)) return p.brk;
+  if (newTop < oldTop) p.machine.space.unmap(newTop, oldTop - newTop);
   p.brk = want;
   return want;
 }
