@@ -42,6 +42,7 @@ export const programs = [
   { name: 'env_argv-pie', src: 'env_argv.c', flags: ['-static-pie', '-O2'] },
   { name: 'exit_status', src: 'exit_status.c', flags: O2 },
   { name: 'stdin_wc', src: 'stdin_wc.c', flags: O2 },
+  { name: 'crash', src: 'crash.c', flags: O2 },
 ];
 
 function fail(message) {

@@ -42,7 +42,7 @@ export function programCases(bins: Map<string, string>): Case[] {
     cases.push({ title: `${name}${note ? ` (${note})` : ''}`, path, argv: [name, ...args], envp: ENVP, ...extra });
   };
   for (const name of bins.keys()) {
-    if (name === 'stdin_wc' || name.startsWith('env_argv') || name === 'exit_status') continue;
+    if (name === 'stdin_wc' || name.startsWith('env_argv') || name === 'exit_status' || name === 'crash') continue;
     add(name);
   }
   add('env_argv');
@@ -55,6 +55,7 @@ export function programCases(bins: Map<string, string>): Case[] {
   add('exit_status', ['return', '300'], {}, 'status truncated to 8 bits');
   add('stdin_wc', [], { stdin: text(sampleText(2000)) });
   add('stdin_wc', [], { stdin: new Uint8Array(0) }, 'empty stdin');
+  for (const mode of ['segv', 'ud2', 'div0', 'abort']) add('crash', [mode], {}, mode);
   return cases;
 }
 

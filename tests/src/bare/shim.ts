@@ -61,6 +61,9 @@ export class Process {
   brk = 0;
   mmapNext = MMAP_TOP;
   exitCode: number | null = null;
+  /** The signal that ended the process, with a description. */
+  killedBy: string | null = null;
+  killMessage = '';
   clock = 0;
   randomState = 0x2545f491;
   comm: string;
@@ -167,21 +170,19 @@ export function runProgram(machine: Machine, file: Uint8Array, options: ShimOpti
   const slice = options.slice ?? 1_000_000;
   let instructions = 0; // whole slices that ran out: a lower bound, so syscalls are capped separately
   let syscalls = 0;
-  let signal: string | null = null;
-  let message = '';
+  const die = (signal: string, message: string): void => {
+    proc.killedBy = signal;
+    proc.killMessage = message;
+  };
 
-  while (proc.exitCode === null && signal === null) {
+  while (proc.exitCode === null && proc.killedBy === null) {
     const exit = cpu.run(slice);
     if (exit === Exit.Budget) {
       instructions += slice;
-      if (instructions >= maxInstructions) {
-        signal = 'SIGKILL';
-        message = `timeout after ${instructions} instructions at rip ${hex(regs.rip)}`;
-      }
+      if (instructions >= maxInstructions) die('SIGKILL', `timeout after ${instructions} instructions at rip ${hex(regs.rip)}`);
     } else if (exit === Exit.Syscall) {
       if (++syscalls > MAX_SYSCALLS) {
-        signal = 'SIGKILL';
-        message = `stopped after ${MAX_SYSCALLS} syscalls`;
+        die('SIGKILL', `stopped after ${MAX_SYSCALLS} syscalls`);
         break;
       }
       const nr = regs.hi[0] === 0 ? regs.lo[0]! : -1;
@@ -196,16 +197,15 @@ export function runProgram(machine: Machine, file: Uint8Array, options: ShimOpti
     } else {
       const vector = cpu.trapVector;
       if (vector === 14 && space.handleFault(cpu.trapAddr, cpu.trapError)) continue;
-      signal = FAULT_SIGNALS[vector] ?? 'SIGSEGV';
-      message = describeFault(proc, vector);
+      die(FAULT_SIGNALS[vector] ?? 'SIGSEGV', describeFault(proc, vector));
     }
   }
   return {
     stdout: Buffer.concat(proc.stdout),
     stderr: Buffer.concat(proc.stderr),
     exitCode: proc.exitCode,
-    signal,
-    message,
+    signal: proc.killedBy,
+    message: proc.killMessage,
     unknownSyscalls: proc.unknown,
     trace,
   };

@@ -8,7 +8,8 @@
  */
 import {
   ARCH_GET_FS, ARCH_GET_GS, ARCH_SET_FS, ARCH_SET_GS, AT_EMPTY_PATH, Errno, FUTEX_WAKE, MADV_DONTNEED,
-  MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MREMAP_MAYMOVE, PR_GET_NAME, PR_SET_NAME, S_IFSOCK,
+  IGNORED_BY_DEFAULT, MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MREMAP_MAYMOVE, PR_GET_NAME, PR_SET_NAME,
+  S_IFSOCK, SIGNAL_NAMES,
 } from './linux.js';
 import { PAGE, Prot, pageUp } from './ports.js';
 import type { Process } from './shim.js';
@@ -189,6 +190,23 @@ function dup2(p: Process, from: number, to: number): number {
   return to;
 }
 
+/** The process and its only thread are both id 1000. */
+const SELF = 1000;
+
+/**
+ * A signal sent to itself (abort, raise). Handlers are never run by the shim: the
+ * default action applies, which ends the process unless the signal is ignored.
+ */
+function signalSelf(p: Process, target: number, sig: number): number {
+  if (target !== SELF && target !== 0) return -Errno.ESRCH;
+  if (sig < 0 || sig >= SIGNAL_NAMES.length) return -Errno.EINVAL;
+  if (sig !== 0 && !IGNORED_BY_DEFAULT.has(sig)) {
+    p.killedBy = SIGNAL_NAMES[sig]!;
+    p.killMessage = `${SIGNAL_NAMES[sig]} sent to itself`;
+  }
+  return 0;
+}
+
 const entries: Array<[number, string, Handler]> = [
   [0, 'read', (p) => readFrom(p, p.int(0), p.arg(1), p.arg(2))],
   [1, 'write', (p) => {
@@ -248,9 +266,10 @@ const entries: Array<[number, string, Handler]> = [
     return dup2(p, p.int(0), free < 0 ? p.fds.length : free);
   }],
   [33, 'dup2', (p) => dup2(p, p.int(0), p.int(1))],
-  [39, 'getpid', () => 1000],
+  [39, 'getpid', () => SELF],
   [40, 'sendfile', () => -Errno.EINVAL], // callers fall back to read/write
   [60, 'exit', (p) => ((p.exitCode = p.int(0) & 0xff), 0)],
+  [62, 'kill', (p) => signalSelf(p, p.int(0), p.int(1))],
   [63, 'uname', uname],
   [72, 'fcntl', (p) => (stream(p, p.int(0)) === null ? -Errno.EBADF : 0)],
   [79, 'getcwd', (p) => (p.arg(1) < 2 ? -Errno.ERANGE : store(p, p.arg(0), cstring('/'), 2))],
@@ -276,7 +295,8 @@ const entries: Array<[number, string, Handler]> = [
     return -Errno.EINVAL;
   }],
   [158, 'arch_prctl', archPrctl],
-  [186, 'gettid', () => 1000],
+  [186, 'gettid', () => SELF],
+  [200, 'tkill', (p) => signalSelf(p, p.int(0), p.int(1))],
   [201, 'time', (p) => {
     const [s] = now(p);
     return p.arg(0) ? store(p, p.arg(0), u64s([s]), s) : s;
@@ -289,10 +309,11 @@ const entries: Array<[number, string, Handler]> = [
     mask[0] = 1;
     return store(p, p.arg(2), mask, 8); // the kernel returns the bytes it copied
   }],
-  [218, 'set_tid_address', () => 1000],
+  [218, 'set_tid_address', () => SELF],
   [228, 'clock_gettime', (p) => store(p, p.arg(1), u64s(now(p)))],
   [229, 'clock_getres', (p) => (p.arg(1) ? store(p, p.arg(1), u64s([0, 1])) : 0)],
   [231, 'exit_group', (p) => ((p.exitCode = p.int(0) & 0xff), 0)],
+  [234, 'tgkill', (p) => (p.int(0) !== SELF ? -Errno.ESRCH : signalSelf(p, p.int(1), p.int(2)))],
   [257, 'openat', () => -Errno.ENOENT],
   [262, 'newfstatat', (p) => {
     const path = p.readString(p.arg(1));
