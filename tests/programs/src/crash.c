@@ -16,8 +16,9 @@ int main(int argc, char **argv) {
   } else if (strcmp(mode, "ud2") == 0) {
     __asm__ volatile("ud2");
   } else if (strcmp(mode, "div0") == 0) {
-    volatile int zero = 0;
-    printf("%d\n", 1 / zero);
+    int zero = argc - 2, q, r; /* 0, opaque: an idiv gcc cannot fold away */
+    __asm__ volatile("cltd; idivl %2" : "=a"(q), "=&d"(r) : "r"(zero), "a"(1));
+    printf("%d %d\n", q, r);
   } else if (strcmp(mode, "abort") == 0) {
     abort();
   }
