@@ -8,42 +8,12 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { buildPrograms } from './cases.js';
 import { At, ElfError, buildStack, loadElf, parseElf, PIE_BASE } from './elf.js';
-import { PAGE, type Space } from './ports.js';
+import { PageMap } from './page-map.js';
+import { PAGE } from './ports.js';
 
 const bins = buildPrograms();
 const samples = ['int_arith', 'env_argv-pie', 'sse_intrin'].map((n) => bins.get(n)!);
 samples.push('/bin/busybox');
-
-/** Page-granular memory for checking what the loader writes; not a model of the MMU. */
-class PageMap implements Space {
-  readonly pages = new Map<number, { bytes: Uint8Array; prot: number }>();
-  map(va: number, len: number, prot: number, content?: Uint8Array): boolean {
-    for (let p = va; p < va + len; p += PAGE) this.pages.set(p, { bytes: new Uint8Array(PAGE), prot });
-    return content ? this.write(va, content) : true;
-  }
-  unmap(va: number, len: number): void {
-    for (let p = va; p < va + len; p += PAGE) this.pages.delete(p);
-  }
-  protect(va: number, len: number, prot: number): void {
-    for (let p = va; p < va + len; p += PAGE) this.pages.get(p)!.prot = prot;
-  }
-  handleFault(): boolean {
-    return false;
-  }
-  isMapped(va: number, len: number): boolean {
-    for (let p = Math.floor(va / PAGE) * PAGE; p < va + len; p += PAGE) if (!this.pages.has(p)) return false;
-    return true;
-  }
-  read(va: number, n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = this.pages.get(Math.floor((va + i) / PAGE) * PAGE)!.bytes[(va + i) % PAGE]!;
-    return out;
-  }
-  write(va: number, bytes: Uint8Array): boolean {
-    bytes.forEach((b, i) => (this.pages.get(Math.floor((va + i) / PAGE) * PAGE)!.bytes[(va + i) % PAGE] = b));
-    return true;
-  }
-}
 
 interface ReadelfLoad { offset: number; vaddr: number; filesz: number; memsz: number; flags: string }
 
@@ -83,15 +53,15 @@ for (const path of samples) {
     let end = 0;
     for (const s of image.segments.filter((x) => x.type === 1)) {
       const va = base + s.vaddr;
-      assert.deepEqual(space.read(va, s.filesz), new Uint8Array(file.subarray(s.offset, s.offset + s.filesz)));
-      assert.ok(space.read(va + s.filesz, s.memsz - s.filesz).every((b) => b === 0), 'bss is zero');
+      assert.deepEqual(space.read(va, s.filesz)!, new Uint8Array(file.subarray(s.offset, s.offset + s.filesz)));
+      assert.ok(space.read(va + s.filesz, s.memsz - s.filesz)!.every((b) => b === 0), 'bss is zero');
       const prot = (s.flags & 4 ? 1 : 0) | (s.flags & 2 ? 2 : 0) | (s.flags & 1 ? 4 : 0);
       assert.equal(space.pages.get(Math.floor((va + s.memsz - 1) / PAGE) * PAGE)!.prot, prot);
       end = Math.max(end, va + s.memsz);
     }
     assert.equal(loaded.brk, Math.ceil(end / PAGE) * PAGE);
     // AT_PHDR must point at the program headers as they are in the file.
-    assert.deepEqual(space.read(loaded.phdr, image.phnum * 56), new Uint8Array(file.subarray(image.phoff, image.phoff + image.phnum * 56)));
+    assert.deepEqual(space.read(loaded.phdr, image.phnum * 56)!, new Uint8Array(file.subarray(image.phoff, image.phoff + image.phnum * 56)));
   });
 }
 
