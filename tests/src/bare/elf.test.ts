@@ -8,7 +8,10 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { buildPrograms } from './cases.js';
 import { At, ElfError, buildStack, loadElf, parseElf, PIE_BASE } from './elf.js';
-import { PageMap } from './page-map.js';
+import { createSpace } from './machine.js';
+import { MmSpace } from './mm-space.js';
+import { PageMap, protAt } from './page-map.js';
+import type { Space } from './ports.js';
 import { PAGE } from './ports.js';
 
 const bins = buildPrograms();
@@ -27,6 +30,8 @@ function readelf(path: string): { type: string; entry: number; loads: ReadelfLoa
   return { type, entry, loads };
 }
 
+const spaces: Array<[string, () => Space]> = [['PageMap', () => new PageMap()], ['mm', () => new MmSpace(createSpace())]];
+
 const flagString = (f: number): string => `${f & 4 ? 'R' : ''}${f & 2 ? 'W' : ''}${f & 1 ? 'E' : ''}`;
 
 for (const path of samples) {
@@ -42,10 +47,10 @@ for (const path of samples) {
     );
   });
 
-  test(`loadElf maps file bytes, zeroed bss and permissions: ${path.split('/').pop()}`, () => {
+  for (const [kind, makeSpace] of spaces) test(`loadElf maps file bytes, zeroed bss and permissions (${kind}): ${path.split('/').pop()}`, () => {
     const file = readFileSync(path);
     const image = parseElf(file);
-    const space = new PageMap();
+    const space = makeSpace();
     const loaded = loadElf(space, file, image);
     const base = image.pie ? PIE_BASE : 0;
     assert.equal(loaded.base, base);
@@ -56,7 +61,7 @@ for (const path of samples) {
       assert.deepEqual(space.read(va, s.filesz)!, new Uint8Array(file.subarray(s.offset, s.offset + s.filesz)));
       assert.ok(space.read(va + s.filesz, s.memsz - s.filesz)!.every((b) => b === 0), 'bss is zero');
       const prot = (s.flags & 4 ? 1 : 0) | (s.flags & 2 ? 2 : 0) | (s.flags & 1 ? 4 : 0);
-      assert.equal(space.pages.get(Math.floor((va + s.memsz - 1) / PAGE) * PAGE)!.prot, prot);
+      assert.equal(protAt(space, va + s.memsz - 1), prot);
       end = Math.max(end, va + s.memsz);
     }
     assert.equal(loaded.brk, Math.ceil(end / PAGE) * PAGE);

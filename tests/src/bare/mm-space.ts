@@ -1,26 +1,16 @@
 /**
- * The Space port over an mm address space (nucleus/src/mm/address-space.ts). Declared
- * structurally so the shim depends on mm's methods, not on how the nucleus builds
- * one: map/unmap/protect/handleFault/copyIn/copyOut return -errno instead of throwing.
+ * The Space port over an mm address space (nucleus/src/mm/address-space.ts), whose
+ * map/unmap/protect/handleFault/copyIn/copyOut report -errno instead of throwing.
  */
+import type { AddressSpace } from '@rustos/nucleus/dist/mm/address-space.js';
 import type { Space } from './ports.js';
 
-/** The subset of mm's AddressSpace the shim uses. */
-export interface MmAddressSpace {
-  map(start: number, length: number, prot: number, flags: number, options?: { content?: Uint8Array }): number;
-  unmap(start: number, length: number): number;
-  protect(start: number, length: number, prot: number): number;
-  handleFault(va: number, errorCode: number): 'resolved' | 'segv' | 'oom';
-  regions(): Array<{ start: number; end: number }>;
-  copyIn(va: number, n: number): Uint8Array | number;
-  copyOut(va: number, bytes: Uint8Array): number;
-}
-
+/** mm's MapFlag.Private | MapFlag.Anonymous (Linux's MAP_* values). */
 const MAP_PRIVATE = 0x02;
 const MAP_ANONYMOUS = 0x20;
 
 export class MmSpace implements Space {
-  constructor(readonly mm: MmAddressSpace) {}
+  constructor(readonly mm: AddressSpace) {}
 
   map(va: number, len: number, prot: number, content?: Uint8Array): boolean {
     return this.mm.map(va, len, prot, MAP_PRIVATE | MAP_ANONYMOUS, content ? { content } : {}) === 0;

@@ -1,3 +1,4 @@
+import { MmSpace } from './mm-space.js';
 import { PAGE, type Space } from './ports.js';
 
 /**
@@ -35,4 +36,12 @@ export class PageMap implements Space {
     bytes.forEach((b, i) => (this.pages.get(Math.floor((va + i) / PAGE) * PAGE)!.bytes[(va + i) % PAGE] = b));
     return true;
   }
+}
+
+/** The protection of the page holding va, in a PageMap or an mm-backed space. */
+export function protAt(space: Space, va: number): number | undefined {
+  const page = Math.floor(va / PAGE) * PAGE;
+  if (space instanceof PageMap) return space.pages.get(page)?.prot;
+  if (space instanceof MmSpace) return space.mm.regions().find((r) => r.start <= page && page < r.end)?.prot;
+  throw new Error('unknown Space');
 }
