@@ -8,7 +8,7 @@ import { errnoName } from './errno.js';
 
 export { grpc };
 
-export const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+export const MAX_MESSAGE_BYTES = 128 * 1024 * 1024;
 
 export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.initial_reconnect_backoff_ms': 20,

@@ -100,9 +100,9 @@ export function parseManifest(text: string, file: string): Manifest {
 /** Every `<dir>/<service>/manifest.json`, checked for consistency (dependencies and launchers exist). */
 export function loadManifests(dir: string): Map<string, Manifest> {
   const all = new Map<string, Manifest>();
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const file = join(dir, entry.name, 'manifest.json');
-    if (!entry.isDirectory() || !existsSync(file)) continue;
+  for (const entry of readdirSync(dir)) {
+    const file = join(dir, entry, 'manifest.json');
+    if (!existsSync(file)) continue;
     const m = parseManifest(readFileSync(file, 'utf8'), file);
     if (all.has(m.name)) throw new ManifestError(`${file}: duplicate service name ${m.name}`);
     all.set(m.name, m);

@@ -46,10 +46,14 @@ export interface ServiceContext {
   /** A CallHeader for a broker/IPC call made with `right`. */
   header(right: string): CallHeader;
   milestone(name: string, subject?: string, detail?: string): void;
+  /** Leave the system: stop serving, detach from the nucleus (and exit, unless embedded). */
+  shutdown(): Promise<void>;
 }
 
 export interface ServiceSpec {
   name: string;
+  /** Runs inside another program (a test, a benchmark): never calls process.exit or takes signals. */
+  embedded?: boolean;
   /** Extra .proto files (relative to proto/) this service serves, for reflection. */
   protoFiles?: string[];
   /** The gRPC services this process serves; built once, gated until admission. */
@@ -120,6 +124,7 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
       log.info({ milestone: name, subject, detail }, name);
       send({ milestone: { name, subject, detail } });
     },
+    shutdown: () => exit(EXIT.SHUTDOWN, 'shutdown requested'),
   };
   (ctx as { peers: Peers }).peers = new Peers(ctx);
 
@@ -157,10 +162,12 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
     await server.close();
     control?.end();
     nucleus.close();
-    setTimeout(() => process.exit(code), 20);
+    if (!spec.embedded) setTimeout(() => process.exit(code), 20);
   };
-  process.once('SIGTERM', () => void exit(EXIT.SHUTDOWN, 'SIGTERM'));
-  process.once('SIGINT', () => void exit(EXIT.SHUTDOWN, 'SIGINT'));
+  if (!spec.embedded) {
+    process.once('SIGTERM', () => void exit(EXIT.SHUTDOWN, 'SIGTERM'));
+    process.once('SIGINT', () => void exit(EXIT.SHUTDOWN, 'SIGINT'));
+  }
 
   const onAdmitted = async (caps: { right: string; handle: string }[], env: Record<string, string>) => {
     for (const c of caps) rights.set(c.right, c.handle);
@@ -210,7 +217,8 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
             break;
           case 'kill':
             log.warn(`${spec.name} killed by the nucleus: ${d.kill!.reason}`);
-            process.kill(process.pid, 'SIGKILL');
+            if (spec.embedded) void exit(EXIT.SHUTDOWN, 'killed');
+            else process.kill(process.pid, 'SIGKILL');
             break;
           case 'stop': {
             const why = d.stop!.why;

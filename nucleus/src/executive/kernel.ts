@@ -11,12 +11,18 @@ import { CapabilityTable } from '../object/capabilities.js';
 import { ServiceTable } from '../object/services.js';
 import { EndpointRegistry } from '../ipc/endpoints.js';
 import { Mailboxes } from '../ipc/mailbox.js';
+import { PhysicalMemory } from '../machine/memory.js';
+import { FrameAllocator } from '../mm/frames.js';
+import { ProcessTable, type Scheduler } from '../ps/processes.js';
+import { ModuleLoader } from '../io/modules.js';
 
 export interface NucleusConfig {
   /** Where the nucleus serves its gRPC surface (control, brokers, IPC, admin). */
   listen: string;
   /** The enrollment secret every service must present. */
   secret: string;
+  /** Emulated physical RAM, in MiB. */
+  ramMiB: number;
 }
 
 export class Kernel {
@@ -26,6 +32,12 @@ export class Kernel {
   readonly endpoints = new EndpointRegistry();
   readonly mailboxes: Mailboxes;
   readonly logs = new LogRing();
+  readonly ram: PhysicalMemory;
+  readonly frames: FrameAllocator;
+  readonly processes = new ProcessTable();
+  readonly modules = new ModuleLoader();
+  /** The CPU's scheduler, once the machine's CPUs are up. */
+  scheduler: Scheduler | undefined;
   /** rootd's lease table as last reported (status survives a rootd restart). */
   leases: Lease[] = [];
   /** Counters shown by `rustos status` (broker calls, denials, ENOSYS, ...). */
@@ -40,6 +52,8 @@ export class Kernel {
     this.milestones = new MilestoneLog(log);
     faults.attach(this.milestones);
     this.mailboxes = new Mailboxes(faults);
+    this.ram = new PhysicalMemory(config.ramMiB * 1024 * 1024);
+    this.frames = new FrameAllocator(this.ram);
   }
 
   count(name: string, by = 1): void {

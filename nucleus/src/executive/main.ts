@@ -14,6 +14,9 @@ import { controlHandlers } from '../brokers/control.js';
 import { supervisionHandlers, capabilitiesHandlers } from '../brokers/supervision.js';
 import { milestonesHandlers, adminHandlers } from '../brokers/admin.js';
 import { ipcHandlers } from '../brokers/ipc.js';
+import { mmHandlers } from '../brokers/mm.js';
+import { procHandlers } from '../brokers/proc.js';
+import { driverHandlers } from '../brokers/driver.js';
 import { shutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
@@ -30,13 +33,15 @@ async function main(): Promise<void> {
     throw err;
   }
   const listen = process.env.RUSTOS_NUCLEUS_LISTEN ?? nucleusAddress();
-  const k = new Kernel({ listen, secret: secret() }, log, faults);
+  const k = new Kernel({ listen, secret: secret(), ramMiB: Number(process.env.RUSTOS_RAM_MB ?? 256) }, log, faults);
   if (!k.config.secret) log.warn('no enrollment secret configured (RUSTOS_SECRET or RUSTOS_HOME/secret): any local process may enroll');
 
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   const v1 = rustos();
   await initialize(k, {
-    machine: {},
+    machine: {
+      paging: () => `${k.config.ramMiB} MiB physical RAM (${k.frames.total} frames, committed on first touch), 4-level paging`,
+    },
     serve: async () => {
       server = await startServer(listen, contractFiles(), [
         { definition: v1.Control.service, handlers: controlHandlers(k) },
@@ -45,6 +50,9 @@ async function main(): Promise<void> {
         { definition: v1.Milestones.service, handlers: milestonesHandlers(k) },
         { definition: v1.Admin.service, handlers: adminHandlers(k) },
         { definition: v1.Ipc.service, handlers: ipcHandlers(k) },
+        { definition: v1.MmBroker.service, handlers: mmHandlers(k) },
+        { definition: v1.ProcBroker.service, handlers: procHandlers(k) },
+        { definition: v1.DriverBroker.service, handlers: driverHandlers(k) },
       ]);
       server.health.setStatus('', 'SERVING');
       return `brokers, IPC and control served on ${listen}`;

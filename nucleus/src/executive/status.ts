@@ -20,6 +20,7 @@ export function systemStatus(k: Kernel): SystemStatus {
       restarts: lease?.restarts ?? 0,
       sinceMs: svc?.since ?? 0,
       rights: svc && svc.state !== 'EXITED' ? k.caps.rightsOf(name) : [],
+      capabilityIds: svc && svc.state !== 'EXITED' ? k.caps.fingerprintsOf(name) : [],
     };
   });
   const expected = k.leases.length > 0 ? k.leases.map((l) => l.name) : [];

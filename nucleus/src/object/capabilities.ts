@@ -3,7 +3,7 @@
  * one service. The root capability (held by rootd, the root task) authorises every
  * right. A service's handles die with its generation.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, createHash } from 'node:crypto';
 
 export interface Capability {
   handle: string;
@@ -47,6 +47,12 @@ export class CapabilityTable {
 
   revoke(handles: string[]): string[] {
     return handles.filter((h) => this.byHandle.delete(h));
+  }
+
+  /** Short fingerprints of a holder's handles, safe to show. */
+  fingerprintsOf(holder: string): string[] {
+    return [...this.byHandle.values()].filter((c) => c.holder === holder)
+      .map((c) => createHash('sha256').update(c.handle).digest('hex').slice(0, 12)).sort();
   }
 
   rightsOf(holder: string): string[] {

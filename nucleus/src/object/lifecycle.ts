@@ -84,6 +84,11 @@ export function exited(k: Kernel, svc: ServiceObject, reason: string): void {
   k.milestones.emit({ name: 'nucleus.exit', subject: svc.name, detail: reason, pid: svc.pid, generation: svc.generation });
   if (revoked.length) k.services.broadcast({ revoked: { handles: revoked } } satisfies Directive);
   k.services.broadcast({ peer: { name: svc.name, generation: svc.generation, state: 'exited' } }, svc.name);
+  // Nobody will commit what a dead generation was building.
+  for (const p of k.processes.preparedBy(`${svc.name}#${svc.generation}`)) {
+    p.space.destroy();
+    k.processes.remove(p.pid);
+  }
   if (svc.name !== ROOT_TASK) toRootd(k, { name: svc.name, generation: svc.generation, kind: 'EXITED', detail: reason, pid: svc.pid });
 }
 

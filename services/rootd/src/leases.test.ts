@@ -94,3 +94,13 @@ test('unknown services are refused; exits of a superseded or waiting generation 
   assert.deepEqual(book.exited('s', 7, 'x'), []);
   assert.equal(book.leases.get('s')!.state, 'RUNNING');
 });
+
+test('a restarted rootd adopts services that are already ready instead of admitting them again', () => {
+  const book = new LeaseBook(manifests({ name: 'a', order: 10 }, { name: 'b', order: 20 }));
+  book.enrolled('a', 3);
+  book.ready('a', 3);
+  book.enrolled('b', 2);
+  assert.equal(book.leases.get('a')!.state, 'RUNNING');
+  assert.equal(book.leases.get('a')!.generation, 3);
+  assert.deepEqual(book.admissible().map((x) => x.name), ['b'], 'only the one not yet admitted');
+});

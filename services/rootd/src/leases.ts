@@ -68,7 +68,12 @@ export class LeaseBook {
 
   ready(name: string, generation: number): void {
     const l = this.leases.get(name);
-    if (l && l.generation === generation && l.state === 'RUNNING') l.ready = true;
+    if (!l) return;
+    if (l.waiting === generation && l.state !== 'FAILED') {
+      // A restarted rootd is told of services a previous rootd admitted: adopt them.
+      this.admitted(name, generation);
+    }
+    if (l.generation === generation && l.state === 'RUNNING') l.ready = true;
   }
 
   /** A generation ended. Unexpected exits count against the budget and set the backoff. */
