@@ -8,7 +8,8 @@
  *
  * Assumed CPU surface (machine/README.md, and the CPU API as the cpu-diff port uses it):
  *   machine/cpu/state.js    CpuState: lo/hi, rip, fsBase, gsBase, trapVector/trapError/trapAddr, mmu
- *   machine/cpu/index.js    createEngine(kind) -> { run(state, budget) -> exit }, kind 'interpreter' | 'translator';
+ *   machine/cpu/index.js    createEngine(kind) -> { run(state, budget) or run(state, mmu, budget) -> exit },
+ *                           kind 'interpreter' | 'translator';
  *                           exit numbers from an exported `Exit` object, else Syscall 1, Fault 2, Budget 3
  */
 import { PhysicalMemory } from '@rustos/nucleus/dist/machine/memory.js';
@@ -49,7 +50,8 @@ async function loadEngines(): Promise<{ engines: Engine[]; unavailable: string }
   try {
     const CpuState = need<new () => CpuState>(await load('machine/cpu/state.js'), 'CpuState', 'machine/cpu/state');
     const cpu = await load('machine/cpu/index.js');
-    const createEngine = need<(kind: string) => { run(state: CpuState, budget: number): number }>(cpu, 'createEngine', 'machine/cpu');
+    type Run = ((state: CpuState, budget: number) => number) | ((state: CpuState, mmu: unknown, budget: number) => number);
+    const createEngine = need<(kind: string) => { run: Run }>(cpu, 'createEngine', 'machine/cpu');
     const codes = (cpu.Exit as Record<string, number> | undefined) ?? { Syscall: 1, Fault: 2, Budget: 3 };
     const engines = ENGINE_KINDS.map((kind): Engine => {
       const engine = createEngine(kind);
@@ -59,10 +61,14 @@ async function loadEngines(): Promise<{ engines: Engine[]; unavailable: string }
           const mm = createSpace();
           const state = new CpuState();
           state.mmu = mm.mmu;
+          // The engine may take the address space per call (state.mmu "is set by the engine for each run").
+          const run = engine.run.length >= 3
+            ? (budget: number) => (engine.run as (s: CpuState, m: unknown, b: number) => number)(state, mm.mmu, budget)
+            : (budget: number) => (engine.run as (s: CpuState, b: number) => number)(state, budget);
           const bare: BareCpu = {
             regs: state,
             run(budget: number): Exit {
-              const exit = engine.run(state, budget);
+              const exit = run(budget);
               return exit === codes.Syscall ? Exit.Syscall : exit === codes.Budget ? Exit.Budget : Exit.Fault;
             },
             get trapVector() { return state.trapVector; },
