@@ -1,19 +1,18 @@
 /**
- * Loads the .proto contracts once per process. Handlers and clients are typed by
- * the types generated from the same files (src/gen, see scripts/gen-proto.mjs).
+ * Loads the contracts (every .proto under proto/) once per process, from the JSON
+ * descriptor the build writes next to this file (scripts/gen-proto.mjs): parsing
+ * the .proto text at every process start costs ~5x more. Handlers and clients are
+ * typed by the types generated from the same files (src/gen).
  */
-import { loadSync } from '@grpc/proto-loader';
+import { fromJSON, type PackageDefinition } from '@grpc/proto-loader';
 import * as grpc from '@grpc/grpc-js';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT } from './config.js';
+import { fileURLToPath } from 'node:url';
 import type { ProtoGrpcType as NucleusProto } from './gen/nucleus.js';
 import type { ProtoGrpcType as BrokersProto } from './gen/brokers.js';
 import type { ProtoGrpcType as IpcProto } from './gen/ipc.js';
-
-export const PROTO_ROOT = join(ROOT, 'proto');
-
-/** Contract files loaded into every process (services add their own with loadContract). */
-const CORE = ['rustos/v1/common.proto', 'rustos/v1/nucleus.proto', 'rustos/v1/brokers.proto', 'rustos/v1/ipc.proto'];
+import type { ProtoGrpcType as HealthProto } from './gen/health.js';
 
 export const LOADER_OPTIONS = {
   keepCase: false,
@@ -21,23 +20,29 @@ export const LOADER_OPTIONS = {
   enums: String,
   defaults: true,
   oneofs: true,
-  includeDirs: [PROTO_ROOT],
 };
 
-export function loadContract<T>(files: string[]): T {
-  return grpc.loadPackageDefinition(loadSync(files, LOADER_OPTIONS)) as unknown as T;
+type Contracts = NucleusProto & BrokersProto & IpcProto & HealthProto;
+let definition: PackageDefinition | undefined;
+let loaded: Contracts | undefined;
+
+/** The package definition of every contract (for server reflection). */
+export function packageDefinition(): PackageDefinition {
+  if (!definition) {
+    const file = join(fileURLToPath(new URL('.', import.meta.url)), 'contracts.json');
+    const { root } = JSON.parse(readFileSync(file, 'utf8')) as { root: Record<string, unknown> };
+    definition = fromJSON(root, LOADER_OPTIONS);
+  }
+  return definition;
 }
 
-type Core = NucleusProto & BrokersProto & IpcProto;
-let core: Core['rustos']['v1'] | undefined;
-
-/** The rustos.v1 package: service definitions and client constructors. */
-export function rustos(): Core['rustos']['v1'] {
-  core ??= loadContract<Core>(CORE).rustos.v1;
-  return core;
+/** Every contract: service definitions and client constructors, by package. */
+export function contracts<T = Contracts>(): T {
+  loaded ??= grpc.loadPackageDefinition(packageDefinition()) as unknown as Contracts;
+  return loaded as unknown as T;
 }
 
-/** Every proto file, for server reflection. */
-export function contractFiles(): string[] {
-  return CORE;
+/** The rustos.v1 package. */
+export function rustos(): Contracts['rustos']['v1'] {
+  return contracts().rustos.v1;
 }

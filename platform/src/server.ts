@@ -5,11 +5,9 @@
  */
 import { rmSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { loadSync } from '@grpc/proto-loader';
-import { HealthImplementation } from 'grpc-health-check';
-import { ReflectionService } from '@grpc/reflection';
 import { grpc, SERVER_OPTIONS, toStatus } from './grpc.js';
-import { LOADER_OPTIONS } from './contracts.js';
+import { packageDefinition } from './contracts.js';
+import { Health } from './health.js';
 
 /** Decides whether a call may reach its handler; returns an error to refuse it. */
 export type Gate = (call: { metadata: grpc.Metadata }, method: string) => Error | undefined | Promise<Error | undefined>;
@@ -52,19 +50,20 @@ export function gated(served: Served, gate: Gate): grpc.UntypedServiceImplementa
 
 export interface ProcessServer {
   server: grpc.Server;
-  health: HealthImplementation;
+  health: Health;
   address: string;
   /** The port actually bound (TCP), for addresses ending in :0. */
   port: number;
+  /** Add server reflection over every contract. Done after start-up: it is not on the critical path. */
+  addReflection(): Promise<void>;
   close(): Promise<void>;
 }
 
-/** Start a server with health (NOT_SERVING until told otherwise) and reflection over `protoFiles`. */
-export async function startServer(listen: string, protoFiles: string[], services: Array<Served & { gate?: Gate }>): Promise<ProcessServer> {
+/** Start a server with health (NOT_SERVING until told otherwise) and the given services. */
+export async function startServer(listen: string, services: Array<Served & { gate?: Gate }>): Promise<ProcessServer> {
   const server = new grpc.Server(SERVER_OPTIONS);
-  const health = new HealthImplementation({ '': 'NOT_SERVING' });
+  const health = new Health();
   health.addToServer(server);
-  new ReflectionService(loadSync(protoFiles, LOADER_OPTIONS)).addToServer(server);
   for (const s of services) server.addService(s.definition, s.gate ? gated(s, s.gate) : s.handlers);
   if (listen.startsWith('unix:')) {
     const path = listen.slice('unix:'.length).replace(/^\/\//, '');
@@ -73,8 +72,15 @@ export async function startServer(listen: string, protoFiles: string[], services
   }
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(listen, grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+  let reflecting = false;
   return {
     server, health, address: listen, port,
+    async addReflection() {
+      if (reflecting) return;
+      reflecting = true;
+      const { ReflectionService } = await import('@grpc/reflection');
+      new ReflectionService(packageDefinition()).addToServer(server);
+    },
     close: () => new Promise((resolve) => {
       const timer = setTimeout(() => { server.forceShutdown(); resolve(); }, 1000);
       server.tryShutdown(() => { clearTimeout(timer); resolve(); });

@@ -13,7 +13,6 @@ import { connectNucleus, type NucleusClients } from './clients.js';
 import { createLogger, type Logger } from './log.js';
 import { loadManifests, type Manifest } from './manifest.js';
 import { manifestsDir, nucleusAddress, secret, unixAddress } from './config.js';
-import { contractFiles } from './contracts.js';
 import { startServer, type Gate, type Served, type ProcessServer } from './server.js';
 import { Peers } from './peers.js';
 import type { Directive__Output } from './gen/rustos/v1/Directive.js';
@@ -54,8 +53,6 @@ export interface ServiceSpec {
   name: string;
   /** Runs inside another program (a test, a benchmark): never calls process.exit or takes signals. */
   embedded?: boolean;
-  /** Extra .proto files (relative to proto/) this service serves, for reflection. */
-  protoFiles?: string[];
   /** The gRPC services this process serves; built once, gated until admission. */
   serve?: (ctx: ServiceContext) => Endpointed[];
   /** Policy start-up, after admission and endpoint registration, before ready. */
@@ -91,6 +88,7 @@ class LogForwarder extends Writable {
 }
 
 export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
+  if (!spec.embedded) process.title = `rustos:${spec.name}`;
   const forwarder = new LogForwarder();
   const log = createLogger(spec.name, forwarder);
   const manifests = loadManifests(manifestsDir());
@@ -147,8 +145,7 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
     if (!manifest.endpoints.includes(s.endpoint)) throw new Error(`${spec.name} serves ${s.endpoint}, which its manifest does not declare`);
   }
   const listen = process.env.RUSTOS_LISTEN ?? unixAddress(spec.name);
-  const server: ProcessServer = await startServer(listen, [...contractFiles(), ...(spec.protoFiles ?? [])],
-    served.map((s) => ({ ...s, gate: gateFor(s.endpoint) })));
+  const server: ProcessServer = await startServer(listen, served.map((s) => ({ ...s, gate: gateFor(s.endpoint) })));
   const advertise = process.env.RUSTOS_ADVERTISE
     ?? (listen.startsWith('unix:') ? listen : listen.replace(/^(0\.0\.0\.0|\[::\])/, hostname()).replace(/:0$/, `:${server.port}`));
 
@@ -183,6 +180,7 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
     send({ ready: {} });
     log.info({ milestone: `${spec.name}.ready`, generation }, `${spec.name} ready`);
     spec.afterReady?.(ctx);
+    setImmediate(() => void server.addReflection());
   };
 
   await new Promise<void>((resolve, reject) => {

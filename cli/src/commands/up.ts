@@ -83,6 +83,7 @@ export async function up(args: Args): Promise<number> {
   process.on('SIGTERM', () => void stop());
   try {
     const m = await followBoot(n, origin, 'desktop.ready', BOOT_TIMEOUT_MS, quiet);
+    launcher.keepSpare();
     process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s — Ctrl-C or \`rustos down\` stops the system\n`);
   } catch (err) {
     process.stderr.write(`rustos up: ${(err as Error).message}; logs are in ${join(home(), 'logs')}\n`);
@@ -106,6 +107,7 @@ export async function launchDaemon(): Promise<number> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  followBoot(n, Date.now(), 'desktop.ready', BOOT_TIMEOUT_MS, true).then(() => launcher.keepSpare(), () => undefined);
   await launcher.done;
   n.close();
   return launcher.exitCode;

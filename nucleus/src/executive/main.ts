@@ -6,7 +6,7 @@
  * Never: admit a service itself (rootd does, except the root task), read a
  * service manifest, or block its event loop on a service.
  */
-import { createLogger, nucleusAddress, secret, startServer, contractFiles, rustos } from '@rustos/platform';
+import { createLogger, nucleusAddress, secret, startServer, rustos } from '@rustos/platform';
 import { FaultInjector, FaultRuleError } from '../core/faults.js';
 import { Kernel } from './kernel.js';
 import { initialize, finalize } from './boot.js';
@@ -20,6 +20,7 @@ import { driverHandlers } from '../brokers/driver.js';
 import { shutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
+  process.title = 'rustos:nucleus';
   const log = createLogger('nucleus');
   let faults: FaultInjector;
   try {
@@ -43,7 +44,7 @@ async function main(): Promise<void> {
       paging: () => `${k.config.ramMiB} MiB physical RAM (${k.frames.total} frames, committed on first touch), 4-level paging`,
     },
     serve: async () => {
-      server = await startServer(listen, contractFiles(), [
+      server = await startServer(listen, [
         { definition: v1.Control.service, handlers: controlHandlers(k) },
         { definition: v1.Supervision.service, handlers: supervisionHandlers(k) },
         { definition: v1.Capabilities.service, handlers: capabilitiesHandlers(k) },
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
     },
   });
   await finalize(k, () => 'housekeeping task idle');
+  setImmediate(() => void server?.addReflection());
 
   k.onHalt = () => {
     void server?.close().then(() => process.exit(0));

@@ -7,23 +7,8 @@ import assert from 'node:assert/strict';
 import { loadManifests, rightsOf, ROOT } from '@rustos/platform';
 import { join } from 'node:path';
 import { LocalSystem } from './system.js';
+import { SEED_ORDER, checkSeedOrder } from '../seed-order.js';
 
-const SEED_ORDER = [
-  ...['gdt', 'idt', 'paging', 'framebuffer', 'heap', 'fault_injection', 'acpi', 'pci', 'usb', 'input', 'console', 'rtc', 'random', 'syscall'].map((s) => `executive.initialize.${s}`),
-  'executive.initialize.done',
-  ...['vfs', 'display', 'input', 'network', 'housekeeping', 'init_bootstrap'].map((s) => `executive.finalize.${s}`),
-  'executive.finalize.done',
-  'rootd.ready',
-  'syscalld.ready', 'vfsd.ready', 'loaderd.ready', 'devmgrd.ready', 'driverd.ready', 'storaged.ready',
-  'initd.ready',
-  'runtimed.ready',
-  'runtimed.launch',
-  'uiserver.ready',
-  'runtimed.bootstrap',
-  'runtimed.catalogs',
-  'runtimed.autostart',
-  'desktop.ready',
-];
 
 let sys: LocalSystem;
 before(async () => { sys = await LocalSystem.boot(); });
@@ -32,12 +17,7 @@ after(async () => { await sys?.down(); });
 test('milestones follow the seed boot order, with increasing sequence numbers and clocks', async () => {
   const ms = await sys.milestones();
   const names = ms.map((m) => m.name);
-  let at = -1;
-  for (const step of SEED_ORDER) {
-    const i = names.indexOf(step, at + 1);
-    assert.ok(i > at, `${step} should follow ${SEED_ORDER[SEED_ORDER.indexOf(step) - 1] ?? 'boot start'} (milestones: ${names.join(' ')})`);
-    at = i;
-  }
+  assert.equal(checkSeedOrder(names), undefined);
   for (let i = 1; i < ms.length; i++) {
     assert.equal(ms[i]!.seq, ms[i - 1]!.seq + 1, 'sequence numbers are consecutive');
     assert.ok(ms[i]!.monoMs >= ms[i - 1]!.monoMs, 'monotonic clock never goes back');

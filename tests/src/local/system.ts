@@ -45,8 +45,13 @@ export class LocalSystem {
       child.stderr.on('data', (d) => { out += d; });
       child.on('exit', (code) => resolve({ code, out }));
     });
-    if (r.code !== 0) throw new Error(`rustos up failed (${r.code}): ${r.out}\n${LocalSystem.logsOf(home)}`);
-    return new LocalSystem(home, env, Date.now() - started);
+    const sys = new LocalSystem(home, env, Date.now() - started);
+    if (r.code !== 0) {
+      const logs = LocalSystem.logsOf(home);
+      await sys.down().catch(() => undefined);
+      throw new Error(`rustos up failed (${r.code}): ${r.out}\n${logs}`);
+    }
+    return sys;
   }
 
   static logsOf(home: string): string {
