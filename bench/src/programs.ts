@@ -9,11 +9,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { buildPrograms, ENVP, type Case } from '@rustos/tests/dist/bare/cases.js';
-import { explainMismatch } from '@rustos/tests/dist/bare/compare.js';
-import { engines, unavailable } from '@rustos/tests/dist/bare/machine.js';
-import { runNative, runQemu } from '@rustos/tests/dist/bare/native.js';
-import { runProgram } from '@rustos/tests/dist/bare/shim.js';
+import { buildPrograms, ENVP, type Case } from '@rustos/tests/bare/cases.js';
+import { explainMismatch } from '@rustos/tests/bare/compare.js';
+import { engines, unavailable } from '@rustos/tests/bare/machine.js';
+import { runNative, runQemu } from '@rustos/tests/bare/native.js';
+import { runProgram } from '@rustos/tests/bare/shim.js';
 
 const DEFAULT = ['sha256_crc', 'vm_lz77', 'sort_hash'];
 const names = process.argv.length > 2 ? process.argv.slice(2) : DEFAULT;
