@@ -91,10 +91,6 @@ export class Process {
   write(va: number, bytes: Uint8Array): boolean {
     return this.machine.space.write(va, bytes);
   }
-  readU64(va: number): number | null {
-    const b = this.read(va, 8);
-    return b ? Number(new DataView(b.buffer, b.byteOffset).getBigUint64(0, true)) : null;
-  }
   /** A NUL-terminated string of at most `max` bytes. */
   readString(va: number, max = 4096): string | null {
     const bytes: number[] = [];
