@@ -6,11 +6,12 @@
  * differs) `engines` is empty and `unavailable` says why, instead of the build
  * breaking.
  *
- * Assumed CPU surface (machine/README.md, and the CPU API as the cpu-diff port uses it):
- *   machine/cpu/state.js    CpuState: lo/hi, rip, fsBase, gsBase, trapVector/trapError/trapAddr, mmu
- *   machine/cpu/index.js    createEngine(kind) -> { run(state, budget) or run(state, mmu, budget) -> exit },
- *                           kind 'interpreter' | 'translator';
- *                           exit numbers from an exported `Exit` object, else Syscall 1, Fault 2, Budget 3
+ * Assumed CPU surface (nucleus/src/machine/cpu/cpu.ts and state.ts):
+ *   machine/cpu/cpu.js      new Cpu({ engine: 'interpreter' | 'translate' }).run(state, mmu, budget) -> exit,
+ *                           lastInternalError after an internal error (reported as vector 18)
+ *   machine/cpu/state.js    CpuState: lo/hi, rip, fsBase, gsBase, trapVector/trapError/trapAddr
+ *   exit numbers: cpu/state.ts's const enum Exit (Syscall 1, Fault 2, Budget 3), restated here
+ *   because a const enum has no runtime object
  */
 import { PhysicalMemory } from '@rustos/nucleus/dist/machine/memory.js';
 import { AddressSpace } from '@rustos/nucleus/dist/mm/address-space.js';
@@ -25,10 +26,16 @@ export interface Engine {
 
 /** Emulated RAM per run: the host commits pages only when the guest touches them. */
 const RAM_BYTES = 512 * 1024 * 1024;
-const ENGINE_KINDS = ['interpreter', 'translator'] as const;
+/** Test name -> Cpu options: the interpreter alone, and the translator as the product runs it. */
+const ENGINE_OPTIONS = { interpreter: { engine: 'interpreter' }, translator: { engine: 'translate' } } as const;
+const CPU_EXIT = { Syscall: 1, Fault: 2, Budget: 3 } as const;
 
 type Module = Record<string, unknown>;
-type CpuState = Regs & { trapVector: number; trapError: number; trapAddr: number; mmu: unknown };
+type CpuState = Regs & { trapVector: number; trapError: number; trapAddr: number };
+interface CpuEngine {
+  run(state: CpuState, mmu: unknown, budget: number): number;
+  lastInternalError: unknown;
+}
 
 async function load(path: string): Promise<Module> {
   return (await import(`@rustos/nucleus/dist/${path}`)) as Module;
@@ -49,36 +56,27 @@ function need<T>(m: Module, name: string, where: string): T {
 async function loadEngines(): Promise<{ engines: Engine[]; unavailable: string }> {
   try {
     const CpuState = need<new () => CpuState>(await load('machine/cpu/state.js'), 'CpuState', 'machine/cpu/state');
-    const cpu = await load('machine/cpu/index.js');
-    type Run = ((state: CpuState, budget: number) => number) | ((state: CpuState, mmu: unknown, budget: number) => number);
-    const createEngine = need<(kind: string) => { run: Run }>(cpu, 'createEngine', 'machine/cpu');
-    const codes = (cpu.Exit as Record<string, number> | undefined) ?? { Syscall: 1, Fault: 2, Budget: 3 };
-    const engines = ENGINE_KINDS.map((kind): Engine => {
-      const engine = createEngine(kind);
-      return {
-        name: kind,
-        create(): Machine {
-          const mm = createSpace();
-          const state = new CpuState();
-          state.mmu = mm.mmu;
-          // The engine may take the address space per call (state.mmu "is set by the engine for each run").
-          const run = engine.run.length >= 3
-            ? (budget: number) => (engine.run as (s: CpuState, m: unknown, b: number) => number)(state, mm.mmu, budget)
-            : (budget: number) => (engine.run as (s: CpuState, b: number) => number)(state, budget);
-          const bare: BareCpu = {
-            regs: state,
-            run(budget: number): Exit {
-              const exit = run(budget);
-              return exit === codes.Syscall ? Exit.Syscall : exit === codes.Budget ? Exit.Budget : Exit.Fault;
-            },
-            get trapVector() { return state.trapVector; },
-            get trapError() { return state.trapError; },
-            get trapAddr() { return state.trapAddr; },
-          };
-          return { cpu: bare, space: new MmSpace(mm), engine: kind };
-        },
-      };
-    });
+    const Cpu = need<new (options: object) => CpuEngine>(await load('machine/cpu/cpu.js'), 'Cpu', 'machine/cpu/cpu');
+    const engines = Object.entries(ENGINE_OPTIONS).map(([name, options]): Engine => ({
+      name,
+      create(): Machine {
+        const engine = new Cpu(options);
+        const mm = createSpace();
+        const state = new CpuState();
+        const bare: BareCpu = {
+          regs: state,
+          run(budget: number): Exit {
+            const exit = engine.run(state, mm.mmu, budget);
+            return exit === CPU_EXIT.Syscall ? Exit.Syscall : exit === CPU_EXIT.Budget ? Exit.Budget : Exit.Fault;
+          },
+          get trapVector() { return state.trapVector; },
+          get trapError() { return state.trapError; },
+          get trapAddr() { return state.trapAddr; },
+          get internalError() { return engine.lastInternalError; },
+        };
+        return { cpu: bare, space: new MmSpace(mm), engine: name };
+      },
+    }));
     return { engines, unavailable: '' };
   } catch (e) {
     return { engines: [], unavailable: `the emulated machine is not usable yet: ${(e as Error).message}` };

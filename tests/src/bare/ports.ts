@@ -47,6 +47,8 @@ export interface BareCpu {
   readonly trapVector: number;
   readonly trapError: number;
   readonly trapAddr: number;
+  /** After a fault with vector 18 (#MC): the emulator's own internal error, if it reports one. */
+  readonly internalError?: unknown;
 }
 
 /** One emulated process: a CPU and its address space. */

@@ -220,6 +220,7 @@ function describeFault(proc: Process, vector: number): string {
       break;
     }
   }
+  if (vector === 18) return `internal emulator error (#MC) at rip ${hex(rip)}: ${String(cpu.internalError)}; bytes at rip: ${bytes}`;
   const name = VECTOR_NAMES[vector] ?? `vector ${vector}`;
   const detail = vector === 14 ? ` addr ${hex(cpu.trapAddr)} error ${hex(cpu.trapError)}` : cpu.trapError ? ` error ${hex(cpu.trapError)}` : '';
   return `${name} at rip ${hex(rip)}${detail}; bytes at rip: ${bytes}`;
