@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Builds the whole-program test binaries from src/ into out/ with the host gcc and
-// static glibc. A program is rebuilt only when its source, the shared header, its
+// static glibc (C), or nasm and ld (the one libc-free assembly program). A program is rebuilt only when its source, the shared header, its
 // flags or the compiler changed (a content stamp beside each binary). Writes
 // out/manifest.json, which the tests read to find the binaries.
 //
@@ -43,6 +43,7 @@ export const programs = [
   { name: 'exit_status', src: 'exit_status.c', flags: O2 },
   { name: 'stdin_wc', src: 'stdin_wc.c', flags: O2 },
   { name: 'crash', src: 'crash.c', flags: O2 },
+  { name: 'raw_syscalls', src: 'raw_syscalls.asm', flags: [] },
 ];
 
 function fail(message) {
@@ -66,7 +67,19 @@ function toolchain() {
       fail(`static glibc is missing (${lib} not found); install libc6-dev to build static programs`);
     }
   }
-  return v.out.split('\n')[0];
+  const nasm = run('nasm', ['-v']);
+  if (!nasm.ok) fail(`nasm is not available (${nasm.out.trim()}); install nasm to build the assembly test program`);
+  return `${v.out.split('\n')[0]} ${nasm.out.trim()}`;
+}
+
+/** The commands that build one program: gcc for C; nasm then ld for assembly. */
+function commands(p) {
+  const bin = join(outDir, p.name);
+  const src = join(srcDir, p.src);
+  if (p.src.endsWith('.asm')) {
+    return [['nasm', ['-f', 'elf64', '-o', `${bin}.o`, src]], ['ld', ['-static', '-o', bin, `${bin}.o`]]];
+  }
+  return [['gcc', [...p.flags, '-Wall', '-o', bin, src, ...(p.libs ?? [])]]];
 }
 
 export function build({ quiet = false } = {}) {
@@ -77,14 +90,16 @@ export function build({ quiet = false } = {}) {
   let built = 0;
   for (const p of programs) {
     const source = readFileSync(join(srcDir, p.src));
-    const args = [...p.flags, '-Wall', '-o', join(outDir, p.name), join(srcDir, p.src), ...(p.libs ?? [])];
-    const stamp = createHash('sha256').update(compiler).update(JSON.stringify(args)).update(common).update(source).digest('hex');
+    const steps = commands(p);
+    const stamp = createHash('sha256').update(compiler).update(JSON.stringify(steps)).update(common).update(source).digest('hex');
     const stampFile = join(outDir, `${p.name}.stamp`);
     const bin = join(outDir, p.name);
     const fresh = existsSync(bin) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === stamp;
     if (!fresh) {
-      const r = run('gcc', args);
-      if (!r.ok) fail(`gcc ${args.join(' ')} failed:\n${r.out}`);
+      for (const [cmd, args] of steps) {
+        const r = run(cmd, args);
+        if (!r.ok) fail(`${cmd} ${args.join(' ')} failed:\n${r.out}`);
+      }
       writeFileSync(stampFile, stamp);
       built++;
       if (!quiet) console.log(`built ${p.name}`);

@@ -42,7 +42,7 @@ export function programCases(bins: Map<string, string>): Case[] {
     cases.push({ title: `${name}${note ? ` (${note})` : ''}`, path, argv: [name, ...args], envp: ENVP, ...extra });
   };
   for (const name of bins.keys()) {
-    if (name === 'stdin_wc' || name.startsWith('env_argv') || name === 'exit_status' || name === 'crash') continue;
+    if (['stdin_wc', 'exit_status', 'crash', 'raw_syscalls'].includes(name) || name.startsWith('env_argv')) continue;
     add(name);
   }
   add('env_argv');
@@ -56,6 +56,7 @@ export function programCases(bins: Map<string, string>): Case[] {
   add('stdin_wc', [], { stdin: text(sampleText(2000)) });
   add('stdin_wc', [], { stdin: new Uint8Array(0) }, 'empty stdin');
   for (const mode of ['segv', 'ud2', 'div0', 'abort']) add('crash', [mode], {}, mode);
+  add('raw_syscalls', ['x', 'y z'], { stdin: text(sampleText(40)) });
   return cases;
 }
 
