@@ -10,6 +10,7 @@
  *   machine/cpu/cpu.js      new Cpu({ engine: 'interpreter' | 'translate' }).run(state, mmu, budget) -> exit,
  *                           lastInternalError after an internal error (reported as vector 18)
  *   machine/cpu/state.js    CpuState: lo/hi, rip, fsBase, gsBase, trapVector/trapError/trapAddr
+ *   machine/cpu/exec/cpuid.js  cpuidLeaf(leaf, sub, cpu, vcpus) -> [eax, ebx, ecx, edx] (optional: AT_HWCAP)
  *   exit numbers: cpu/state.ts's const enum Exit (Syscall 1, Fault 2, Budget 3), restated here
  *   because a const enum has no runtime object
  */
@@ -57,6 +58,10 @@ async function loadEngines(): Promise<{ engines: Engine[]; unavailable: string }
   try {
     const CpuState = need<new () => CpuState>(await load('machine/cpu/state.js'), 'CpuState', 'machine/cpu/state');
     const Cpu = need<new (options: object) => CpuEngine>(await load('machine/cpu/cpu.js'), 'Cpu', 'machine/cpu/cpu');
+    // Linux's AT_HWCAP on x86 is CPUID.1:EDX of the CPU the program runs on.
+    const cpuid = await load('machine/cpu/exec/cpuid.js').catch(() => ({}) as Module);
+    const leaf = cpuid.cpuidLeaf as ((leaf: number, sub: number, cpu: number, vcpus: number) => Int32Array) | undefined;
+    const hwcap = leaf ? leaf(1, 0, 0, 1)[3]! >>> 0 : undefined;
     const engines = Object.entries(ENGINE_OPTIONS).map(([name, options]): Engine => ({
       name,
       create(): Machine {
@@ -74,7 +79,7 @@ async function loadEngines(): Promise<{ engines: Engine[]; unavailable: string }
           get trapAddr() { return state.trapAddr; },
           get internalError() { return engine.lastInternalError; },
         };
-        return { cpu: bare, space: new MmSpace(mm), engine: name };
+        return { cpu: bare, space: new MmSpace(mm), engine: name, ...(hwcap === undefined ? {} : { hwcap }) };
       },
     }));
     return { engines, unavailable: '' };

@@ -57,6 +57,8 @@ export interface Machine {
   space: Space;
   /** Engine name for test titles, e.g. "interpreter" or "translator". */
   engine: string;
+  /** CPUID.1:EDX of the emulated CPU, for AT_HWCAP. */
+  hwcap?: number;
 }
 
 export const pageDown = (va: number): number => Math.floor(va / PAGE) * PAGE;

@@ -20,8 +20,6 @@ export interface ShimOptions {
   stdin?: Uint8Array;
   uid?: number;
   gid?: number;
-  /** CPUID.1:EDX for AT_HWCAP. */
-  hwcap?: number;
   /** The run is stopped (as a timeout) after this many instructions. */
   maxInstructions?: number;
   /** Instructions per cpu.run call. */
@@ -149,7 +147,7 @@ export function runProgram(machine: Machine, file: Uint8Array, options: ShimOpti
     random,
     uid: opts.uid,
     gid: opts.gid,
-    hwcap: options.hwcap ?? 0x178bfbff,
+    hwcap: machine.hwcap ?? 0x178bfbff, // a typical SSE2-era CPUID.1:EDX when the machine does not say
     hwcap2: 0,
     minsigstksz: 2048,
   });
