@@ -14,6 +14,8 @@ const cases = [...programCases(buildPrograms()), ...busyboxCases()];
 const uid = process.getuid?.() ?? 0;
 const gid = process.getgid?.() ?? 0;
 const natives = new Map<string, NativeResult>();
+// The largest program runs about 10^8 instructions natively; a run ten times longer is a hang.
+const MAX_INSTRUCTIONS = 1e9;
 
 if (engines.length === 0) test('emulated whole programs', { skip: unavailable }, () => {});
 
@@ -29,6 +31,7 @@ for (const engine of engines) {
         stdin: c.stdin,
         uid,
         gid,
+        maxInstructions: MAX_INSTRUCTIONS,
       });
       const why = explainMismatch(native, emu);
       assert.equal(why, '', `${c.title} on the ${engine.name}:\n${why}`);
