@@ -15,7 +15,7 @@ import { engines, unavailable } from '@rustos/tests/bare/machine.js';
 import { runNative, runQemu } from '@rustos/tests/bare/native.js';
 import { runProgram } from '@rustos/tests/bare/shim.js';
 
-const DEFAULT = ['sha256_crc', 'vm_lz77', 'sort_hash'];
+const DEFAULT = ['int_bench', 'sha256_crc', 'vm_lz77', 'sort_hash'];
 const names = process.argv.length > 2 ? process.argv.slice(2) : DEFAULT;
 const bins = buildPrograms();
 const haveQemu = spawnSync('qemu-x86_64', ['--version']).status === 0;

@@ -44,6 +44,7 @@ export const programs = [
   { name: 'stdin_wc', src: 'stdin_wc.c', flags: O2 },
   { name: 'crash', src: 'crash.c', flags: O2 },
   { name: 'raw_syscalls', src: 'raw_syscalls.asm', flags: [] },
+  { name: 'int_bench', src: 'int_bench.asm', flags: [] },
 ];
 
 function fail(message) {
@@ -77,7 +78,7 @@ function commands(p) {
   const bin = join(outDir, p.name);
   const src = join(srcDir, p.src);
   if (p.src.endsWith('.asm')) {
-    return [['nasm', ['-f', 'elf64', '-o', `${bin}.o`, src]], ['ld', ['-static', '-o', bin, `${bin}.o`]]];
+    return [['nasm', ['-f', 'elf64', '-I', `${srcDir}/`, '-o', `${bin}.o`, src]], ['ld', ['-static', '-o', bin, `${bin}.o`]]];
   }
   return [['gcc', [...p.flags, '-Wall', '-o', bin, src, ...(p.libs ?? [])]]];
 }
@@ -85,7 +86,8 @@ function commands(p) {
 export function build({ quiet = false } = {}) {
   const compiler = toolchain();
   mkdirSync(outDir, { recursive: true });
-  const common = readFileSync(join(srcDir, 'common.h'));
+  // Shared headers (C) and includes (assembly) go into every stamp.
+  const common = Buffer.concat(['common.h', 'print.inc'].map((f) => readFileSync(join(srcDir, f))));
   const manifest = [];
   let built = 0;
   for (const p of programs) {

@@ -8,7 +8,6 @@ bits 64
 default rel
 
 section .bss
-numbuf: resb 32
 inbuf:  resb 4096
 
 section .data
@@ -32,65 +31,11 @@ s_stdin:  db "stdin: "
 s_stdin_l: equ $ - s_stdin
 s_bad:    db "unknown syscall returns "
 s_bad_l:  equ $ - s_bad
-nl:       db 10
 
 section .text
 global _start
 
-; write(1, rsi, rdx)
-out:
-    mov eax, 1
-    mov edi, 1
-    syscall
-    ret
-
-newline:
-    lea rsi, [nl]
-    mov edx, 1
-    jmp out
-
-; prints the NUL-terminated string at rsi
-outz:
-    mov rdi, rsi
-    xor ecx, ecx
-.len:
-    cmp byte [rdi + rcx], 0
-    je .go
-    inc rcx
-    jmp .len
-.go:
-    mov rdx, rcx
-    jmp out
-
-; prints rax as a signed decimal number (keeps rbx)
-outnum:
-    push rbx
-    lea rdi, [numbuf + 31]
-    mov rcx, rax
-    test rax, rax
-    jns .pos
-    neg rax
-.pos:
-    mov ebx, 10
-.digit:
-    xor edx, edx
-    div rbx
-    add dl, '0'
-    mov [rdi], dl
-    dec rdi
-    test rax, rax
-    jnz .digit
-    test rcx, rcx
-    jns .done
-    mov byte [rdi], '-'
-    dec rdi
-.done:
-    lea rsi, [rdi + 1]
-    lea rdx, [numbuf + 32]
-    sub rdx, rsi
-    call out
-    pop rbx
-    ret
+%include "print.inc"
 
 _start:
     mov r12, rsp                 ; argc, argv[], NULL, envp[], NULL, auxv
