@@ -20,7 +20,7 @@ const copy = (rel, filter) => {
   const from = join(ROOT, rel);
   if (existsSync(from)) cpSync(from, join(OUT, rel), { recursive: true, filter, verbatimSymlinks: true });
 };
-const noTests = (src) => !/\.test\.(js|d\.ts|js\.map)$/.test(src) && !src.endsWith('.tsbuildinfo');
+const noTests = (src) => !/\.test\.(js|d\.ts|js\.map)$/.test(src) && !/\.(tsbuildinfo|v8cache)$/.test(src);
 
 copy('package.json');
 copy('proto');

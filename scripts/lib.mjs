@@ -36,4 +36,5 @@ export function build() {
   ensureInstalled();
   must(process.execPath, [join(ROOT, 'platform', 'scripts', 'gen-proto.mjs')]);
   must(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
+  must(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')]);
 }

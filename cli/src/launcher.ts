@@ -24,11 +24,11 @@ interface Child {
   quickExits: number;
 }
 
-const SPARE_ENTRY = join(ROOT, 'cli', 'dist', 'spare.js');
+const SPARE_ENTRY = join(ROOT, 'cli', 'dist', 'spare.cjs');
 
 export function programs(): Program[] {
   const services = [...loadManifests(manifestsDir()).values()].filter((m: Manifest) => m.autostart);
-  return [{ name: 'nucleus', entry: 'nucleus/dist/executive/main.js' }, ...services.map((m) => ({ name: m.name, entry: m.entry }))];
+  return [{ name: 'nucleus', entry: 'nucleus/dist/nucleus.cjs' }, ...services.map((m) => ({ name: m.name, entry: m.entry }))];
 }
 
 export class Launcher {
@@ -70,7 +70,9 @@ export class Launcher {
   }
 
   private fork(args: string[], ipc = false): ChildProcess {
-    const proc = spawn(process.execPath, args, {
+    // RUSTOS_NODE_ARGS: extra Node flags for every process (e.g. --cpu-prof, --inspect).
+    const nodeArgs = (this.env.RUSTOS_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+    const proc = spawn(process.execPath, [...nodeArgs, ...args], {
       cwd: ROOT,
       env: { ...this.env, RUSTOS_PARENT_PID: String(process.pid) },
       stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],

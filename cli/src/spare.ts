@@ -6,24 +6,26 @@
  * enrollment, not a runtime load. It is a new process, with a new pid, like any
  * restart; rootd admits it as the next generation.
  */
-import { pathToFileURL } from 'node:url';
-import { packageDefinition, rustos } from '@rustos/platform';
+import { createRequire } from 'node:module';
+import { rustos } from '@rustos/platform';
 
 interface Become {
   become: string;
   entry: string;
 }
 
-packageDefinition();
 rustos();
 process.title = 'rustos:spare';
 process.on('message', (m: Become) => {
   if (!m?.become) return;
   process.title = `rustos:${m.become}`;
   process.disconnect?.();
-  import(pathToFileURL(m.entry).href).catch((err: Error) => {
-    process.stderr.write(`spare: could not become ${m.become}: ${err.stack ?? err.message}\n`);
+  try {
+    // Entries are CommonJS bundles requiring the same @rustos/platform bundle loaded above.
+    createRequire(import.meta.url)(m.entry);
+  } catch (err) {
+    process.stderr.write(`spare: could not become ${m.become}: ${(err as Error).stack ?? err}\n`);
     process.exit(75);
-  });
+  }
 });
 process.send?.({ ready: true });

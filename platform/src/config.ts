@@ -3,12 +3,20 @@
  * environment, with local-mode defaults under RUSTOS_HOME. The local launcher and
  * compose.yaml set the same variables, so no code path knows which mode it is in.
  */
-import { resolve, join } from 'node:path';
-import { readFileSync } from 'node:fs';
+import { resolve, join, dirname } from 'node:path';
+import { readFileSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The repository (or image) root: platform/dist/config.js is two levels below it. */
-export const ROOT = resolve(fileURLToPath(import.meta.url), '..', '..', '..');
+/** The repository (or image) root: the nearest directory above this file holding the project's package.json. */
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const pkg = join(dir, 'package.json');
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'rustos-ts') return dir;
+    if (dirname(dir) === dir) throw new Error(`no rustos-ts package.json above ${from}`);
+  }
+}
+
+export const ROOT = process.env.RUSTOS_ROOT ?? findRoot(dirname(fileURLToPath(import.meta.url)));
 
 export function home(): string {
   return resolve(process.env.RUSTOS_HOME ?? '.rustos');

@@ -111,7 +111,8 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
     get generation() { return generation; },
     rights,
     capability(right) {
-      const handle = rights.get(right);
+      // The root task's root capability authorises every right.
+      const handle = rights.get(right) ?? rights.get('root');
       if (!handle) throw new Error(`${spec.name} holds no capability "${right}" (not in its manifest)`);
       return handle;
     },
@@ -180,7 +181,6 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
     send({ ready: {} });
     log.info({ milestone: `${spec.name}.ready`, generation }, `${spec.name} ready`);
     spec.afterReady?.(ctx);
-    setImmediate(() => void server.addReflection());
   };
 
   await new Promise<void>((resolve, reject) => {

@@ -60,8 +60,10 @@ export async function up(args: Args): Promise<number> {
     closeSync(log);
     child.unref();
     const n = connectNucleus(unixAddress('nucleus'));
+    const launcherGone = new Promise<never>((_, reject) => child.once('exit', (code) =>
+      reject(new Error(`the system stopped during boot (launcher status ${code}); logs are in ${join(home(), 'logs')}`))));
     try {
-      const m = await followBoot(n, origin, 'desktop.ready', BOOT_TIMEOUT_MS, quiet);
+      const m = await Promise.race([followBoot(n, origin, 'desktop.ready', BOOT_TIMEOUT_MS, quiet), launcherGone]);
       process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s; the system runs in the background (launcher pid ${child.pid}); \`rustos down\` stops it\n`);
       return 0;
     } finally {
@@ -82,7 +84,8 @@ export async function up(args: Args): Promise<number> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
   try {
-    const m = await followBoot(n, origin, 'desktop.ready', BOOT_TIMEOUT_MS, quiet);
+    const halted = launcher.done.then(() => { throw new Error(`the system stopped during boot (status ${launcher.exitCode})`); });
+    const m = await Promise.race([followBoot(n, origin, 'desktop.ready', BOOT_TIMEOUT_MS, quiet), halted]);
     launcher.keepSpare();
     process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s — Ctrl-C or \`rustos down\` stops the system\n`);
   } catch (err) {

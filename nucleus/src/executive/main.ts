@@ -60,7 +60,6 @@ async function main(): Promise<void> {
     },
   });
   await finalize(k, () => 'housekeeping task idle');
-  setImmediate(() => void server?.addReflection());
 
   k.onHalt = () => {
     void server?.close().then(() => process.exit(0));

@@ -12,7 +12,8 @@
  * launcher or Docker's restart policy — re-executes processes; rootd is the
  * authority that re-admits them); grants a right no manifest names.
  */
-import { main, unaryCall, type ServiceContext } from '@rustos/platform';
+import { main, unaryCall, rustos, type ServiceContext } from '@rustos/platform';
+import type { RootdHandlers } from '@rustos/platform/gen/rustos/v1/Rootd.js';
 import type { LeaseEvent__Output } from '@rustos/platform/gen/rustos/v1/LeaseEvent.js';
 import { LeaseBook, type Transition } from './leases.js';
 
@@ -90,6 +91,11 @@ function pump(ctx: ServiceContext): void {
 
 main({
   name: 'rootd',
+  serve: () => [{
+    endpoint: 'rootd.supervisor',
+    definition: rustos().Rootd.service,
+    handlers: { Leases: (_call, cb) => cb(null, { leases: book?.table() ?? [] }) } satisfies RootdHandlers,
+  }],
   onLease(ctx, ev) {
     book ??= new LeaseBook(ctx.manifests);
     if (!started) {

@@ -103,7 +103,7 @@ static void die(const char *what) {
 
 static void setTimer(long usec) {
   struct itimerval t = {{0, 0}, {usec / 1000000, usec % 1000000}};
-  setitimer(ITIMER_REAL, &t, NULL);
+  setitimer(ITIMER_VIRTUAL, &t, NULL); /* CPU time: a loaded machine must not turn a slow case into a timeout */
 }
 
 static void onSignal(int sig, siginfo_t *info, void *ucv) {
@@ -112,7 +112,7 @@ static void onSignal(int sig, siginfo_t *info, void *ucv) {
   const greg_t *r = uc->uc_mcontext.gregs;
   uint64_t rip = (uint64_t)r[REG_RIP];
   /* A late alarm after the guest already left: nothing to report. */
-  if (sig == SIGALRM && (rip < CODE_BASE || rip >= CODE_BASE + CODE_SIZE)) return;
+  if (sig == SIGVTALRM && (rip < CODE_BASE || rip >= CODE_BASE + CODE_SIZE)) return;
   static const int order[16] = {REG_RAX, REG_RCX, REG_RDX, REG_RBX, REG_RSP, REG_RBP, REG_RSI, REG_RDI,
                                 REG_R8,  REG_R9,  REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15};
   for (int i = 0; i < 16; i++) result.gpr[i] = (uint64_t)r[order[i]];
@@ -120,7 +120,7 @@ static void onSignal(int sig, siginfo_t *info, void *ucv) {
   result.vector = (uint32_t)r[REG_TRAPNO];
   result.errorCode = (uint64_t)r[REG_ERR];
   result.faultAddress = result.vector == 14 ? (uint64_t)r[REG_CR2] : 0;
-  if (sig == SIGALRM) result.vector = VEC_TIMEOUT, result.errorCode = 0;
+  if (sig == SIGVTALRM) result.vector = VEC_TIMEOUT, result.errorCode = 0;
   if (rip >= (uint64_t)(uintptr_t)enterGuest && rip < (uint64_t)(uintptr_t)enterGuestEnd)
     result.vector = VEC_SETUP_FAULT; /* e.g. fxrstor64 rejected the MXCSR */
   result.ripOffset = rip - CODE_BASE;
@@ -139,7 +139,7 @@ static void installHandlers(void) {
   sa.sa_sigaction = onSignal;
   sa.sa_flags = SA_SIGINFO | SA_ONSTACK;
   sigfillset(&sa.sa_mask);
-  const int sigs[] = {SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGALRM};
+  const int sigs[] = {SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGVTALRM};
   for (unsigned i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
     if (sigaction(sigs[i], &sa, NULL)) die("sigaction failed");
 }
