@@ -7,6 +7,11 @@ import type { PhysicalMemory } from "../memory.js";
 
 export const enum Access { Read = 0, Write = 1, Exec = 2 }
 export const TLB_SIZE = 1024;
+/**
+ * The contract's empty tag. Note: -1 is also the page number of va in
+ * [-4096, 0) (the top of the canonical upper half, e.g. a NULL pointer minus a
+ * small offset), so every inlined hit test here also requires vpn >= 0.
+ */
 export const TLB_EMPTY = -1;
 
 export interface CpuMmu {

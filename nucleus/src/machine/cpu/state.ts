@@ -9,6 +9,7 @@
  */
 import { FlagOp, materialize, setFlags } from "./flags.js";
 import type { CpuMmu } from "./mmu-surface.js";
+import type { Insn } from "./decode/insn.js";
 
 /** RFLAGS bits the CPU keeps outside the lazy arithmetic set. */
 export const enum Rflag {
@@ -77,6 +78,10 @@ export class CpuState {
   /** CR2 for #PF. */
   trapAddr = 0;
 
+  /** Instructions left in the current run (the engine counts it down). */
+  budget = 0;
+  /** The instruction a translated block was executing when it faulted (engine-internal). */
+  faultInsn: Insn | null = null;
   /** Set by trap-like instructions (syscall, int3, int n) to end the run. */
   exit = Exit.None as number;
   /** The address space the running thread uses; set by the engine for each run. */

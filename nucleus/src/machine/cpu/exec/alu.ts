@@ -8,7 +8,7 @@
 import { FlagOp, Sz, cf } from "../flags.js";
 import type { Handler, Insn } from "../decode/insn.js";
 import type { CpuState } from "../state.js";
-import { ea, getReg, hi64, mask, readE, readE64, readMem, setReg, szIndex, writeMem } from "./operands.js";
+import { ea, getReg, hi64, mask, readE, readE64, readMem, rmwEa, setReg, szIndex, writeMem } from "./operands.js";
 import { registerSelector } from "./registry.js";
 
 export const enum AluOp { Add = 0, Or, Adc, Sbb, And, Sub, Xor, Cmp, Test }
@@ -80,7 +80,7 @@ function eSrc(op: number, immSrc: boolean): Handler {
       r = mask(calc(op, a, b, c), size);
       if (w) setReg(s, i.rm, size, r);
     } else {
-      const va = ea(s, i);
+      const va = w ? rmwEa(s, i, size) : ea(s, i);
       a = readMem(s, va, size);
       r = mask(calc(op, a, b, c), size);
       if (w) writeMem(s, va, size, r);
@@ -105,7 +105,7 @@ function eSrc64(op: number, immSrc: boolean): Handler {
       rl = calc64(op, al, ah, bl, bh, c);
       if (w) { s.lo[i.rm] = rl; s.hi[i.rm] = resHi; }
     } else {
-      const va = ea(s, i);
+      const va = w ? rmwEa(s, i, 8) : ea(s, i);
       const m = s.mmu;
       al = m.read64(va);
       ah = m.hi64;
@@ -179,7 +179,7 @@ const enum Unary { Inc, Dec, Not, Neg }
 function unary(u: number): Handler {
   return (s, i) => {
     const size = i.osz;
-    const va = i.rm >= 0 ? 0 : ea(s, i);
+    const va = i.rm >= 0 ? 0 : rmwEa(s, i, size);
     const a = i.rm >= 0 ? getReg(s, i.rm, size) : readMem(s, va, size);
     let r: number;
     switch (u) {
@@ -202,7 +202,7 @@ function unary(u: number): Handler {
 
 function unary64(u: number): Handler {
   return (s, i) => {
-    const va = i.rm >= 0 ? 0 : ea(s, i);
+    const va = i.rm >= 0 ? 0 : rmwEa(s, i, 8);
     let al: number, ah: number;
     if (i.rm >= 0) { al = s.lo[i.rm]; ah = s.hi[i.rm]; } else { al = s.mmu.read64(va); ah = s.mmu.hi64; }
     let rl: number, rh: number;

@@ -10,9 +10,9 @@
  * ignored), which is what CPUs without BMI1/LZCNT do.
  */
 import { writeFlagBits } from "../flags.js";
-import type { Handler } from "../decode/insn.js";
-import { Rflag } from "../state.js";
-import { ea, getReg, readE, readMem, setReg, writeMem } from "./operands.js";
+import { Seg, type Handler, type Insn } from "../decode/insn.js";
+import { Rflag, type CpuState } from "../state.js";
+import { TWO32, ea, getReg, probeWrite, readE, readMem, setReg, writeMem } from "./operands.js";
 import { register } from "./registry.js";
 
 const enum BitOp { Test = 0, Set, Reset, Complement }
@@ -24,6 +24,36 @@ function apply(op: number, v: number, bit: number): number {
     case BitOp.Complement: return v ^ (1 << bit);
     default: return v;
   }
+}
+
+let bitOffset = 0;
+
+/**
+ * BT* with a register offset and a memory operand: the signed offset selects the
+ * word/dword/qword at ea + size * floor(offset / bits); the bit within it is left
+ * in bitOffset. The displacement is the offset shifted arithmetically, kept exact
+ * (it wraps with the address size). Exported for the engine's #SS check.
+ */
+export function bitAddress(s: CpuState, i: Insn): number {
+  const r = i.reg;
+  const lo = s.lo[r];
+  let d32: number, d: number;
+  if (i.osz === 8) {
+    const hi = s.hi[r];
+    d32 = ((lo >>> 3) | (hi << 29)) & ~7;
+    d = (hi >> 3) * TWO32 + (d32 >>> 0);
+    bitOffset = lo & 63;
+  } else if (i.osz === 4) {
+    d = d32 = (lo >> 3) & ~3;
+    bitOffset = lo & 31;
+  } else {
+    const v = (lo << 16) >> 16;
+    d = d32 = (v >> 3) & ~1;
+    bitOffset = v & 15;
+  }
+  const seg = i.seg === Seg.None ? 0 : i.seg === Seg.FS ? s.fsBase : s.gsBase;
+  const a = i.asz === 4 ? (ea(s, i) - seg + d32) >>> 0 : ea(s, i) - seg + d;
+  return a + seg;
 }
 
 function bitHandler(op: number, immOffset: boolean): Handler {
@@ -46,24 +76,16 @@ function bitHandler(op: number, immOffset: boolean): Handler {
         if (op !== BitOp.Test) setReg(s, i.rm, size, apply(op, v, off));
       }
     } else {
-      // Memory: the signed register offset selects which dword/word/qword to access.
-      let va = ea(s, i);
-      let off: number;
-      if (immOffset) off = i.imm & (bits - 1);
-      else {
-        const full = size === 8 ? s.getNumber(i.reg) : size === 4 ? s.lo[i.reg] : (s.lo[i.reg] << 16) >> 16;
-        const unit = size === 8 ? 64 : size * 8;
-        const k = Math.floor(full / unit);
-        va += k * size;
-        off = full - k * unit;
-      }
+      const va = immOffset ? ea(s, i) : bitAddress(s, i);
+      const off = immOffset ? i.imm & (bits - 1) : bitOffset;
+      if (op !== BitOp.Test) probeWrite(s, va, size);
       if (size === 8) {
-        // Access the dword holding the bit (same bytes a qword access would touch for this bit).
-        const half = off >= 32 ? 4 : 0;
+        const m = s.mmu;
+        let lo = m.read64(va), hi = m.hi64;
         const b = off & 31;
-        const v = readMem(s, va + half, 4);
-        cf = (v >>> b) & 1;
-        if (op !== BitOp.Test) writeMem(s, va + half, 4, apply(op, v, b));
+        if (off >= 32) { cf = (hi >>> b) & 1; hi = apply(op, hi, b); }
+        else { cf = (lo >>> b) & 1; lo = apply(op, lo, b); }
+        if (op !== BitOp.Test) m.write64(va, lo, hi);
       } else {
         const v = readMem(s, va, size);
         cf = (v >>> off) & 1;

@@ -8,7 +8,7 @@ import { FlagOp, Sz, cond, writeFlagBits } from "../flags.js";
 import type { Handler, Insn } from "../decode/insn.js";
 import { Rflag, type CpuState } from "../state.js";
 import { CC } from "../decode/table-onebyte.js";
-import { TWO32, ea, getReg, hi64, mask, readE, readE64, readMem, setReg, szIndex, writeE, writeE64, writeMem } from "./operands.js";
+import { TWO32, ea, getReg, hi64, mask, probeWrite, readE, readE64, readMem, rmwEa, setReg, szIndex, writeE, writeE64, writeMem } from "./operands.js";
 import { register, registerSelector } from "./registry.js";
 import { calc64, resHi, AluOp } from "./alu.js";
 
@@ -126,7 +126,7 @@ const xchg: Handler = (s, i) => {
     setReg(s, i.rm, size, g);
     setReg(s, i.reg, size, e);
   } else {
-    const va = ea(s, i);
+    const va = rmwEa(s, i, size);
     const e = readMem(s, va, size);
     writeMem(s, va, size, g);
     setReg(s, i.reg, size, e);
@@ -134,6 +134,7 @@ const xchg: Handler = (s, i) => {
 };
 const xchg64: Handler = (s, i) => {
   const gl = s.lo[i.reg], gh = s.hi[i.reg];
+  if (i.rm < 0) rmwEa(s, i, 8);
   const el = readE64(s, i), eh = hi64;
   writeE64(s, i, gl, gh);
   s.lo[i.reg] = el;
@@ -150,7 +151,7 @@ registerSelector("XCHG Zv,rAX", (i) => {
 const xadd: Handler = (s, i) => {
   const size = i.osz;
   const b = getReg(s, i.reg, size);
-  const va = i.rm >= 0 ? 0 : ea(s, i);
+  const va = i.rm >= 0 ? 0 : rmwEa(s, i, size);
   const a = i.rm >= 0 ? getReg(s, i.rm, size) : readMem(s, va, size);
   const r = mask(a + b, size);
   if (i.rm < 0) writeMem(s, va, size, r);
@@ -162,7 +163,7 @@ const xadd: Handler = (s, i) => {
 };
 const xadd64: Handler = (s, i) => {
   const bl = s.lo[i.reg], bh = s.hi[i.reg];
-  const va = i.rm >= 0 ? 0 : ea(s, i);
+  const va = i.rm >= 0 ? 0 : rmwEa(s, i, 8);
   let al: number, ah: number;
   if (i.rm >= 0) { al = s.lo[i.rm]; ah = s.hi[i.rm]; } else { al = s.mmu.read64(va); ah = s.mmu.hi64; }
   const rl = calc64(AluOp.Add, al, ah, bl, bh, 0);
@@ -179,7 +180,7 @@ registerSelector("XADD Ev,Gv", bySize(xadd, xadd64));
 const cmpxchg: Handler = (s, i) => {
   const size = i.osz;
   const acc = getReg(s, 0, size);
-  const va = i.rm >= 0 ? 0 : ea(s, i);
+  const va = i.rm >= 0 ? 0 : rmwEa(s, i, size);
   const d = i.rm >= 0 ? getReg(s, i.rm, size) : readMem(s, va, size);
   const equal = acc === d;
   // The memory destination is always written (the locked cycle writes back the old value).
@@ -192,7 +193,7 @@ const cmpxchg: Handler = (s, i) => {
 };
 const cmpxchg64: Handler = (s, i) => {
   const al = s.lo[0], ah = s.hi[0];
-  const va = i.rm >= 0 ? 0 : ea(s, i);
+  const va = i.rm >= 0 ? 0 : rmwEa(s, i, 8);
   let dl: number, dh: number;
   if (i.rm >= 0) { dl = s.lo[i.rm]; dh = s.hi[i.rm]; } else { dl = s.mmu.read64(va); dh = s.mmu.hi64; }
   const equal = al === dl && ah === dh;
@@ -213,17 +214,17 @@ register("CMPXCHG8B|CMPXCHG8B|CMPXCHG16B M", (s, i) => {
   const m = s.mmu;
   if (i.osz === 8) {
     if (va % 16 !== 0) raise(Vector.GP, 0);
+    probeWrite(s, va, 16);
     const l0 = m.read64(va), h0 = m.hi64;
     const l1 = m.read64(va + 8), h1 = m.hi64;
     const equal = l0 === s.lo[0] && h0 === s.hi[0] && l1 === s.lo[2] && h1 === s.hi[2];
-    // Both halves are written (or written back); check the whole 16 bytes first.
-    m.translate(va, 1);
     if (equal) { m.write64(va, s.lo[3], s.hi[3]); m.write64(va + 8, s.lo[1], s.hi[1]); }
     else { m.write64(va, l0, h0); m.write64(va + 8, l1, h1); }
     if (!equal) { s.lo[0] = l0; s.hi[0] = h0; s.lo[2] = l1; s.hi[2] = h1; }
     writeFlagBits(s, Rflag.ZF, equal ? Rflag.ZF : 0);
     return;
   }
+  probeWrite(s, va, 8);
   const lo = m.read32(va), hi = m.read32(va + 4);
   const equal = lo === s.lo[0] && hi === s.lo[2];
   if (equal) m.write64(va, s.lo[3], s.lo[1]);

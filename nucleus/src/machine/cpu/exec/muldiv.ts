@@ -137,7 +137,9 @@ function divNarrow(s: CpuState, i: Insn, signed: boolean): void {
     return;
   }
   d = size === 4 ? d >>> 0 : d;
-  if (size === 4 && n >= 2 ** 53) return divBig(s, i, signed, BigInt(n), BigInt(d));
+  if (size === 4 && n >= 2 ** 53) {
+    return divBig(s, i, signed, (BigInt(s.lo[2] >>> 0) << 32n) | BigInt(s.lo[0] >>> 0), BigInt(d));
+  }
   const q = Math.floor(n / d);
   if (q >= 2 ** bits) raise(Vector.DE);
   storeQR(s, size, q, n - q * d);

@@ -4,6 +4,7 @@
  * per-instruction hot path: no allocation, no BigInt.
  */
 import { Seg, type Insn } from "../decode/insn.js";
+import { Access } from "../mmu-surface.js";
 import type { CpuState } from "../state.js";
 
 export const TWO32 = 4294967296;
@@ -23,6 +24,26 @@ export function ea(s: CpuState, i: Insn): number {
   }
   if (i.seg !== Seg.None) a += i.seg === Seg.FS ? s.fsBase : s.gsBase;
   return a;
+}
+
+/**
+ * Read-modify-write operands are accessed with write intent: a fault on them is
+ * a write fault (#PF error code W=1) even though the read comes first, as on
+ * hardware. Checks write access to [va, va+size) and returns va.
+ */
+export function probeWrite(s: CpuState, va: number, size: number): number {
+  const m = s.mmu;
+  const vpn = Math.floor(va / 4096);
+  const off = va - vpn * 4096;
+  if (vpn >= 0 && m.tlbWriteTag[vpn & 1023] === vpn && off <= 4096 - size) return va;
+  m.translate(va, Access.Write);
+  if (off > 4096 - size) m.translate(va + size - 1, Access.Write);
+  return va;
+}
+
+/** The memory operand's address, checked for write access (read-modify-write destinations). */
+export function rmwEa(s: CpuState, i: Insn, size: number): number {
+  return probeWrite(s, ea(s, i), size);
 }
 
 /** Reads a register of 1, 2 or 4 bytes (byte naming for size 1), zero-extended (size 4: int32). */

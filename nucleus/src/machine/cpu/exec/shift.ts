@@ -12,7 +12,7 @@
 import { FlagOp, cf as carryFlag, writeFlagBits } from "../flags.js";
 import type { Handler, Insn } from "../decode/insn.js";
 import { Rflag, type CpuState } from "../state.js";
-import { ea, getReg, mask, readMem, setReg, szIndex, writeMem } from "./operands.js";
+import { getReg, mask, readMem, rmwEa, setReg, szIndex, writeMem } from "./operands.js";
 import { register } from "./registry.js";
 
 const enum Op { Rol = 0, Ror, Rcl, Rcr, Shl, Shr, Sal, Sar }
@@ -98,6 +98,8 @@ function narrow(s: CpuState, op: number, size: number, a: number, n: number): nu
     }
     case Op.Rcl: {
       let k = size < 4 ? n % (w + 1) : n;
+      // A rotate count that is a multiple of the width + 1 changes nothing, flags included.
+      if (k === 0) { pending = 0; return a; }
       let cf = carryFlag(s);
       r = a;
       for (; k > 0; k--) {
@@ -110,6 +112,7 @@ function narrow(s: CpuState, op: number, size: number, a: number, n: number): nu
     }
     default: {
       let k = size < 4 ? n % (w + 1) : n;
+      if (k === 0) { pending = 0; return a; }
       let cf = carryFlag(s);
       r = a;
       for (; k > 0; k--) {
@@ -177,19 +180,19 @@ function wide(s: CpuState, op: number, lo: number, hi: number, n: number): void 
   }
 }
 
-// Flag outcome of the last narrow/wide call: pending 1 = shift (CfOf), 2 = rotate (CF/OF only).
+// Flag outcome of the last narrow/wide call: 1 = shift (CfOf), 2 = rotate (CF/OF only), 0 = none.
 let pending = 0, pc = 0, po = 0;
 
 function commitFlags(s: CpuState, size: number, lo: number, hi: number): void {
   if (pending === 1) shiftFlags(s, size, pc, po, lo, hi);
-  else writeFlagBits(s, Rflag.CF | Rflag.OF, pc | (po << 11));
+  else if (pending === 2) writeFlagBits(s, Rflag.CF | Rflag.OF, pc | (po << 11));
 }
 
 function shiftHandler(op: number, src: CountSrc): Handler {
   return (s, i) => {
     const n = count(s, i, src);
     const size = i.osz;
-    const va = i.rm >= 0 ? 0 : ea(s, i);
+    const va = i.rm >= 0 ? 0 : rmwEa(s, i, size === 8 ? 8 : size);
     if (size === 8) {
       let lo: number, hi: number;
       if (i.rm >= 0) { lo = s.lo[i.rm]; hi = s.hi[i.rm]; } else { lo = s.mmu.read64(va); hi = s.mmu.hi64; }
@@ -226,7 +229,7 @@ function doubleShift(left: boolean, src: "Ib" | "CL"): Handler {
   return (s, i) => {
     const n = count(s, i, src);
     const size = i.osz;
-    const va = i.rm >= 0 ? 0 : ea(s, i);
+    const va = i.rm >= 0 ? 0 : rmwEa(s, i, size === 8 ? 8 : size);
     if (size === 8) {
       let lo: number, hi: number;
       if (i.rm >= 0) { lo = s.lo[i.rm]; hi = s.hi[i.rm]; } else { lo = s.mmu.read64(va); hi = s.mmu.hi64; }
