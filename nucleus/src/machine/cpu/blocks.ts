@@ -42,10 +42,14 @@ export class Block {
   next0: Block | null = null;
   next1: Block | null = null;
 
+  /** Physical address of the first byte of the block's page. */
+  readonly physPage: number;
+
   constructor(readonly va: number, readonly phys: number, insns: Insn[]) {
     this.insns = insns;
     const last = insns[insns.length - 1];
     this.end = last.va + last.len;
+    this.physPage = phys - (va - Math.floor(va / PAGE) * PAGE);
   }
 }
 
@@ -171,5 +175,28 @@ export class CodeCache {
     let n = 0;
     for (const b of this.blocks.values()) for (let c: Block | null = b; c; c = c.alias) n++;
     return n;
+  }
+}
+
+/** The valid block at s.rip, decoding it if needed. Throws #PF/#GP if rip cannot be fetched. */
+export function blockAt(s: CpuState, mmu: CpuMmu, cache: CodeCache): Block {
+  const rip = s.rip;
+  const vpn = Math.floor(rip / PAGE);
+  const idx = vpn & 1023;
+  const phys = vpn >= 0 && mmu.tlbExecTag[idx] === vpn ? mmu.tlbExecBase[idx] + (rip - vpn * PAGE) : mmu.translate(rip, Access.Exec);
+  let b = cache.lookup(phys, rip);
+  if (b !== undefined && b.phys2 >= 0 && !secondPageOk(b, mmu)) {
+    cache.drop(b);
+    b = undefined;
+  }
+  return b ?? cache.add(buildBlock(mmu, rip, phys), mmu);
+}
+
+function secondPageOk(b: Block, mmu: CpuMmu): boolean {
+  try {
+    return mmu.translate(b.va2, Access.Exec) === b.phys2;
+  } catch (e) {
+    if (e instanceof GuestFault) return false;
+    throw e;
   }
 }

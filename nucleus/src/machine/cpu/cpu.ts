@@ -11,13 +11,13 @@
  * error kept in `lastInternalError`.
  */
 import { GuestFault, Vector } from "../fault.js";
-import { Block, CodeCache, buildBlock, type BlockFn } from "./blocks.js";
+import { Block, CodeCache, blockAt, type BlockFn } from "./blocks.js";
 import type { Insn } from "./decode/insn.js";
 import { formByName, forms } from "./decode/forms.js";
 import { bitAddress } from "./exec/bits.js";
 import { ea } from "./exec/operands.js";
 import "./exec/index.js";
-import { Access, type CpuMmu } from "./mmu-surface.js";
+import type { CpuMmu } from "./mmu-surface.js";
 import { Exit, type CpuState } from "./state.js";
 import { translateBlock } from "./translate/translator.js";
 
@@ -33,7 +33,6 @@ export interface CpuOptions {
   index?: number;
 }
 
-const PAGE = 4096;
 
 export class Cpu {
   readonly engine: Engine;
@@ -69,7 +68,7 @@ export class Cpu {
       while (s.budget > 0) {
         let b: Block | null = blockAt(s, mmu, cache);
         if (translate && b.fn === null && ++b.runs > this.threshold) b.fn = translateBlock(b);
-        if (b.fn !== null) {
+        if (b.fn !== null && b.insns.length <= s.budget) {
           // Translated blocks chain among themselves (a BlockFn only returns translated
           // blocks); null brings us back here.
           while (b !== null) b = (b.fn as BlockFn)(s);
@@ -154,25 +153,3 @@ function viaStackSegment(s: CpuState, i: Insn): boolean {
   return nonCanonical(rsp) || nonCanonical(rsp - 8);
 }
 
-/** The valid block at s.rip, decoding it if needed. Throws #PF/#GP if rip cannot be fetched. */
-export function blockAt(s: CpuState, mmu: CpuMmu, cache: CodeCache): Block {
-  const rip = s.rip;
-  const vpn = Math.floor(rip / PAGE);
-  const idx = vpn & 1023;
-  const phys = vpn >= 0 && mmu.tlbExecTag[idx] === vpn ? mmu.tlbExecBase[idx] + (rip - vpn * PAGE) : mmu.translate(rip, Access.Exec);
-  let b = cache.lookup(phys, rip);
-  if (b !== undefined && b.phys2 >= 0 && !secondPageOk(b, mmu)) {
-    cache.drop(b);
-    b = undefined;
-  }
-  return b ?? cache.add(buildBlock(mmu, rip, phys), mmu);
-}
-
-function secondPageOk(b: Block, mmu: CpuMmu): boolean {
-  try {
-    return mmu.translate(b.va2, Access.Exec) === b.phys2;
-  } catch (e) {
-    if (e instanceof GuestFault) return false;
-    throw e;
-  }
-}

@@ -10,7 +10,7 @@ import { raise, Vector } from "../../fault.js";
 import { cond, materialize, setFlags } from "../flags.js";
 import type { Handler } from "../decode/insn.js";
 import { CC } from "../decode/table-onebyte.js";
-import { Rflag } from "../state.js";
+import { Rflag, type CpuState } from "../state.js";
 import { TWO32, ea, getReg, hi64, readE64, readMem, setReg } from "./operands.js";
 import { register } from "./registry.js";
 import { addRsp, pop16, pop64, popHi, push16, push64, pushAddress, rsp } from "./stack.js";
@@ -32,33 +32,41 @@ register("CALL Jz", (s, i) => {
   s.rip = i.target;
 }, ENDS);
 
+const CANONICAL = 2 ** 47;
+
+/** An indirect branch to a non-canonical address is #GP(0) at the branch itself. */
+function target(lo: number, hi: number): number {
+  const t = hi * TWO32 + (lo >>> 0);
+  if (t >= CANONICAL || t < -CANONICAL) raise(Vector.GP, 0);
+  return t;
+}
+
 register("JMP Ev", (s, i) => {
   const lo = readE64(s, i);
-  s.rip = hi64 * TWO32 + (lo >>> 0);
+  s.rip = target(lo, hi64);
 }, ENDS);
 
 register("CALL Ev", (s, i) => {
   const lo = readE64(s, i);
-  const target = hi64 * TWO32 + (lo >>> 0);
+  const t = target(lo, hi64);
   pushAddress(s, i.va + i.len);
-  s.rip = target;
+  s.rip = t;
 }, ENDS);
 
-register("RET -", (s) => {
-  const lo = pop64(s);
-  s.rip = popHi * TWO32 + (lo >>> 0);
-}, ENDS);
+function ret(s: CpuState, extra: number): void {
+  const m = s.mmu;
+  const lo = m.read64(rsp(s));
+  s.rip = target(lo, m.hi64);
+  addRsp(s, 8 + extra);
+}
 
-register("RET Iw", (s, i) => {
-  const lo = pop64(s);
-  s.rip = popHi * TWO32 + (lo >>> 0);
-  addRsp(s, i.imm);
-}, ENDS);
+register("RET -", (s) => ret(s, 0), ENDS);
+register("RET Iw", (s, i) => ret(s, i.imm), ENDS);
 
 // ---- LOOP / JRCXZ: rcx, or ecx with an address-size prefix ---------------------
 
 /** Decrements the count register; returns true when it is now non-zero. */
-function decCount(s: import("../state.js").CpuState, asz: number): boolean {
+function decCount(s: CpuState, asz: number): boolean {
   const lo = (s.lo[1] - 1) | 0;
   if (asz === 4) { s.lo[1] = lo; s.hi[1] = 0; return lo !== 0; }
   if (s.lo[1] === 0) s.hi[1] = (s.hi[1] - 1) | 0;
