@@ -1,0 +1,155 @@
+/**
+ * The execution engine: `new Cpu(options).run(state, mmu, budget)` executes a
+ * guest thread until a syscall, a fault, or the end of its instruction budget
+ * (machine/README.md, "Traps"). Two engines share the decoded-block cache: the
+ * interpreter calls each instruction's handler; the translator (translate/)
+ * turns hot blocks into JS functions. Both must give identical results.
+ *
+ * Nothing is thrown out of run(): guest faults become Exit.Fault with the
+ * vector, error code and CR2 in the state and rip at the faulting instruction;
+ * an internal error (a bug) becomes Exit.Fault with vector 18 (#MC) and the
+ * error kept in `lastInternalError`.
+ */
+import { GuestFault, Vector } from "../fault.js";
+import { Block, CodeCache, blockAt, type BlockFn } from "./blocks.js";
+import type { Insn } from "./decode/insn.js";
+import { formByName, forms } from "./decode/forms.js";
+import { bitAddress } from "./exec/bits.js";
+import { ea } from "./exec/operands.js";
+import "./exec/index.js";
+import type { CpuMmu } from "./mmu-surface.js";
+import { Exit, type CpuState } from "./state.js";
+import { translateBlock } from "./translate/translator.js";
+
+export type Engine = "interpreter" | "translate";
+
+export interface CpuOptions {
+  /** "interpreter" only, or "translate" hot blocks (default). */
+  engine?: Engine;
+  /** Executions of a block before it is translated; 0 translates everything immediately. */
+  threshold?: number;
+  /** vCPU count of the machine (CPUID topology) and this vCPU's index. */
+  vcpus?: number;
+  index?: number;
+}
+
+
+export class Cpu {
+  readonly engine: Engine;
+  readonly threshold: number;
+  readonly vcpus: number;
+  readonly index: number;
+  /** The last internal error reported as #MC, for diagnostics. */
+  lastInternalError: unknown = null;
+
+  constructor(options: CpuOptions = {}) {
+    this.engine = options.engine ?? "translate";
+    this.threshold = options.threshold ?? 16;
+    this.vcpus = options.vcpus ?? 1;
+    this.index = options.index ?? 0;
+  }
+
+  /** Drops decoded code of a frame the kernel rewrote without going through an MMU. */
+  invalidateFrame(ram: import("../memory.js").PhysicalMemory, frame: number): void {
+    CodeCache.for(ram).invalidateFrame(frame);
+  }
+
+  run(s: CpuState, mmu: CpuMmu, budget: number): Exit {
+    const cache = CodeCache.for(mmu.ram);
+    mmu.onCodeWrite = cache.onCodeWrite;
+    s.mmu = mmu;
+    s.exit = Exit.None;
+    s.cpuIndex = this.index;
+    s.vcpus = this.vcpus;
+    s.budget = budget;
+    const translate = this.engine === "translate";
+    let cur: Insn | null = null;
+    try {
+      while (s.budget > 0) {
+        let b: Block | null = blockAt(s, mmu, cache);
+        if (translate && b.fn === null && ++b.runs > this.threshold) b.fn = translateBlock(b);
+        if (b.fn !== null && b.insns.length <= s.budget) {
+          // Translated blocks chain among themselves (a BlockFn only returns translated
+          // blocks); null brings us back here.
+          while (b !== null) b = (b.fn as BlockFn)(s);
+        } else {
+          const insns = b.insns;
+          const n = insns.length;
+          if (n <= s.budget) {
+            s.rip = b.end;
+            s.budget -= n;
+            for (let k = 0; k < n; k++) {
+              cur = insns[k];
+              cur.h(s, cur);
+              if (!b.valid && k + 1 < n) {
+                // The block rewrote itself: continue from fresh decoding.
+                s.rip = insns[k + 1].va;
+                s.budget += n - k - 1;
+                break;
+              }
+            }
+          } else {
+            const stop = s.budget;
+            for (let k = 0; k < stop; k++) {
+              cur = insns[k];
+              s.rip = cur.va + cur.len;
+              s.budget--;
+              cur.h(s, cur);
+              if (!b.valid) break;
+            }
+          }
+          cur = null;
+        }
+        if (s.exit !== Exit.None) return s.exit;
+      }
+      return Exit.Budget;
+    } catch (e) {
+      return this.fault(s, e, cur);
+    }
+  }
+
+  private fault(s: CpuState, e: unknown, cur: Insn | null): Exit {
+    if (e instanceof GuestFault) {
+      // Translated code leaves the faulting instruction in faultInsn.
+      const at = cur ?? s.faultInsn;
+      s.faultInsn = null;
+      if (at !== null) s.rip = at.va;
+      s.trapVector = e.vector;
+      s.trapError = e.errorCode;
+      s.trapAddr = e.address;
+      if (e.vector === Vector.GP && e.errorCode === 0 && at !== null && viaStackSegment(s, at)) s.trapVector = Vector.SS;
+      return Exit.Fault;
+    }
+    this.lastInternalError = e;
+    s.trapVector = Vector.MC;
+    s.trapError = 0;
+    s.trapAddr = 0;
+    return Exit.Fault;
+  }
+}
+
+const CANONICAL = 2 ** 47;
+
+function nonCanonical(va: number): boolean {
+  return va >= CANONICAL || va < -CANONICAL;
+}
+
+let stackForms: Set<number> | null = null;
+let bitForms: Set<number> | null = null;
+
+/**
+ * A non-canonical address reached through SS (an rsp/rbp-based operand, or the
+ * stack itself) is #SS(0), not #GP(0). The MMU only knows "non-canonical", so
+ * the engine re-derives the address (state is unchanged: faults are precise).
+ */
+function viaStackSegment(s: CpuState, i: Insn): boolean {
+  stackForms ??= new Set(forms.filter((f) => /^(PUSH|POP|CALL|RET|ENTER|LEAVE)/.test(f.mnemonics[0])).map((f) => f.id));
+  bitForms ??= new Set(["BT", "BTS", "BTR", "BTC"].map((m) => formByName(`${m} Ev,Gv`)!.id));
+  if (i.rm < 0 && i.asz === 8 && (i.base === 4 || i.base === 5) && i.seg === 0) {
+    if (nonCanonical(bitForms.has(i.form) ? bitAddress(s, i) : ea(s, i))) return true;
+  }
+  if (!stackForms.has(i.form)) return false;
+  const rsp = s.getNumber(4);
+  return nonCanonical(rsp) || nonCanonical(rsp - 8);
+}
+

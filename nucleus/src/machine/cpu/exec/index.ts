@@ -1,0 +1,16 @@
+/**
+ * Loads every handler module (each registers its forms on import). Import this
+ * before decoding anything that should execute.
+ */
+import "./alu.js";
+import "./mov.js";
+import "./muldiv.js";
+import "./shift.js";
+import "./bits.js";
+import "./flow.js";
+import "./string.js";
+import "./system.js";
+import "./fxsave.js";
+
+export { register, registerSelector, registerAll, isImplemented, handlerFor } from "./registry.js";
+export { refreshCpuidFeatures } from "./cpuid.js";

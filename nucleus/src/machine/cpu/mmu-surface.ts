@@ -1,0 +1,36 @@
+/**
+ * The part of the MMU contract (machine/README.md, "The MMU contract") the CPU
+ * relies on, as a structural type: the real `Mmu` and the flat test double both
+ * satisfy it, so the CPU never imports a concrete MMU.
+ */
+import type { PhysicalMemory } from "../memory.js";
+
+export const enum Access { Read = 0, Write = 1, Exec = 2 }
+export const TLB_SIZE = 1024;
+/**
+ * The contract's empty tag. Note: -1 is also the page number of va in
+ * [-4096, 0) (the top of the canonical upper half, e.g. a NULL pointer minus a
+ * small offset), so every inlined hit test here also requires vpn >= 0.
+ */
+export const TLB_EMPTY = -1;
+
+export interface CpuMmu {
+  readonly ram: PhysicalMemory;
+  readonly tlbReadTag: Float64Array; readonly tlbReadBase: Int32Array;
+  readonly tlbWriteTag: Float64Array; readonly tlbWriteBase: Int32Array;
+  readonly tlbExecTag: Float64Array; readonly tlbExecBase: Int32Array;
+  translate(va: number, access: Access): number;
+  read8(va: number): number;
+  read16(va: number): number;
+  read32(va: number): number;
+  read64(va: number): number;
+  hi64: number;
+  fetch8(va: number): number;
+  write8(va: number, v: number): void;
+  write16(va: number, v: number): void;
+  write32(va: number, v: number): void;
+  write64(va: number, lo: number, hi: number): void;
+  readBytes(va: number, n: number): Uint8Array;
+  writeBytes(va: number, bytes: Uint8Array): void;
+  onCodeWrite: (frame: number) => void;
+}

@@ -1,0 +1,214 @@
+/**
+ * A small MMU test double with the exact surface of the MMU contract
+ * (machine/README.md): a page map instead of page tables, the same public TLB
+ * arrays, the same faults (#PF with the real error code, #GP(0) for a
+ * non-canonical address) and the same code-frame write hook. The CPU's tests
+ * and the MIPS bench use it until the real MMU is swapped in.
+ */
+import { PfError, Vector, raise } from "../../fault.js";
+import type { PhysicalMemory } from "../../memory.js";
+import { Access, TLB_EMPTY, TLB_SIZE, type CpuMmu } from "../mmu-surface.js";
+
+export const enum Perm { R = 1, W = 2, X = 4, RW = 3, RX = 5, RWX = 7 }
+
+const PAGE = 4096;
+const CANONICAL = 2 ** 47;
+
+export class FlatMmu implements CpuMmu {
+  readonly tlbReadTag = new Float64Array(TLB_SIZE).fill(TLB_EMPTY);
+  readonly tlbReadBase = new Int32Array(TLB_SIZE);
+  readonly tlbWriteTag = new Float64Array(TLB_SIZE).fill(TLB_EMPTY);
+  readonly tlbWriteBase = new Int32Array(TLB_SIZE);
+  readonly tlbExecTag = new Float64Array(TLB_SIZE).fill(TLB_EMPTY);
+  readonly tlbExecBase = new Int32Array(TLB_SIZE);
+  hi64 = 0;
+  onCodeWrite: (frame: number) => void = () => {};
+  /** vpn -> frame * 8 + permissions */
+  private readonly pages = new Map<number, number>();
+  private nextFrame = 0;
+
+  constructor(readonly ram: PhysicalMemory) {}
+
+  /** Maps [va, va+bytes) page by page to fresh frames (or to frames starting at `frame`). */
+  map(va: number, bytes: number, perm: number, frame = -1): void {
+    const first = Math.floor(va / PAGE);
+    const last = Math.floor((va + bytes - 1) / PAGE);
+    for (let vpn = first; vpn <= last; vpn++) {
+      const f = frame >= 0 ? frame + (vpn - first) : this.nextFrame++;
+      if (f >= this.ram.frames) throw new RangeError("flat mmu: out of frames");
+      this.pages.set(vpn, f * 8 + perm);
+    }
+    this.flush();
+  }
+
+  unmap(va: number, bytes: number): void {
+    const first = Math.floor(va / PAGE);
+    const last = Math.floor((va + bytes - 1) / PAGE);
+    for (let vpn = first; vpn <= last; vpn++) this.pages.delete(vpn);
+    this.flush();
+  }
+
+  /** Frame number backing va, or -1. */
+  frameOf(va: number): number {
+    const e = this.pages.get(Math.floor(va / PAGE));
+    return e === undefined ? -1 : Math.floor(e / 8);
+  }
+
+  translate(va: number, access: Access): number {
+    if (!(va >= 0 && va < CANONICAL)) {
+      if (va < 0 && va >= -CANONICAL) raise(Vector.PF, PfError.User | (access === Access.Write ? PfError.Write : 0) | PfError.Present | (access === Access.Exec ? PfError.Fetch : 0), va);
+      raise(Vector.GP, 0);
+    }
+    const vpn = Math.floor(va / PAGE);
+    const e = this.pages.get(vpn);
+    const err = PfError.User | (access === Access.Write ? PfError.Write : 0) | (access === Access.Exec ? PfError.Fetch : 0);
+    if (e === undefined) raise(Vector.PF, err, va);
+    const perm = e & 7;
+    const base = Math.floor(e / 8) * PAGE;
+    const idx = vpn & (TLB_SIZE - 1);
+    if (access === Access.Write) {
+      if (!(perm & Perm.W)) raise(Vector.PF, err | PfError.Present, va);
+      if (this.ram.codeFrames[base / PAGE] === 0) { this.tlbWriteTag[idx] = vpn; this.tlbWriteBase[idx] = base; }
+    } else if (access === Access.Exec) {
+      if (!(perm & Perm.X)) raise(Vector.PF, err | PfError.Present, va);
+      this.tlbExecTag[idx] = vpn;
+      this.tlbExecBase[idx] = base;
+    } else {
+      if (!(perm & Perm.R)) raise(Vector.PF, err | PfError.Present, va);
+      this.tlbReadTag[idx] = vpn;
+      this.tlbReadBase[idx] = base;
+    }
+    return base + (va - vpn * PAGE);
+  }
+
+  private rd(va: number): number {
+    const vpn = Math.floor(va / PAGE);
+    const idx = vpn & (TLB_SIZE - 1);
+    if (vpn >= 0 && this.tlbReadTag[idx] === vpn) return this.tlbReadBase[idx] + (va - vpn * PAGE);
+    return this.translate(va, Access.Read);
+  }
+
+  private wr(va: number): number {
+    const vpn = Math.floor(va / PAGE);
+    const idx = vpn & (TLB_SIZE - 1);
+    if (vpn >= 0 && this.tlbWriteTag[idx] === vpn) return this.tlbWriteBase[idx] + (va - vpn * PAGE);
+    const pa = this.translate(va, Access.Write);
+    const frame = Math.floor(pa / PAGE);
+    if (this.ram.codeFrames[frame] !== 0) this.onCodeWrite(frame);
+    return pa;
+  }
+
+  private crosses(va: number, n: number): boolean {
+    return (va % PAGE + PAGE) % PAGE > PAGE - n;
+  }
+
+  read8(va: number): number {
+    return this.ram.u8[this.rd(va)];
+  }
+
+  read16(va: number): number {
+    if (this.crosses(va, 2)) return this.readSplit(va, 2);
+    return this.ram.dv.getUint16(this.rd(va), true);
+  }
+
+  read32(va: number): number {
+    if (this.crosses(va, 4)) return this.readSplit(va, 4) | 0;
+    return this.ram.dv.getInt32(this.rd(va), true);
+  }
+
+  read64(va: number): number {
+    if (this.crosses(va, 8)) {
+      this.rd(va + 7);
+      const lo = this.readSplit(va, 4) | 0;
+      this.hi64 = this.readSplit(va + 4, 4) | 0;
+      return lo;
+    }
+    const pa = this.rd(va);
+    this.hi64 = this.ram.dv.getInt32(pa + 4, true);
+    return this.ram.dv.getInt32(pa, true);
+  }
+
+  /** A page-crossing read: both pages are checked before any byte is read. */
+  private readSplit(va: number, n: number): number {
+    this.rd(va);
+    this.rd(va + n - 1);
+    let v = 0;
+    for (let k = 0; k < n; k++) v += this.ram.u8[this.rd(va + k)] * 2 ** (8 * k);
+    return v;
+  }
+
+  fetch8(va: number): number {
+    const vpn = Math.floor(va / PAGE);
+    const idx = vpn & (TLB_SIZE - 1);
+    const pa = vpn >= 0 && this.tlbExecTag[idx] === vpn ? this.tlbExecBase[idx] + (va - vpn * PAGE) : this.translate(va, Access.Exec);
+    return this.ram.u8[pa];
+  }
+
+  write8(va: number, v: number): void {
+    this.ram.u8[this.wr(va)] = v;
+  }
+
+  write16(va: number, v: number): void {
+    if (this.crosses(va, 2)) return this.writeSplit(va, 2, v, 0);
+    this.ram.dv.setUint16(this.wr(va), v, true);
+  }
+
+  write32(va: number, v: number): void {
+    if (this.crosses(va, 4)) return this.writeSplit(va, 4, v, 0);
+    this.ram.dv.setInt32(this.wr(va), v, true);
+  }
+
+  write64(va: number, lo: number, hi: number): void {
+    if (this.crosses(va, 8)) return this.writeSplit(va, 8, lo, hi);
+    const pa = this.wr(va);
+    this.ram.dv.setInt32(pa, lo, true);
+    this.ram.dv.setInt32(pa + 4, hi, true);
+  }
+
+  /** A page-crossing write: both pages are checked before any byte is written. */
+  private writeSplit(va: number, n: number, lo: number, hi: number): void {
+    this.wr(va);
+    this.wr(va + n - 1);
+    for (let k = 0; k < n; k++) {
+      const b = k < 4 ? (lo >>> (8 * k)) & 0xff : (hi >>> (8 * (k - 4))) & 0xff;
+      this.ram.u8[this.wr(va + k)] = b;
+    }
+  }
+
+  readBytes(va: number, n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    for (let k = 0; k < n; k++) out[k] = this.read8(va + k);
+    return out;
+  }
+
+  writeBytes(va: number, bytes: Uint8Array): void {
+    if (bytes.length > 0) { this.wr(va); this.wr(va + bytes.length - 1); }
+    for (let k = 0; k < bytes.length; k++) this.write8(va + k, bytes[k]);
+  }
+
+  invalidatePage(va: number): void {
+    const vpn = Math.floor(va / PAGE);
+    const idx = vpn & (TLB_SIZE - 1);
+    if (this.tlbReadTag[idx] === vpn) this.tlbReadTag[idx] = TLB_EMPTY;
+    if (this.tlbWriteTag[idx] === vpn) this.tlbWriteTag[idx] = TLB_EMPTY;
+    if (this.tlbExecTag[idx] === vpn) this.tlbExecTag[idx] = TLB_EMPTY;
+  }
+
+  flush(): void {
+    this.tlbReadTag.fill(TLB_EMPTY);
+    this.tlbWriteTag.fill(TLB_EMPTY);
+    this.tlbExecTag.fill(TLB_EMPTY);
+  }
+
+  /** Loader helper: writes bytes into mapped memory regardless of permissions. */
+  poke(va: number, bytes: Uint8Array): void {
+    for (let k = 0; k < bytes.length; k++) {
+      const e = this.pages.get(Math.floor((va + k) / PAGE));
+      if (e === undefined) throw new RangeError(`flat mmu: poke at unmapped ${va + k}`);
+      const pa = Math.floor(e / 8) * PAGE + ((va + k) % PAGE);
+      const frame = Math.floor(pa / PAGE);
+      if (this.ram.codeFrames[frame] !== 0) this.onCodeWrite(frame);
+      this.ram.u8[pa] = bytes[k];
+    }
+  }
+}

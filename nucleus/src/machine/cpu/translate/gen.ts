@@ -1,0 +1,258 @@
+/**
+ * Code generation state for one block: emitted lines, locals, the pending
+ * (not yet stored) lazy-flags record, and helpers for registers, effective
+ * addresses and TLB-inlined memory accesses.
+ *
+ * Generated code sees: s (CpuState), lo/hi (GPR halves), m (the MMU), its TLB
+ * arrays rT/rB/wT/wB/eT/eB, u8/dv (RAM views), blk (the Block), I/H (insns and
+ * handlers), X (runtime helpers, see runtime.ts), f (index of the instruction
+ * that may fault).
+ */
+import { FlagOp } from "../flags.js";
+import { Seg, type Insn } from "../decode/insn.js";
+
+/** A flag-producing instruction whose record lives in locals until committed. */
+export interface Pending {
+  kind: number;
+  sz: number;
+  /** Local names: first operand, second operand, result (halves for 64-bit). */
+  a: string; ah: string;
+  b: string; bh: string;
+  r: string; rh: string;
+  /** CF / OF expressions (0 or 1) for Inc, Dec and CfOf kinds. */
+  cf: string;
+  of: string;
+  committed: boolean;
+}
+
+const SIGN_MASK = ["0x80", "0x8000", "", ""];
+
+export class Gen {
+  readonly lines: string[] = [];
+  private readonly locals: string[] = [];
+  private n = 0;
+  pending: Pending | null = null;
+  /** Instruction index being emitted. */
+  k = 0;
+  /** Address of the instruction after k, and how many instructions of the block follow k. */
+  nextVa = 0;
+  remaining = 0;
+
+  line(code: string): void {
+    this.lines.push(code);
+  }
+
+  tmp(prefix = "t"): string {
+    const name = `${prefix}${this.n++}`;
+    this.locals.push(name);
+    return name;
+  }
+
+  declarations(): string {
+    return this.locals.length ? `let ${this.locals.map((l) => `${l} = 0`).join(", ")};` : "";
+  }
+
+  // ---- flags -------------------------------------------------------------------
+
+  /** Stores the pending record into the state (s.fOp...), once. */
+  commit(): void {
+    const p = this.pending;
+    if (p === null || p.committed) return;
+    this.line(this.commitCode());
+    p.committed = true;
+  }
+
+  /** The statements that store the pending record (without marking it stored). */
+  commitCode(): string {
+    const p = this.pending;
+    if (p === null || p.committed) return "";
+    const op = p.kind | p.sz;
+    const wide = p.sz === 3;
+    switch (p.kind) {
+      case FlagOp.Add: case FlagOp.Adc: case FlagOp.Sub: case FlagOp.Sbb:
+        return `s.fOp = ${op}; s.fA = ${p.a}; s.fR = ${p.r};${wide ? ` s.fAh = ${p.ah}; s.fRh = ${p.rh};` : ""}`;
+      case FlagOp.Logic:
+        return `s.fOp = ${op}; s.fR = ${p.r};${wide ? ` s.fRh = ${p.rh};` : ""}`;
+      case FlagOp.Inc: case FlagOp.Dec: {
+        // The old CF may be read from the state, so compute it before overwriting fOp.
+        const c = this.tmp("c");
+        return `${c} = ${p.cf}; s.fOp = ${op}; s.fA = ${c}; s.fR = ${p.r};${wide ? ` s.fRh = ${p.rh};` : ""}`;
+      }
+      default:
+        return `s.fOp = ${op}; s.fA = (${p.cf}) | ((${p.of}) << 1); s.fR = ${p.r};${wide ? ` s.fRh = ${p.rh};` : ""}`;
+    }
+  }
+
+  /** Leaves the block after instruction k completed (its own code was overwritten). */
+  smcExitCode(): string {
+    return `{ ${this.commitCode()} s.rip = ${this.nextVa}; s.budget += ${this.remaining}; return null; }`;
+  }
+
+  /** A new flag producer replaces the pending one (whose flags are now dead). */
+  produce(p: Omit<Pending, "committed">): void {
+    this.pending = { ...p, committed: false };
+  }
+
+  /** Something outside the generator's knowledge wrote the flags (a handler call). */
+  forgetFlags(): void {
+    this.pending = null;
+  }
+
+  /** Marks instruction k as a possible fault point: flags must be in the state first. */
+  faultPoint(): void {
+    this.commit();
+    this.line(`f = ${this.k};`);
+  }
+
+  /** CF as a 0/1 expression, usable after the pending producer (state CF otherwise). */
+  cfExpr(): string {
+    const p = this.pending;
+    if (p === null) return "X.cf(s)";
+    switch (p.kind) {
+      case FlagOp.Add: return p.sz === 3 ? `(${ltu64(p.r, p.rh, p.a, p.ah)} ? 1 : 0)` : `((${p.r} >>> 0) < (${p.a} >>> 0) ? 1 : 0)`;
+      case FlagOp.Sub: return p.sz === 3 ? `(${ltu64(p.a, p.ah, p.b, p.bh)} ? 1 : 0)` : `((${p.a} >>> 0) < (${p.b} >>> 0) ? 1 : 0)`;
+      case FlagOp.Logic: return "0";
+      case FlagOp.Inc: case FlagOp.Dec: case FlagOp.CfOf: return `(${p.cf})`;
+      default: this.commit(); return "X.cf(s)";
+    }
+  }
+
+  /** A JS boolean expression for condition code cc (jcc/setcc/cmovcc). */
+  cond(cc: number): string {
+    const e = this.condPositive(cc & ~1);
+    return cc & 1 ? `!(${e})` : `(${e})`;
+  }
+
+  private condPositive(cc: number): string {
+    const p = this.pending;
+    if (p === null || p.kind === FlagOp.Adc || p.kind === FlagOp.Sbb || cc === 10) {
+      this.commit();
+      return `X.cond(s, ${cc})`;
+    }
+    const zf = p.sz === 3 ? `(${p.r} | ${p.rh}) === 0` : `${p.r} === 0`;
+    const sf = p.sz === 3 ? `${p.rh} < 0` : p.sz === 2 ? `${p.r} < 0` : `(${p.r} & ${SIGN_MASK[p.sz]}) !== 0`;
+    const sub = p.kind === FlagOp.Sub;
+    switch (cc) {
+      case 0: return `${this.ofExpr(p)} !== 0`;
+      case 2: return `${this.cfExpr()} !== 0`;
+      case 4: return zf;
+      case 6:
+        if (sub) return p.sz === 3 ? `!${ltu64(p.b, p.bh, p.a, p.ah)}` : `(${p.a} >>> 0) <= (${p.b} >>> 0)`;
+        return `(${this.cfExpr()} !== 0 || ${zf})`;
+      case 8: return sf;
+      case 12:
+        if (sub) return lts(p.sz, p.a, p.ah, p.b, p.bh);
+        if (p.kind === FlagOp.Logic) return sf;
+        return `((${sf}) !== (${this.ofExpr(p)} !== 0))`;
+      default:
+        if (sub) return `!${lts(p.sz, p.b, p.bh, p.a, p.ah)}`;
+        if (p.kind === FlagOp.Logic) return `(${zf} || ${sf})`;
+        return `(${zf} || (${sf}) !== (${this.ofExpr(p)} !== 0))`;
+    }
+  }
+
+  private ofExpr(p: Pending): string {
+    const top = p.sz === 3 || p.sz === 2 ? "" : SIGN_MASK[p.sz];
+    const msb = (e: string) => (top ? `((${e}) & ${top} ? 1 : 0)` : `((${e}) < 0 ? 1 : 0)`);
+    const a = p.sz === 3 ? p.ah : p.a, b = p.sz === 3 ? p.bh : p.b, r = p.sz === 3 ? p.rh : p.r;
+    switch (p.kind) {
+      case FlagOp.Add: return msb(`(${a} ^ ${r}) & (${b} ^ ${r})`);
+      case FlagOp.Sub: return msb(`(${a} ^ ${b}) & (${a} ^ ${r})`);
+      case FlagOp.Logic: return "0";
+      case FlagOp.Inc: return p.sz === 3 ? `(${p.r} === 0 && ${p.rh} === -2147483648 ? 1 : 0)` : `(${p.r} === ${["0x80", "0x8000", "-2147483648"][p.sz]} ? 1 : 0)`;
+      case FlagOp.Dec: return p.sz === 3 ? `(${p.r} === -1 && ${p.rh} === 2147483647 ? 1 : 0)` : `(${p.r} === ${["0x7f", "0x7fff", "2147483647"][p.sz]} ? 1 : 0)`;
+      default: return `(${p.of})`;
+    }
+  }
+
+  // ---- registers -------------------------------------------------------------------
+
+  /** Register value of 1, 2 or 4 bytes (byte naming for size 1); size 4 is int32. */
+  reg(r: number, size: number): string {
+    if (size === 1) return r < 16 ? `(lo[${r}] & 0xff)` : `((lo[${r - 16}] >> 8) & 0xff)`;
+    if (size === 2) return `(lo[${r}] & 0xffff)`;
+    return `lo[${r}]`;
+  }
+
+  /** Statement writing a register of 1, 2 or 4 bytes (4 zero-extends). */
+  setReg(r: number, size: number, v: string): void {
+    if (size === 1) {
+      if (r < 16) this.line(`lo[${r}] = (lo[${r}] & ~0xff) | ((${v}) & 0xff);`);
+      else this.line(`lo[${r - 16}] = (lo[${r - 16}] & ~0xff00) | (((${v}) & 0xff) << 8);`);
+    } else if (size === 2) {
+      this.line(`lo[${r}] = (lo[${r}] & ~0xffff) | ((${v}) & 0xffff);`);
+    } else {
+      this.line(`lo[${r}] = ${v}; hi[${r}] = 0;`);
+    }
+  }
+
+  // ---- memory --------------------------------------------------------------------------
+
+  /** The effective address as a JS expression (number). */
+  ea(i: Insn): string {
+    const parts: string[] = [];
+    if (i.asz === 8) {
+      if (i.base >= 0) parts.push(`(hi[${i.base}] * 4294967296 + (lo[${i.base}] >>> 0))`);
+      if (i.index >= 0) {
+        const x = `(hi[${i.index}] * 4294967296 + (lo[${i.index}] >>> 0))`;
+        parts.push(i.scale === 1 ? x : `${x} * ${i.scale}`);
+      }
+      if (i.disp !== 0 || parts.length === 0) parts.push(String(i.disp));
+    } else {
+      const p32: string[] = [];
+      if (i.base >= 0) p32.push(`lo[${i.base}]`);
+      if (i.index >= 0) p32.push(i.scale === 1 ? `lo[${i.index}]` : `lo[${i.index}] * ${i.scale}`);
+      p32.push(String(i.disp));
+      parts.push(`((${p32.join(" + ")}) >>> 0)`);
+    }
+    if (i.seg === Seg.FS) parts.push("s.fsBase");
+    if (i.seg === Seg.GS) parts.push("s.gsBase");
+    return parts.join(" + ");
+  }
+
+  /**
+   * Emits a load of `size` bytes at the address in local `va`; returns the value
+   * local (int32; zero-extended for sizes 1, 2) and, for size 8, the high half.
+   * `rmw`: look up the write TLB (read-modify-write operands fault as writes).
+   */
+  load(va: string, size: number, rmw = false): [string, string] {
+    const v = this.tmp("v");
+    const vh = size === 8 ? this.tmp("vh") : "";
+    const p = this.tmp("p"), x = this.tmp("x"), o = this.tmp("o");
+    const tag = rmw ? "wT" : "rT", base = rmw ? "wB" : "rB";
+    this.line(`${p} = Math.floor(${va} / 4096); ${x} = ${p} & 1023; ${o} = ${va} - ${p} * 4096;`);
+    const fast = size === 1 ? `u8[${base}[${x}] + ${o}]`
+      : size === 2 ? `dv.getUint16(${base}[${x}] + ${o}, true)` : `dv.getInt32(${base}[${x}] + ${o}, true)`;
+    const slow = rmw ? `X.probe(s, ${va}, ${size}); ` : "";
+    const slowRead = size === 1 ? "m.read8" : size === 2 ? "m.read16" : size === 4 ? "m.read32" : "m.read64";
+    this.line(`if (${p} >= 0 && ${tag}[${x}] === ${p} && ${o} <= ${4096 - size}) { ${v} = ${fast};${size === 8 ? ` ${vh} = dv.getInt32(${base}[${x}] + ${o} + 4, true);` : ""} }`
+      + ` else { ${slow}${v} = ${slowRead}(${va});${size === 8 ? ` ${vh} = m.hi64;` : ""} }`);
+    return [v, vh];
+  }
+
+  /** Emits a store; the slow path may invalidate this block (self-modifying code). */
+  store(va: string, size: number, v: string, vh = ""): void {
+    const p = this.tmp("p"), x = this.tmp("x"), o = this.tmp("o");
+    this.line(`${p} = Math.floor(${va} / 4096); ${x} = ${p} & 1023; ${o} = ${va} - ${p} * 4096;`);
+    const fast = size === 1 ? `u8[wB[${x}] + ${o}] = ${v};`
+      : size === 2 ? `dv.setUint16(wB[${x}] + ${o}, ${v}, true);`
+      : size === 4 ? `dv.setInt32(wB[${x}] + ${o}, ${v}, true);`
+      : `dv.setInt32(wB[${x}] + ${o}, ${v}, true); dv.setInt32(wB[${x}] + ${o} + 4, ${vh}, true);`;
+    const slow = size === 8 ? `m.write64(${va}, ${v}, ${vh});` : `m.write${size * 8}(${va}, ${v});`;
+    this.line(`if (${p} >= 0 && wT[${x}] === ${p} && ${o} <= ${4096 - size}) { ${fast} } else { ${slow} if (!blk.valid) ${this.smcExitCode()} }`);
+  }
+}
+
+function ltu64(a: string, ah: string, b: string, bh: string): string {
+  return `((${ah} >>> 0) < (${bh} >>> 0) || (${ah} === ${bh} && (${a} >>> 0) < (${b} >>> 0)))`;
+}
+
+/** Signed a < b at operand size sz. */
+function lts(sz: number, a: string, ah: string, b: string, bh: string): string {
+  switch (sz) {
+    case 0: return `((((${a}) << 24) >> 24) < (((${b}) << 24) >> 24))`;
+    case 1: return `((((${a}) << 16) >> 16) < (((${b}) << 16) >> 16))`;
+    case 2: return `((${a}) < (${b}))`;
+    default: return `(${ah} < ${bh} || (${ah} === ${bh} && (${a} >>> 0) < (${b} >>> 0)))`;
+  }
+}
