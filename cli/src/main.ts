@@ -5,6 +5,8 @@ import { up, launchDaemon } from './commands/up.js';
 import { down } from './commands/down.js';
 import { status, milestones, logs } from './commands/inspect.js';
 import { operate } from './commands/operate.js';
+import { run } from './commands/run.js';
+import { cp } from './commands/cp.js';
 
 const USAGE = `usage: rustos <command> [options]
 
@@ -12,6 +14,9 @@ const USAGE = `usage: rustos <command> [options]
   down                    shut the system down in order
   status [--json]         services, leases, generations, capabilities
   milestones [--json] [-f]   the boot and lifecycle milestones, in order
+  run [-t|-T] [-e K=V] [-w DIR] [--] <path> [args…]
+                          run a guest program with this terminal's stdio; exits with its status
+  cp <src> <dst>          copy into or out of the guest tree; guest paths are written :/path
   kill <service>          kill a service's process (rootd restarts it)
   restart <service>       ask a service to restart
   logs [service] [-f] [-n N]  recent log lines (JSON), optionally following
@@ -22,8 +27,11 @@ options:
 `;
 
 export async function main(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, ['endpoint', 'n', 'tail']);
-  const command = args.positional[0];
+  const valued = ['endpoint', 'n', 'tail', 'e', 'env', 'w', 'workdir'];
+  const first = parseArgs(argv, valued, 1);
+  const command = first.positional[0];
+  // `run` stops at the program's path: what follows is the program's.
+  const args = command === 'run' ? parseArgs(argv, valued, 2) : parseArgs(argv, valued);
   let code: number;
   try {
     switch (command) {
@@ -33,6 +41,8 @@ export async function main(argv: string[]): Promise<void> {
       case 'status': code = await status(args); break;
       case 'milestones': code = await milestones(args); break;
       case 'logs': code = await logs(args); break;
+      case 'run': code = await run(args); break;
+      case 'cp': code = await cp(args); break;
       case 'kill': code = await operate(args, 'Kill'); break;
       case 'restart': code = await operate(args, 'Restart'); break;
       case undefined: case 'help': process.stdout.write(USAGE); code = command ? 0 : 2; break;

@@ -10,3 +10,5 @@ export * from './peers.js';
 export * from './service.js';
 export * from './launch.js';
 export * from './mailbox.js';
+export * from './clock.js';
+export * from './syscalls.js';

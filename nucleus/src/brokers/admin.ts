@@ -11,6 +11,7 @@ import type { Milestone } from '../core/milestones.js';
 import { monoMs } from '../core/clock.js';
 import { systemStatus } from '../executive/status.js';
 import { shutdown } from '../executive/shutdown.js';
+import { runRelay, copyInRelay, copyOutRelay } from './relay.js';
 
 const wire = (m: Milestone) => ({ ...m });
 
@@ -51,6 +52,9 @@ export function adminHandlers(k: Kernel): AdminHandlers {
       void shutdown(k, 'rustos down');
       return { message: `shutting down (uptime ${Math.round(monoMs())} ms)` };
     }),
+    Run: runRelay(k),
+    CopyIn: copyInRelay(k),
+    CopyOut: copyOutRelay(k),
     Logs(call) {
       const { service, follow, tail } = call.request;
       const lines = k.logs.tail(service, tail || 200);

@@ -13,7 +13,8 @@ import type { MmMap__Output } from '@rustos/platform/gen/rustos/v1/MmMap.js';
 import type { MmReply } from '@rustos/platform/gen/rustos/v1/MmReply.js';
 import type { Kernel } from '../executive/kernel.js';
 import type { AddressSpace } from '../mm/address-space.js';
-import { MapFlag } from '../mm/regions.js';
+import { MapFlag, type Region } from '../mm/regions.js';
+import type { MmRegion } from '@rustos/platform/gen/rustos/v1/MmRegion.js';
 import { authorize, injectFaults } from './guard.js';
 import { MAX_CONTENT_BYTES, MAX_COPY_BYTES, MAX_USER_ADDRESS } from './limits.js';
 
@@ -42,6 +43,11 @@ export function mapInto(space: AddressSpace, m: MmMap__Output, what: string): nu
     name: m.name,
     file: m.file ? { path: m.file.path, device: m.file.device, inode: m.file.inode, offset: m.file.offset } : undefined,
   });
+}
+
+/** A region as the contracts describe it: flags in MmMap's terms (1 shared, 2 grows down). */
+export function regionOnTheWire(r: Region): MmRegion {
+  return { start: r.start, end: r.end, prot: r.prot, flags: (r.flags & MapFlag.Shared ? 1 : 0) | (r.flags & MapFlag.GrowsDown ? 2 : 0), name: r.name, file: r.file ?? null };
 }
 
 function result(id: number, r: number, op: string): MmReply {
@@ -74,7 +80,7 @@ function perform(k: Kernel, req: MmRequest__Output): MmReply {
       return result(req.id, space.protect(p.addr, p.length, p.prot), 'protect');
     }
     case 'regions':
-      return { id: req.id, errno: 0, regions: space.regions().map((r) => ({ start: r.start, end: r.end, prot: r.prot, flags: r.flags, name: r.name, file: r.file ?? null })) };
+      return { id: req.id, errno: 0, regions: space.regions().map(regionOnTheWire) };
     case 'read': {
       const { addr, length } = req.read!;
       if (length > MAX_COPY_BYTES) throw invalid(`MmBroker.read: ${length} bytes exceeds ${MAX_COPY_BYTES}`);

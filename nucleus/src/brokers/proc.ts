@@ -10,6 +10,7 @@ import type { Kernel } from '../executive/kernel.js';
 import type { Capability } from '../object/capabilities.js';
 import { AddressSpace } from '../mm/address-space.js';
 import { monoMs } from '../core/clock.js';
+import { Lifecycle } from '../ps/lifecycle.js';
 import { authorize, injectFaults, requireString } from './guard.js';
 import { mapInto } from './mm.js';
 import { MAX_ARGV_BYTES, MAX_USER_ADDRESS } from './limits.js';
@@ -42,6 +43,7 @@ export function procHandlers(k: Kernel): ProcBrokerHandlers {
       // An execve's new image is prepared under a temporary pid and takes the old pid at commit.
       const slot = req.replacePid ? k.processes.allocatePid() : pid;
       k.processes.add({
+        ...Lifecycle.fresh(),
         pid: slot, ppid: req.parentPid, name: req.name, exe: req.exe, argv: req.argv, state: 'PREPARED', space,
         abi: 'linux', preparedBy: builder(cap), replaces: req.replacePid, windows: undefined, exitStatus: 0, threads: 0, startMs: monoMs(),
       });
@@ -66,6 +68,8 @@ export function procHandlers(k: Kernel): ProcBrokerHandlers {
       if (req.registers.length && req.registers.length !== 16) throw invalid('ProcBroker.Commit: registers must be empty or all 16 general registers');
       if (!k.scheduler) throw failed('ProcBroker.Commit: this nucleus has no CPU to run processes on', 38);
       p.abi = req.abi === 'windows' ? 'windows' : 'linux';
+      if (!(req.brkStart >= 0 && req.brkStart < MAX_USER_ADDRESS)) throw invalid(`ProcBroker.Commit: brk start 0x${req.brkStart.toString(16)} is not a user address`);
+      p.brkStart = req.brkStart;
       const committed = k.scheduler.commit(p, { entry: req.entry, stackPointer: req.stackPointer, fsBase: req.fsBase, registers: req.registers });
       k.count('proc.committed');
       return committed;
@@ -77,6 +81,14 @@ export function procHandlers(k: Kernel): ProcBrokerHandlers {
       p.space.destroy();
       k.processes.remove(p.pid);
       k.count('proc.aborted');
+      return {};
+    }),
+    Signal: unary((req) => {
+      authorize(k, req.header, 'broker.signal', 'ProcBroker.Signal');
+      if (!(req.signo >= 0 && req.signo <= 64)) throw invalid(`ProcBroker.Signal: ${req.signo} is not a signal number`);
+      if (!k.signals) throw failed('ProcBroker.Signal: this nucleus runs no processes', 38);
+      const n = k.signals(req.pid, req.signo, req.code, req.senderPid);
+      if (n === 0) throw notFound(`ProcBroker.Signal: no process ${req.pid > 0 ? req.pid : `in group ${-req.pid}`}`, 3);
       return {};
     }),
     SetWindowsRuntime: unary(async (req) => {

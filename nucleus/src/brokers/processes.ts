@@ -6,12 +6,13 @@ import type { Kernel } from '../executive/kernel.js';
 import type { Process } from '../ps/processes.js';
 import { monoMs } from '../core/clock.js';
 import { authorize } from './guard.js';
+import { regionOnTheWire } from './mm.js';
 
 function info(p: Process, regions: boolean): ProcessInfo {
   return {
     pid: p.pid, ppid: p.ppid, state: p.state, comm: p.name, exe: p.exe, argv: p.argv, abi: p.abi,
     threads: p.threads, residentPages: p.space.residentPages, mappedBytes: p.space.mappedBytes,
-    regions: regions ? p.space.regions().map((r) => ({ start: r.start, end: r.end, prot: r.prot, flags: r.flags, name: r.name, file: r.file ?? null })) : [],
+    regions: regions && p.state !== 'EXITED' ? p.space.regions().map(regionOnTheWire) : [],
     exitStatus: p.exitStatus, startMs: p.startMs,
   };
 }

@@ -50,6 +50,8 @@ export class Kernel {
   readonly state = new StateStore();
   /** The CPU's scheduler, once the machine's CPUs are up. */
   scheduler: Scheduler | undefined;
+  /** Post a signal to a process (pid > 0) or group (pid < 0); returns how many processes it reached. */
+  signals: ((pid: number, signo: number, code: number, sender: number) => number) | undefined;
   /** CPUID's view of the CPU, once the CPUs are up. */
   cpuFeatures: () => CpuFeatures = () => ({ hwcap: 0, hwcap2: 0, model: '', flags: [] });
   /** rootd's lease table as last reported (status survives a rootd restart). */

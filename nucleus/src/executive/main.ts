@@ -20,6 +20,10 @@ import { driverHandlers } from '../brokers/driver.js';
 import { stateHandlers } from '../brokers/state.js';
 import { processesHandlers } from '../brokers/processes.js';
 import { shutdown } from './shutdown.js';
+import { Ps } from '../ps/ps.js';
+import { cpuFeatures } from '../hal/cpu-features.js';
+import { LINUX_TABLE } from '../ps/linux/table.js';
+import { info, sendProcess } from '../ps/signals/delivery.js';
 
 async function main(): Promise<void> {
   process.title = 'rustos:nucleus';
@@ -41,9 +45,28 @@ async function main(): Promise<void> {
 
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
   const v1 = rustos();
+  let ps: Ps | undefined;
   await initialize(k, {
     machine: {
+      idt: () => 'traps: #DE #UD #GP #SS #PF #MF #XM #AC #BP become signals for the faulting process; syscall enters the Linux ABI',
       paging: () => `${k.config.ramMiB} MiB physical RAM (${k.frames.total} frames, committed on first touch), 4-level paging`,
+      acpi: () => {
+        const f = cpuFeatures(k.config.vcpus);
+        k.cpuFeatures = () => f;
+        return `${k.config.vcpus} vCPUs: ${f.model}`;
+      },
+      syscall: () => {
+        ps = new Ps(k);
+        k.scheduler = ps;
+        k.signals = (pid, signo, code, sender) => {
+          const targets = pid > 0 ? [k.processes.get(pid)].filter((p) => p?.state === 'RUNNING') : k.processes.group(-pid);
+          for (const p of targets) if (signo > 0) sendProcess(ps!, p!, info(signo, code, { pid: sender }));
+          return targets.length;
+        };
+        const routes = new Map<string, number>();
+        for (const e of LINUX_TABLE.values()) routes.set(e.route, (routes.get(e.route) ?? 0) + 1);
+        return `Linux ABI table: ${[...routes].map(([r, n]) => `${n} ${r}`).join(', ')}; ${k.config.vcpus} vCPUs scheduled`;
+      },
     },
     serve: async () => {
       server = await startServer(listen, [

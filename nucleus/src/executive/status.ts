@@ -32,5 +32,7 @@ export function systemStatus(k: Kernel): SystemStatus {
   const counters: Record<string, number> = Object.fromEntries(k.counters);
   counters['nucleus.rss_bytes'] = mem.rss;
   counters['nucleus.heap_bytes'] = mem.heapUsed;
+  counters['machine.frames_used'] = k.frames.used;
+  counters['ps.processes'] = k.processes.all().filter((p) => p.state === 'RUNNING').length;
   return { system: 'RustOS-TS', ready, uptimeMs: monoMs(), services, counters, lastSeq: k.milestones.lastSeq };
 }

@@ -55,6 +55,10 @@ export class CapabilityTable {
       .map((c) => createHash('sha256').update(c.handle).digest('hex').slice(0, 12)).sort();
   }
 
+  all(): Capability[] {
+    return [...this.byHandle.values()];
+  }
+
   rightsOf(holder: string): string[] {
     return [...this.byHandle.values()].filter((c) => c.holder === holder).map((c) => c.right).sort();
   }

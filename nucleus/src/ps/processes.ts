@@ -1,11 +1,13 @@
 /**
  * The process table: pids, the address space each process owns, and the life of
- * a process as the PROC brokers drive it — PREPARED (being built by loaderd,
- * not runnable), RUNNING (committed, its threads scheduled), EXITED (a zombie
- * until its parent reaps it). A prepared process belongs to the loaderd
+ * a process as the PROC brokers and the Linux ABI drive it — PREPARED (being built
+ * by loaderd, not runnable), RUNNING (committed, its threads scheduled), EXITED (a
+ * zombie until its parent reaps it). A prepared process belongs to the loaderd
  * generation that prepared it and is aborted if that generation dies.
  */
 import type { AddressSpace } from '../mm/address-space.js';
+import type { Thread } from './thread.js';
+import { Dispositions } from './signals/dispositions.js';
 
 export type ProcessState = 'PREPARED' | 'RUNNING' | 'EXITED';
 
@@ -19,6 +21,9 @@ export interface WindowsRuntime {
 export interface Process {
   pid: number;
   ppid: number;
+  /** Process group and session (job control). */
+  pgid: number;
+  sid: number;
   name: string;
   exe: string;
   argv: string[];
@@ -30,11 +35,24 @@ export interface Process {
   /** execve: the pid whose image this process replaces on commit. */
   replaces: number;
   windows: WindowsRuntime | undefined;
+  /** The wait status once EXITED (Linux encoding: (code << 8) | signal | 0x80 for a core dump). */
   exitStatus: number;
   /** Live threads. */
   threads: number;
   /** When it was prepared, on the nucleus monotonic clock. */
   startMs: number;
+  /** Where the heap starts (the end of the loaded image), for syscalld's brk. */
+  brkStart: number;
+  /** The process's threads, while RUNNING. */
+  members: Thread[];
+  /** Signal dispositions, shared by all threads (CLONE_SIGHAND). */
+  signals: Dispositions;
+  /** Process-directed pending signals (bit n-1 for signal n). */
+  pending: bigint;
+  /** Exit of the whole group has begun (exit_group or a fatal signal). */
+  exiting: boolean;
+  /** A child stopped/continued and not yet reported by waitpid(WUNTRACED/WCONTINUED). */
+  stopReport: number;
 }
 
 /** Linux's default pid_max. */
@@ -48,10 +66,13 @@ export class ProcessTable {
   allocatePid(): number {
     for (let i = 0; i < PID_MAX; i++) {
       this.lastPid = this.lastPid >= PID_MAX - 1 ? 2 : this.lastPid + 1;
-      if (!this.byPid.has(this.lastPid)) return this.lastPid;
+      if (!this.byPid.has(this.lastPid) && !this.tids.has(this.lastPid)) return this.lastPid;
     }
     return -1;
   }
+
+  /** Thread ids share the pid space (a thread's tid is never a pid in use). */
+  readonly tids = new Map<number, Thread>();
 
   add(p: Process): void {
     this.byPid.set(p.pid, p);
@@ -67,6 +88,14 @@ export class ProcessTable {
 
   all(): Process[] {
     return [...this.byPid.values()];
+  }
+
+  children(ppid: number): Process[] {
+    return this.all().filter((p) => p.ppid === ppid && p.state !== 'PREPARED');
+  }
+
+  group(pgid: number): Process[] {
+    return this.all().filter((p) => p.pgid === pgid && p.state === 'RUNNING');
   }
 
   /** Prepared processes of a builder generation that is gone: nobody will commit them. */

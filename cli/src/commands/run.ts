@@ -1,0 +1,68 @@
+/**
+ * `rustos run [-t|-T] [-e K=V] [-w dir] [--] <path> [args…]`: run a guest program
+ * with this terminal's stdin, stdout and stderr, and exit with its status (128 +
+ * signal for a signal death; 126/127 when it cannot run), like `docker exec`.
+ * A terminal is used when stdin and stdout are terminals (-t forces it, -T
+ * refuses it); then the local terminal is put in raw mode and the guest's line
+ * discipline does the editing, so Ctrl-C reaches the guest.
+ */
+import { grpc } from '@rustos/platform';
+import type { RunOutput__Output } from '@rustos/platform/gen/rustos/v1/RunOutput.js';
+import type { Args } from '../args.js';
+import { connect } from '../endpoint.js';
+
+export async function run(args: Args): Promise<number> {
+  // `rustos run [options] <path> [args…]` or `rustos run [options] -- <path> [args…]`.
+  const argv = args.positional.length > 1 ? [args.positional[1]!, ...args.rest] : args.rest;
+  const path = argv[0];
+  if (!path) {
+    process.stderr.write('usage: rustos run [-t|-T] [-e NAME=VALUE] [-w DIR] [--] <path> [args…]\n');
+    return 2;
+  }
+  const tty = args.flags.has('t') || args.flags.has('tty') ? true : args.flags.has('T') ? false : Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  const env: Record<string, string> = {};
+  for (const e of args.multi.get('e') ?? []) {
+    const eq = e.indexOf('=');
+    if (eq > 0) env[e.slice(0, eq)] = e.slice(eq + 1);
+  }
+  if (tty && process.env.TERM) env.TERM ??= process.env.TERM;
+  const n = connect(args.flags.get('endpoint'));
+  const call = n.admin.Run();
+  const stdin = process.stdin;
+  const rawBefore = stdin.isTTY ? stdin.isRaw : false;
+  const restore = () => { if (stdin.isTTY) stdin.setRawMode(rawBefore); stdin.pause(); };
+  return new Promise<number>((resolve) => {
+    let status = 1;
+    let done = false;
+    const end = (code: number) => {
+      if (done) return;
+      done = true;
+      restore();
+      n.close();
+      resolve(code);
+    };
+    call.on('data', (o: RunOutput__Output) => {
+      if (o.body === 'stdout') process.stdout.write(o.stdout!);
+      else if (o.body === 'stderr') process.stderr.write(o.stderr!);
+      else if (o.body === 'exited') {
+        if (o.exited!.message) process.stderr.write(`${o.exited!.message}\n`);
+        status = o.exited!.status;
+      }
+    });
+    call.on('end', () => end(status));
+    call.on('error', (err: grpc.ServiceError) => {
+      process.stderr.write(`rustos run: ${err.code === grpc.status.UNAVAILABLE ? `no system answers (${err.details})` : err.details || err.message}\n`);
+      end(125);
+    });
+    call.write({ start: { path, argv, env, cwd: String(args.flags.get('w') ?? args.flags.get('workdir') ?? '/'), tty, rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 } });
+    if (tty && stdin.isTTY) stdin.setRawMode(true);
+    stdin.on('data', (d: Buffer) => call.write({ stdin: d }));
+    stdin.on('end', () => call.write({ eof: true }));
+    if (tty) process.stdout.on('resize', () => call.write({ resize: { rows: process.stdout.rows, cols: process.stdout.columns } }));
+    else {
+      // Without a terminal there is no line discipline: Ctrl-C here becomes SIGINT there.
+      process.on('SIGINT', () => call.write({ signal: 2 }));
+      process.on('SIGTERM', () => call.write({ signal: 15 }));
+    }
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * Moves the guest memory an offloaded syscall needs across the wire, as its table
+ * entry says (spec.ts): inputs are copied in before delivery, outputs copied back
+ * after the reply. A copy that faults makes the call fail with -EFAULT, as Linux's
+ * copy_from_user / copy_to_user do.
+ */
+import { Errno } from '@rustos/platform';
+import type { InSpec, Len, OutSpec } from './spec.js';
+import type { Sys } from './sys.js';
+
+const MAX_STRING = 4096;
+const MAX_VECTOR = 32768;
+const MAX_IN_BYTES = 64 * 1024 * 1024;
+const IOV_MAX = 1024;
+const EFAULT = -Errno.EFAULT;
+
+export function length(s: Sys, len: Len): number {
+  if (typeof len === 'number') return s.arg(len);
+  if ('const' in len) return len.const;
+  return s.arg(len.arg) * len.times;
+}
+
+/** The (base, length) pairs of an iovec array, or -errno. */
+export function iovecs(s: Sys, ptr: number, count: number): Array<[number, number]> | number {
+  if (count < 0 || count > IOV_MAX) return -Errno.EINVAL;
+  if (count === 0) return [];
+  const raw = s.copyIn(ptr, count * 16);
+  if (typeof raw === 'number') return EFAULT;
+  const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const out: Array<[number, number]> = [];
+  let total = 0;
+  for (let i = 0; i < count; i++) {
+    const base = Number(v.getBigUint64(i * 16, true));
+    const len = Number(v.getBigInt64(i * 16 + 8, true));
+    if (len < 0 || (total += len) > 0x7ffff000) return -Errno.EINVAL;
+    out.push([base, len]);
+  }
+  return out;
+}
+
+function cstring(s: Sys, ptr: number): Buffer | number {
+  const r = s.p.space.readCString(ptr, MAX_STRING);
+  return typeof r === 'number' ? r : Buffer.from(r.buffer, r.byteOffset, r.byteLength);
+}
+
+function cstringVector(s: Sys, ptr: number): Buffer | number {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for (let i = 0; ; i++) {
+    if (i >= MAX_VECTOR) return -Errno.E2BIG;
+    const p = s.readU64(ptr + i * 8);
+    if (typeof p === 'number') return EFAULT;
+    if (p === 0n) break;
+    const str = cstring(s, Number(p));
+    if (typeof str === 'number') return str;
+    parts.push(str, Buffer.alloc(1));
+    if ((total += str.length + 1) > MAX_IN_BYTES) return -Errno.E2BIG;
+  }
+  return Buffer.concat(parts);
+}
+
+function one(s: Sys, spec: InSpec): Buffer | number {
+  const ptr = s.arg(spec.ptr);
+  if ('optional' in spec && spec.optional && ptr === 0) return Buffer.alloc(0);
+  switch (spec.kind) {
+    case 'cstr': return cstring(s, ptr);
+    case 'cstrv': return cstringVector(s, ptr);
+    case 'buf':
+    case 'struct': {
+      const n = spec.kind === 'buf' ? length(s, spec.len) : spec.size;
+      if (n < 0 || n > MAX_IN_BYTES) return -Errno.EINVAL;
+      if (n === 0) return Buffer.alloc(0);
+      const b = s.copyIn(ptr, n);
+      return typeof b === 'number' ? EFAULT : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+    }
+    case 'iov': {
+      const vecs = iovecs(s, ptr, s.arg(spec.count));
+      if (typeof vecs === 'number') return vecs;
+      const parts: Buffer[] = [];
+      for (const [base, len] of vecs) {
+        if (len === 0) continue;
+        const b = s.copyIn(base, len);
+        if (typeof b === 'number') return EFAULT;
+        parts.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+      }
+      return Buffer.concat(parts);
+    }
+  }
+}
+
+export function marshalInputs(s: Sys, specs: InSpec[] | undefined): Buffer[] | number {
+  const out: Buffer[] = [];
+  for (const spec of specs ?? []) {
+    const b = one(s, spec);
+    if (typeof b === 'number') return b;
+    out.push(b);
+  }
+  return out;
+}
+
+/** Copy each reply output to where its spec points; returns 0 or -EFAULT/-EINVAL. */
+export function unmarshalOutputs(s: Sys, specs: OutSpec[] | undefined, outputs: Buffer[]): number {
+  for (const [i, spec] of (specs ?? []).entries()) {
+    const data = outputs[i];
+    if (!data || data.length === 0) continue;
+    const ptr = s.arg(spec.ptr);
+    if ('optional' in spec && spec.optional && ptr === 0) continue;
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (spec.kind === 'iov') {
+      const vecs = iovecs(s, ptr, s.arg(spec.count));
+      if (typeof vecs === 'number') return vecs;
+      let at = 0;
+      for (const [base, len] of vecs) {
+        if (at >= bytes.length) break;
+        const chunk = bytes.subarray(at, at + len);
+        if (s.copyOut(base, chunk) < 0) return EFAULT;
+        at += chunk.length;
+      }
+      continue;
+    }
+    const max = spec.kind === 'buf' ? length(s, spec.max) : spec.size;
+    if (bytes.length > max) return -Errno.EINVAL;
+    if (s.copyOut(ptr, bytes) < 0) return EFAULT;
+  }
+  return 0;
+}
