@@ -7,6 +7,7 @@ import { status, milestones, logs } from './commands/inspect.js';
 import { operate } from './commands/operate.js';
 import { run } from './commands/run.js';
 import { cp } from './commands/cp.js';
+import { syscalls } from './commands/syscalls.js';
 
 const USAGE = `usage: rustos <command> [options]
 
@@ -17,6 +18,7 @@ const USAGE = `usage: rustos <command> [options]
   run [-t|-T] [-e K=V] [-w DIR] [--] <path> [args…]
                           run a guest program with this terminal's stdio; exits with its status
   cp <src> <dst>          copy into or out of the guest tree; guest paths are written :/path
+  syscalls [--json]       the Linux ABI table: route and support of every syscall, ENOSYS counts
   kill <service>          kill a service's process (rootd restarts it)
   restart <service>       ask a service to restart
   logs [service] [-f] [-n N]  recent log lines (JSON), optionally following
@@ -43,6 +45,7 @@ export async function main(argv: string[]): Promise<void> {
       case 'logs': code = await logs(args); break;
       case 'run': code = await run(args); break;
       case 'cp': code = await cp(args); break;
+      case 'syscalls': code = await syscalls(args); break;
       case 'kill': code = await operate(args, 'Kill'); break;
       case 'restart': code = await operate(args, 'Restart'); break;
       case undefined: case 'help': process.stdout.write(USAGE); code = command ? 0 : 2; break;

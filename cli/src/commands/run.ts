@@ -11,6 +11,14 @@ import type { RunOutput__Output } from '@rustos/platform/gen/rustos/v1/RunOutput
 import type { Args } from '../args.js';
 import { connect } from '../endpoint.js';
 
+export interface RunOptions {
+  path: string;
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  tty: boolean;
+}
+
 export async function run(args: Args): Promise<number> {
   // `rustos run [options] <path> [args…]` or `rustos run [options] -- <path> [args…]`.
   const argv = args.positional.length > 1 ? [args.positional[1]!, ...args.rest] : args.rest;
@@ -26,7 +34,13 @@ export async function run(args: Args): Promise<number> {
     if (eq > 0) env[e.slice(0, eq)] = e.slice(eq + 1);
   }
   if (tty && process.env.TERM) env.TERM ??= process.env.TERM;
-  const n = connect(args.flags.get('endpoint'));
+  return runProgram(args.flags.get('endpoint'), { path, argv, env, tty, cwd: String(args.flags.get('w') ?? args.flags.get('workdir') ?? '/') });
+}
+
+/** Run a guest program attached to this process's stdio; resolves with its exit status. */
+export function runProgram(endpoint: string | true | undefined, o: RunOptions): Promise<number> {
+  const { path, argv, env, tty } = o;
+  const n = connect(endpoint);
   const call = n.admin.Run();
   const stdin = process.stdin;
   const rawBefore = stdin.isTTY ? stdin.isRaw : false;
@@ -54,7 +68,7 @@ export async function run(args: Args): Promise<number> {
       process.stderr.write(`rustos run: ${err.code === grpc.status.UNAVAILABLE ? `no system answers (${err.details})` : err.details || err.message}\n`);
       end(125);
     });
-    call.write({ start: { path, argv, env, cwd: String(args.flags.get('w') ?? args.flags.get('workdir') ?? '/'), tty, rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 } });
+    call.write({ start: { path, argv, env, cwd: o.cwd, tty, rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 } });
     if (tty && stdin.isTTY) stdin.setRawMode(true);
     stdin.on('data', (d: Buffer) => call.write({ stdin: d }));
     stdin.on('end', () => call.write({ eof: true }));

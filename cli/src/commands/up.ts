@@ -13,6 +13,7 @@ import { Launcher, programs } from '../launcher.js';
 import { followBoot } from '../progress.js';
 import type { Args } from '../args.js';
 import { isLocal } from '../endpoint.js';
+import { runProgram } from './run.js';
 
 const BOOT_TIMEOUT_MS = 120_000;
 
@@ -87,7 +88,14 @@ export async function up(args: Args): Promise<number> {
     const halted = launcher.done.then(() => { throw new Error(`the system stopped during boot (status ${launcher.exitCode})`); });
     const m = await Promise.race([followBoot(n, origin, 'desktop.ready', BOOT_TIMEOUT_MS, quiet), halted]);
     launcher.keepSpare();
-    process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s — Ctrl-C or \`rustos down\` stops the system\n`);
+    const shell = process.stdin.isTTY && process.stdout.isTTY && !args.flags.has('no-shell');
+    process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s — ${shell ? 'a shell on the emulated machine follows; `exit` stops the system' : 'Ctrl-C or `rustos down` stops the system'}\n`);
+    if (shell) {
+      const env = process.env.TERM ? { TERM: process.env.TERM } : {};
+      const status = await runProgram(undefined, { path: '/bin/busybox', argv: ['sh', '-l'], env, cwd: '/home/user', tty: true });
+      process.stdout.write(`shell exited with status ${status}\n`);
+      await stop();
+    }
   } catch (err) {
     process.stderr.write(`rustos up: ${(err as Error).message}; logs are in ${join(home(), 'logs')}\n`);
     await stop();

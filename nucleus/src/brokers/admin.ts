@@ -12,6 +12,7 @@ import { monoMs } from '../core/clock.js';
 import { systemStatus } from '../executive/status.js';
 import { shutdown } from '../executive/shutdown.js';
 import { runRelay, copyInRelay, copyOutRelay } from './relay.js';
+import { tableRows } from '../ps/linux/table.js';
 
 const wire = (m: Milestone) => ({ ...m });
 
@@ -52,6 +53,7 @@ export function adminHandlers(k: Kernel): AdminHandlers {
       void shutdown(k, 'rustos down');
       return { message: `shutting down (uptime ${Math.round(monoMs())} ms)` };
     }),
+    Syscalls: unary(() => ({ rows: tableRows(), enosys: Object.fromEntries(k.enosys()), calls: k.syscallCount() })),
     Run: runRelay(k),
     CopyIn: copyInRelay(k),
     CopyOut: copyOutRelay(k),

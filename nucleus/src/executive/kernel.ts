@@ -50,6 +50,9 @@ export class Kernel {
   readonly state = new StateStore();
   /** The CPU's scheduler, once the machine's CPUs are up. */
   scheduler: Scheduler | undefined;
+  /** ENOSYS answers by syscall name, and syscalls made, once the Linux ABI runs. */
+  enosys: () => Map<string, number> = () => new Map();
+  syscallCount: () => number = () => 0;
   /** Post a signal to a process (pid > 0) or group (pid < 0); returns how many processes it reached. */
   signals: ((pid: number, signo: number, code: number, sender: number) => number) | undefined;
   /** CPUID's view of the CPU, once the CPUs are up. */

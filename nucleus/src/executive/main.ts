@@ -58,6 +58,8 @@ async function main(): Promise<void> {
       syscall: () => {
         ps = new Ps(k);
         k.scheduler = ps;
+        k.enosys = () => ps!.abi.enosys;
+        k.syscallCount = () => ps!.abi.calls;
         k.signals = (pid, signo, code, sender) => {
           const targets = pid > 0 ? [k.processes.get(pid)].filter((p) => p?.state === 'RUNNING') : k.processes.group(-pid);
           for (const p of targets) if (signo > 0) sendProcess(ps!, p!, info(signo, code, { pid: sender }));

@@ -33,6 +33,8 @@ export function systemStatus(k: Kernel): SystemStatus {
   counters['nucleus.rss_bytes'] = mem.rss;
   counters['nucleus.heap_bytes'] = mem.heapUsed;
   counters['machine.frames_used'] = k.frames.used;
+  counters['ps.syscalls'] = k.syscallCount();
+  for (const [name, n] of k.enosys()) counters[`enosys.${name}`] = n;
   counters['ps.processes'] = k.processes.all().filter((p) => p.state === 'RUNNING').length;
   return { system: 'RustOS-TS', ready, uptimeMs: monoMs(), services, counters, lastSeq: k.milestones.lastSeq };
 }
