@@ -91,7 +91,7 @@ export async function up(args: Args): Promise<number> {
     const shell = process.stdin.isTTY && process.stdout.isTTY && !args.flags.has('no-shell');
     process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s — ${shell ? 'a shell on the emulated machine follows; `exit` stops the system' : 'Ctrl-C or `rustos down` stops the system'}\n`);
     if (shell) {
-      const env = process.env.TERM ? { TERM: process.env.TERM } : {};
+      const env: Record<string, string> = process.env.TERM ? { TERM: process.env.TERM } : {};
       const status = await runProgram(undefined, { path: '/bin/busybox', argv: ['sh', '-l'], env, cwd: '/home/user', tty: true });
       process.stdout.write(`shell exited with status ${status}\n`);
       await stop();
