@@ -16,8 +16,8 @@ const EM_X86_64 = 62;
 const PHDR_SIZE = 56;
 const EHDR_SIZE = 64;
 const PATH_MAX = 4096;
-/** ELF_MIN_ALIGN: the program header table must fit in one page. */
-const MAX_PHDR_BYTES = 4096;
+/** load_elf_phdrs: at most 64 KiB of program headers (recent kernels dropped the one-page limit). */
+const MAX_PHDR_BYTES = 65536;
 
 export interface Phdr {
   type: number;

@@ -58,8 +58,6 @@ function checkTls(image: ElfImage, role: Role): void {
 
 export function planExec(input: ExecInput): ExecPlan {
   const { program, interp, args } = input;
-  checkTls(program, 'program');
-  if (interp) checkTls(interp, 'interp');
 
   const occupied = new Occupied();
   const stackTop = STACK_TOP;
@@ -75,6 +73,9 @@ export function planExec(input: ExecInput): ExecPlan {
     interpLoaded = loadSegments(interp, 'interp', at.bias, occupied, at.noReplace, [stackStart, stackTop]);
     if (at.topDown) mmapTop = Math.min(mmapTop, interpLoaded.start);
   }
+  // Linux does not look at PT_TLS (glibc does): checked after everything Linux checks.
+  checkTls(program, 'program');
+  if (interp) checkTls(interp, 'interp');
   const entry = interpLoaded ? interpLoaded.entry : loaded.entry;
   if (!(entry < TASK_SIZE)) fail('entry', Errno.EINVAL, `entry point 0x${entry.toString(16)} is beyond the user address space`);
 
