@@ -52,7 +52,7 @@ const cases: Array<{ title: string; path: string; argv: string[]; envp?: string[
 for (const c of cases) {
   test(`exec plan is Linux's: ${c.title}`, async () => {
     const envp = c.envp ?? ENVP;
-    const native = nativeExec(PROBE, c.path, c.argv, envp, c.cwd);
+    const native = nativeExec(PROBE, c.path, c.argv, envp, { cwd: c.cwd, memory: true });
     assert.ok('rip' in native, `native exec failed: ${JSON.stringify(native)}`);
     let prep: PreparedExec;
     try {

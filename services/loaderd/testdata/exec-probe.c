@@ -5,7 +5,7 @@
  *   {"errno":N}                        execve returned -N (nothing was replaced)
  *   {"signal":N}                       the exec failed past its point of no return
  *   {"rip":..,"rsp":..,"brk":..,"maps":[..],"auxv":[[k,v]..],"stack":"hex","memory":[{"start","hex"}..]}
- * Usage: exec-probe PATH ARGC < strings
+ * Usage: exec-probe [-m] PATH ARGC < strings   (-m: include "memory")
  * where stdin holds ARGC NUL-terminated arguments, then NUL-terminated
  * environment strings (stdin, because the probe's own exec could not take
  * arguments that are too big for an exec).
@@ -51,9 +51,10 @@ static void json_string(const char *s) {
 }
 
 int main(int argc, char **argv) {
-  if (argc != 3) { fprintf(stderr, "usage: exec-probe PATH ARGC < strings\n"); return 2; }
-  const char *path = argv[1];
-  int n = atoi(argv[2]);
+  int with_memory = argc == 4 && strcmp(argv[1], "-m") == 0;
+  if (argc != 3 + with_memory) { fprintf(stderr, "usage: exec-probe [-m] PATH ARGC < strings\n"); return 2; }
+  const char *path = argv[1 + with_memory];
+  int n = atoi(argv[2 + with_memory]);
   size_t size = 0, cap = 1 << 20;
   char *input = malloc(cap);
   for (ssize_t got; (got = read(0, input + size, cap - size)) > 0;) {
@@ -126,7 +127,7 @@ int main(int argc, char **argv) {
   printf("],\"stack\":");
   hex(mem, regs.rsp, STACK_TOP - regs.rsp);
   printf(",\"memory\":[");
-  for (int i = 0; i < regions; i++) {
+  for (int i = 0; with_memory && i < regions; i++) {
     if (ends[i] == STACK_TOP) continue;
     printf("%s{\"start\":%lu,\"hex\":", i ? "," : "", starts[i]);
     hex(mem, starts[i], ends[i] - starts[i]);

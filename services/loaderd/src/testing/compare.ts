@@ -69,6 +69,7 @@ export function assertLikeNative(native: NativeImage, prep: PreparedExec): void 
   assert.equal(hex(plan.brk), hex(native.brk), 'start_brk');
 
   const space = new PlannedSpace(plan.mappings, () => '');
+  assert.ok(native.memory.length > 0, 'the native run read its memory (exec-probe -m)');
   for (const region of native.memory) {
     if (region.bytes === null) continue;
     const ours = space.read(region.start, region.bytes.length);
@@ -96,3 +97,12 @@ export function assertLikeNative(native: NativeImage, prep: PreparedExec): void 
   assert.deepEqual(mask(stack, plan.stackPointer), mask(native.stack, native.rsp), 'stack strings');
 }
 
+
+/** argv as the native process has it on its stack. */
+export function nativeArgv(native: NativeImage): Buffer[] {
+  const { argv } = parseStack(native.stack, native.rsp);
+  return argv.map((p) => {
+    const at = p - native.rsp;
+    return native.stack.subarray(at, native.stack.indexOf(0, at));
+  });
+}

@@ -58,10 +58,10 @@ export interface NativeImage {
 
 export type NativeExec = { errno: number } | { signal: number } | NativeImage;
 
-/** What Linux does with execve(path, argv, envp) under `setarch -R`. */
-export function nativeExec(probe: string, path: string, argv: string[], envp: string[], cwd?: string): NativeExec {
+/** What Linux does with execve(path, argv, envp) under `setarch -R`; `memory`: read every mapping's bytes too. */
+export function nativeExec(probe: string, path: string, argv: string[], envp: string[], opts: { cwd?: string; memory?: boolean } = {}): NativeExec {
   const input = [...argv, ...envp].map((s) => `${s}\0`).join('');
-  const r = spawnSync(probe, [path, String(argv.length)], { cwd, input, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const r = spawnSync(probe, [...(opts.memory ? ['-m'] : []), path, String(argv.length)], { cwd: opts.cwd, input, maxBuffer: 1 << 30, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`exec-probe failed (${r.status}): ${r.stderr}`);
   const j = JSON.parse(r.stdout) as Record<string, unknown>;
   if ('errno' in j || 'signal' in j) return j as NativeExec;
