@@ -158,7 +158,7 @@ for (const c of cases) {
 test('five nested "#!" scripts run, each script name passed on as Linux does', async () => {
   const native = nativeExec(PROBE, scripts[4]!, ['s4', 'arg'], ENVP, { memory: true });
   assert.ok('rip' in native, JSON.stringify(native));
-  const prep = await plan(scripts[4]!, ['s4', 'arg'], ENVP, native);
+  const prep = await plan(scripts[4]!, ['s4', 'arg'], ENVP, { auxv: native.auxv });
   assert.deepEqual(prep.argv.map((a) => Buffer.from(a).toString()), [STATIC, ...scripts.slice(0, 5), 'arg']);
   assertLikeNative(native, prep);
 });

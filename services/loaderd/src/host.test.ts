@@ -7,12 +7,14 @@
 // (AT_SYSINFO_EHDR for its vDSO and the two rseq ones), 48 bytes, so its stack
 // pointer is 48 bytes lower; everything above the vector is at the same address.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Errno, errnoName } from '@rustos/platform';
-import { ArgStrings, ExecFailure, MAX_ARG_STRLEN, bytesOf } from './elf/index.js';
+import { ArgStrings, At, ExecFailure, MAX_ARG_STRLEN, bytesOf } from './elf/index.js';
+import { MIN_SIGSTACK_SIZE } from './exec/prepare.js';
 import type { PreparedExec } from './exec/prepare.js';
 import { ENVP, assertLikeNative, plan } from './testing/compare.js';
 import { hostPrograms, nativeExec } from './testing/host.js';
@@ -56,7 +58,7 @@ for (const c of cases) {
     assert.ok('rip' in native, `native exec failed: ${JSON.stringify(native)}`);
     let prep: PreparedExec;
     try {
-      prep = await plan(c.path, c.argv, envp, native, c.cwd);
+      prep = await plan(c.path, c.argv, envp, { auxv: native.auxv, cwd: c.cwd });
     } catch (err) {
       assert.fail(err instanceof ExecFailure ? `loaderd refused: ${err.step} ${err.message}` : String(err));
     }
@@ -89,4 +91,28 @@ test('the argument budget ends exactly where Linux\'s does', async () => {
   assert.ok('rip' in largest, `the largest environment loaderd accepts runs natively: ${JSON.stringify(largest).slice(0, 100)}`);
   const over = nativeExec(PROBE, path, ['x'], [...full, `L=${'l'.repeat(lo + 1)}`]);
   assert.equal('errno' in over ? errnoName(over.errno) : 'ran', 'E2BIG', 'one byte more is E2BIG natively');
+});
+
+test('the auxiliary vector is what glibc\'s LD_SHOW_AUXV prints natively', async () => {
+  // ld.so prints the vector it was given; setarch -R turns randomisation off; env -i fixes the environment.
+  const envp = ['A=1', 'LD_SHOW_AUXV=1'];
+  const out = execFileSync('setarch', ['-R', 'env', '-i', ...envp, '/usr/bin/true'], { encoding: 'utf8' });
+  const shown = new Map(out.trim().split('\n').map((l) => {
+    const m = /^(AT_\w+|AT_\?\?\? \(0x[0-9a-f]+\)):\s+(.*)$/.exec(l)!;
+    return [m[1]!, m[2]!] as const;
+  }));
+  const hwcap = Number.parseInt(shown.get('AT_HWCAP')!, 16);
+  const prep = await plan('/usr/bin/true', ['/usr/bin/true'], envp, { auxv: [[At.HWCAP, hwcap], [At.HWCAP2, Number(shown.get('AT_HWCAP2'))]] });
+  const ours = new Map(prep.plan.auxv);
+  const NAMES: Record<number, string> = { 3: 'AT_PHDR', 4: 'AT_PHENT', 5: 'AT_PHNUM', 6: 'AT_PAGESZ', 7: 'AT_BASE', 8: 'AT_FLAGS', 9: 'AT_ENTRY', 11: 'AT_UID', 12: 'AT_EUID', 13: 'AT_GID', 14: 'AT_EGID', 16: 'AT_HWCAP', 17: 'AT_CLKTCK', 23: 'AT_SECURE', 25: 'AT_RANDOM', 26: 'AT_HWCAP2', 51: 'AT_MINSIGSTKSZ' };
+  const format = (k: number, v: number): string => (k === At.HWCAP ? v.toString(16) : [3, 7, 8, 9, 25, 26].includes(k) ? `0x${v.toString(16)}` : String(v));
+  for (const [k, name] of Object.entries(NAMES).map(([k, n]) => [Number(k), n] as const)) {
+    const expected = k === At.MINSIGSTKSZ ? String(MIN_SIGSTACK_SIZE) : shown.get(name);
+    assert.equal(format(k, ours.get(k)!), expected, name);
+  }
+  assert.equal(shown.get('AT_EXECFN'), '/usr/bin/true');
+  assert.equal(shown.get('AT_PLATFORM'), 'x86_64');
+  // Only the vDSO's and rseq's entries are the host's alone.
+  const onlyNative = [...shown.keys()].filter((n) => !Object.values(NAMES).includes(n) && n !== 'AT_EXECFN' && n !== 'AT_PLATFORM');
+  assert.deepEqual(onlyNative, ['AT_SYSINFO_EHDR', 'AT_??? (0x1b)', 'AT_??? (0x1c)']);
 });

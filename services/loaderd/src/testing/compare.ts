@@ -12,12 +12,12 @@ import { HostFiles, type NativeImage } from './host.js';
 export const ENVP = ['HOME=/root', 'PATH=/usr/bin:/bin', 'LANG=C', 'TERM=dumb'];
 const NATIVE_ONLY_AUXV = new Set([33, 27, 28]); // AT_SYSINFO_EHDR, AT_RSEQ_FEATURE_SIZE, AT_RSEQ_ALIGN
 
-/** loaderd's exec of `path`, with the native run's hwcaps (AT_RANDOM zeros) and the caller's credentials. */
-export async function plan(path: string, argv: string[], envp: string[], native?: NativeImage, cwd?: string): Promise<PreparedExec> {
-  const aux = new Map(native?.auxv ?? []);
+/** loaderd's exec of `path`, with a native run's hwcaps (`auxv`), AT_RANDOM zeros and the caller's credentials. */
+export async function plan(path: string, argv: string[], envp: string[], opts: { auxv?: Array<[number, number]>; cwd?: string } = {}): Promise<PreparedExec> {
+  const aux = new Map(opts.auxv ?? []);
   const machine = { hwcap: aux.get(At.HWCAP) ?? 0, hwcap2: aux.get(At.HWCAP2) ?? 0, platform: 'x86_64', clockTicks: 100, memoryBytes: 2 ** 36 };
   const creds = { uid: process.getuid!(), euid: process.geteuid!(), gid: process.getgid!(), egid: process.getegid!() };
-  return prepareExec(new HostFiles(cwd), { pid: 1, filename: bytesOf(path), argv: argv.map(bytesOf), envp: envp.map(bytesOf), creds }, machine, new Uint8Array(16));
+  return prepareExec(new HostFiles(opts.cwd), { pid: 1, filename: bytesOf(path), argv: argv.map(bytesOf), envp: envp.map(bytesOf), creds }, machine, new Uint8Array(16));
 }
 
 const hex = (n: number): string => n.toString(16);
