@@ -60,17 +60,16 @@ export function planExec(input: ExecInput): ExecPlan {
   const { program, interp, args } = input;
 
   const occupied = new Occupied();
-  const stackTop = STACK_TOP;
   let stackStart = pageDown(args.bottom) - STACK_EXPAND;
-  occupied.add(stackStart, stackTop);
+  occupied.add(stackStart, STACK_TOP);
 
   const where = place(program, 'program', occupied, interp !== undefined);
-  const loaded = loadSegments(program, 'program', where.bias, occupied, where.noReplace, [stackStart, stackTop]);
+  const loaded = loadSegments(program, 'program', where.bias, occupied, where.noReplace, [stackStart, STACK_TOP]);
   let mmapTop = where.topDown ? loaded.start : MMAP_BASE;
   let interpLoaded: LoadedImage | undefined;
   if (interp) {
     const at = place(interp, 'interp', occupied, false, loaded.bias);
-    interpLoaded = loadSegments(interp, 'interp', at.bias, occupied, at.noReplace, [stackStart, stackTop]);
+    interpLoaded = loadSegments(interp, 'interp', at.bias, occupied, at.noReplace, [stackStart, STACK_TOP]);
     if (at.topDown) mmapTop = Math.min(mmapTop, interpLoaded.start);
   }
   // Linux does not look at PT_TLS (glibc does): checked after everything Linux checks.
@@ -84,7 +83,7 @@ export function planExec(input: ExecInput): ExecPlan {
   stackStart = Math.min(stackStart, pageDown(stack.sp));
   const stackProt = Prot.Read | Prot.Write | (program.execStack ? Prot.Exec : 0);
   const stackMapping: Mapping = {
-    addr: stackStart, length: stackTop - stackStart, prot: stackProt, content: stack.bytes,
+    addr: stackStart, length: STACK_TOP - stackStart, prot: stackProt, content: stack.bytes,
     contentOffset: stack.sp - stackStart, fileOffset: 0, name: '[stack]', growsDown: true,
   };
   const mappings = [stackMapping, ...loaded.mappings, ...(interpLoaded?.mappings ?? [])];

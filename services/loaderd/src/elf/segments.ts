@@ -44,7 +44,6 @@ export function protOf(flags: number): number {
   return (flags & PFlag.R ? Prot.Read : 0) | (flags & PFlag.W ? Prot.Write : 0) | (flags & PFlag.X ? Prot.Exec : 0);
 }
 
-
 /**
  * `noReplace`: the first segment may not land on an existing mapping
  * (MAP_FIXED_NOREPLACE, as for the program); an interpreter's segments replace
@@ -57,16 +56,16 @@ export function loadSegments(image: ElfImage, role: Role, bias: number, occupied
   let start = Infinity;
   let end = 0;
   let brkEnd = 0;
-  let phdrAddr = 0;
+  let phdrAddr: number | undefined;
   let previous: Phdr | undefined;
   for (const [i, p] of loadsOf(image).entries()) {
     const what = `PT_LOAD ${i} (vaddr 0x${p.vaddr.toString(16)}, memsz 0x${p.memsz.toString(16)})`;
     const vaddr = bias + p.vaddr;
     const pageOffset = p.vaddr % PAGE;
     // load_elf_binary's sanity check (load_elf_interp makes the same one, answering ENOMEM).
-    if (p.vaddr >= TASK_SIZE || p.filesz > p.memsz || p.memsz > TASK_SIZE || TASK_SIZE - p.memsz < p.vaddr) {
-      fail(step, role === 'program' ? Errno.EINVAL : Errno.ENOMEM, `${what}: filesz 0x${p.filesz.toString(16)} exceeds memsz, or it reaches beyond the user address space`);
-    }
+    const insane = p.filesz > p.memsz ? `filesz 0x${p.filesz.toString(16)} exceeds memsz`
+      : p.vaddr >= TASK_SIZE || p.memsz > TASK_SIZE || TASK_SIZE - p.memsz < p.vaddr ? 'it reaches beyond the user address space' : undefined;
+    if (insane) fail(step, role === 'program' ? Errno.EINVAL : Errno.ENOMEM, `${what}: ${insane}`);
     if (p.filesz > 0 && (p.offset - pageOffset) % PAGE !== 0) {
       fail(step, Errno.EINVAL, `${what}: p_offset 0x${p.offset.toString(16)} and p_vaddr disagree modulo the page size`);
     }
@@ -93,7 +92,7 @@ export function loadSegments(image: ElfImage, role: Role, bias: number, occupied
   }
   if (start === Infinity) fail(step, Errno.ENOEXEC, 'no PT_LOAD segment has any bytes');
   for (const m of mappings) occupied.add(m.addr, m.addr + m.length);
-  return { mappings, bias, start, end, phdrAddr: phdrAddr || bias, brkEnd, entry: bias + image.entry };
+  return { mappings, bias, start, end, phdrAddr: phdrAddr ?? bias, brkEnd, entry: bias + image.entry };
 }
 
 /** The file pages and bss pages of one segment (elf_load). */
