@@ -73,8 +73,9 @@ int main(int argc, char **argv) {
   if (pipe2(report, O_CLOEXEC) < 0) return 2;
   pid_t child = fork();
   if (child == 0) {
-    ptrace(PTRACE_TRACEME, 0, 0, 0);
-    personality(ADDR_NO_RANDOMIZE);
+    /* Without tracing or with randomisation the answer would be wrong, not just missing: say so. */
+    if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0) { perror("exec-probe: PTRACE_TRACEME"); _exit(4); }
+    if (personality(ADDR_NO_RANDOMIZE) < 0) { perror("exec-probe: personality(ADDR_NO_RANDOMIZE)"); _exit(4); }
     execve(path, args, env);
     int e = errno;
     if (write(report[1], &e, sizeof e) < 0) _exit(3);
@@ -85,6 +86,7 @@ int main(int argc, char **argv) {
   waitpid(child, &status, 0);
   int e;
   if (read(report[0], &e, sizeof e) == sizeof e) { waitpid(child, &status, 0); printf("{\"errno\":%d}\n", e); return 0; }
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 4) return 3;
   if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGTRAP) {
     int sig = WIFSTOPPED(status) ? WSTOPSIG(status) : WIFSIGNALED(status) ? WTERMSIG(status) : -1;
     printf("{\"signal\":%d}\n", sig);
