@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, realpathSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Errno } from '@rustos/platform';
@@ -36,8 +36,12 @@ export function hostPrograms(): Record<string, string> {
     const bin = join(out, name);
     const stamp = createHash('sha256').update(readFileSync(join(testdata, v.src))).update(v.flags.join(' ')).digest('hex');
     if (!existsSync(bin) || !existsSync(`${bin}.stamp`) || readFileSync(`${bin}.stamp`, 'utf8') !== stamp) {
-      execFileSync('gcc', [...v.flags, '-o', bin, join(testdata, v.src)], { stdio: ['ignore', 'ignore', 'inherit'] });
-      writeFileSync(`${bin}.stamp`, stamp);
+      // Test files run in parallel processes: build beside, then rename into place (atomic).
+      const tmp = `${bin}.${process.pid}.tmp`;
+      execFileSync('gcc', [...v.flags, '-o', tmp, join(testdata, v.src)], { stdio: ['ignore', 'ignore', 'inherit'] });
+      renameSync(tmp, bin);
+      writeFileSync(`${tmp}.stamp`, stamp);
+      renameSync(`${tmp}.stamp`, `${bin}.stamp`);
     }
     paths[name] = bin;
   }
