@@ -44,7 +44,7 @@ function credentials(context: Record<string, string>): Credentials {
   return { uid, euid: id('euid', uid), gid, egid: id('egid', gid) };
 }
 
-const bytesOf = (b: Buffer | undefined): Uint8Array => (b ? new Uint8Array(b.buffer, b.byteOffset, b.length) : new Uint8Array(0));
+const inputBytes = (b: Buffer | undefined): Uint8Array => (b ? new Uint8Array(b.buffer, b.byteOffset, b.length) : new Uint8Array(0));
 
 /**
  * execveat's file name as Linux forms it (bprm->filename): the path itself when
@@ -67,7 +67,7 @@ export function execMailbox(deps: LoaderDeps): MailboxHandler {
   return async (m: MailboxMessage__Output): Promise<MailboxAnswer> => {
     if (m.op === CONTROL_CANCEL) return { result: 0, outputs: [], context: {} }; // an exec runs to its end: its own answer follows
     if (m.op !== NR_EXECVE && m.op !== NR_EXECVEAT) return { result: -Errno.ENOSYS, outputs: [], context: {} };
-    const [path, argv, envp] = [0, 1, 2].map((i) => bytesOf(m.inputs[i]));
+    const [path, argv, envp] = [0, 1, 2].map((i) => inputBytes(m.inputs[i]));
     let filename: Uint8Array | number = path!;
     if (m.op === NR_EXECVEAT) filename = execveatName(Number(m.args[0] ?? 0) | 0, path!, Number(m.args[4] ?? 0) | 0);
     else if (path!.length === 0) filename = Errno.ENOENT;
