@@ -68,8 +68,8 @@ export function procHandlers(k: Kernel): ProcBrokerHandlers {
       if (req.registers.length && req.registers.length !== 16) throw invalid('ProcBroker.Commit: registers must be empty or all 16 general registers');
       if (!k.scheduler) throw failed('ProcBroker.Commit: this nucleus has no CPU to run processes on', 38);
       p.abi = req.abi === 'windows' ? 'windows' : 'linux';
-      if (!(req.brkStart >= 0 && req.brkStart < MAX_USER_ADDRESS)) throw invalid(`ProcBroker.Commit: brk start 0x${req.brkStart.toString(16)} is not a user address`);
-      p.brkStart = req.brkStart;
+      if (!(req.brk >= 0 && req.brk < MAX_USER_ADDRESS)) throw invalid(`ProcBroker.Commit: brk start 0x${req.brk.toString(16)} is not a user address`);
+      p.brkStart = req.brk;
       const committed = k.scheduler.commit(p, { entry: req.entry, stackPointer: req.stackPointer, fsBase: req.fsBase, registers: req.registers });
       k.count('proc.committed');
       return committed;

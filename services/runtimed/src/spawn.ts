@@ -3,7 +3,8 @@
  * peer API (loaderd.proto, endpoint loaderd.exec) answers the pid, or an errno
  * and loaderd's step message when the program cannot run.
  */
-import { Errno, contracts, grpc, unaryCall, type ServiceContext } from '@rustos/platform';
+import { rustos, unaryCall, type ServiceContext } from '@rustos/platform';
+import type { SpawnReply__Output } from '@rustos/platform/gen/rustos/v1/SpawnReply.js';
 
 export interface SpawnRequest {
   path: string;
@@ -13,18 +14,8 @@ export interface SpawnRequest {
   session: number;
 }
 
-export interface SpawnReply {
-  errno: number;
-  pid: number;
-  message: string;
-}
-
-type LoaderdClient = grpc.Client & {
-  Spawn(req: SpawnRequest & { parentPid: number }, md: grpc.Metadata, cb: (e: grpc.ServiceError | null, r?: SpawnReply) => void): void;
-};
-
-export async function spawn(ctx: ServiceContext, req: SpawnRequest): Promise<SpawnReply> {
-  const Loaderd = (contracts() as unknown as { rustos: { v1: Record<string, unknown> } }).rustos.v1.Loaderd as (new (...a: never[]) => LoaderdClient) | undefined;
-  if (!Loaderd) return { errno: Errno.ENOSYS, pid: 0, message: 'loaderd offers no Spawn' };
-  return ctx.peers.call('loaderd.exec', Loaderd as never, (c: LoaderdClient, md) => unaryCall<SpawnReply>((cb) => c.Spawn({ ...req, parentPid: 0 }, md, cb)), { idempotent: false });
+export function spawn(ctx: ServiceContext, req: SpawnRequest): Promise<SpawnReply__Output> {
+  // Not idempotent: a retry after a lost answer could start the program twice.
+  return ctx.peers.call('loaderd.exec', rustos().Loaderd, (c, md) => unaryCall<SpawnReply__Output>((cb) =>
+    c.Spawn({ ...req, parentPid: 0, uid: 0, gid: 0 }, md, { deadline: Date.now() + 60_000 }, cb)), { idempotent: false });
 }

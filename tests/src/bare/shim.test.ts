@@ -8,7 +8,7 @@ import { buildPrograms } from './cases.js';
 import { createSpace } from './machine.js';
 import { MmSpace } from './mm-space.js';
 import { PageMap, protAt } from './page-map.js';
-import { parseElf } from './elf.js';
+import { parseElf } from '@rustos/loaderd/elf';
 import { type BareCpu, Exit, type Machine, type Regs, type Space, reg, sreg } from './ports.js';
 import { MMAP_TOP, Process, runProgram } from './shim.js';
 import { SYSCALLS } from './syscalls.js';
@@ -202,7 +202,7 @@ test('the run loop: syscall results in rax, unknown syscalls counted, exit ends 
   const cpu = scripted([
     (r) => {
       assert.equal(reg(r, 4) % 16, 0, 'rsp is aligned at entry');
-      assert.equal(r.rip, parseElf(program).entry, 'rip at the entry point');
+      assert.equal(r.rip, parseElf(program, 'program').entry, 'rip at the entry point');
       return Exit.Budget;
     },
     sys(39),

@@ -1,14 +1,15 @@
 /**
  * A minimal, test-only Linux personality for one single-threaded static process:
- * loads the ELF, builds its stack, then runs the CPU slice by slice. Syscalls go to
+ * loads the ELF with loaderd's ELF core (load.ts), then runs the CPU slice by slice. Syscalls go to
  * the table in syscalls.ts; page faults go to the address space's demand paging;
  * any other fault ends the run with the signal Linux would deliver and a
  * description (rip, fault address, instruction bytes). Output is captured, never
- * written to the host. The real Linux surface (syscalld, vfsd, loaderd) is a
- * separate, later part of the product; nothing in the product may depend on this.
+ * written to the host. The real Linux surface (syscalld, vfsd) is a separate
+ * part of the product; nothing in the product may depend on this.
  */
-import { buildStack, loadElf, parseElf } from './elf.js';
-import { Exit, type Machine, PAGE, Prot, reg } from './ports.js';
+import { MMAP_BASE } from '@rustos/loaderd/elf';
+import { loadProgram } from './load.js';
+import { Exit, type Machine, PAGE, reg } from './ports.js';
 import { Errno, errnoName } from './linux.js';
 import { SYSCALLS } from './syscalls.js';
 
@@ -41,10 +42,8 @@ export interface RunResult {
   trace: string[];
 }
 
-/** Top of the user stack and of the mmap area, as Linux lays them out without randomization. */
-export const STACK_TOP = 0x7ffffffff000;
-export const STACK_SIZE = 8 * 1024 * 1024;
-export const MMAP_TOP = 0x7ffff7fff000;
+/** Top of the mmap area, as Linux lays it out without randomization (the stack is above it). */
+export const MMAP_TOP = MMAP_BASE;
 const TRACE_LENGTH = 48;
 const MAX_SYSCALLS = 1_000_000;
 
@@ -134,29 +133,18 @@ export function runProgram(machine: Machine, file: Uint8Array, options: ShimOpti
   };
   const proc = new Process(machine, opts);
   const { cpu, space } = machine;
-  const image = parseElf(file);
-  const loaded = loadElf(space, file, image);
-  proc.brkStart = proc.brk = loaded.brk;
-
-  if (!space.map(STACK_TOP - STACK_SIZE, STACK_SIZE, Prot.Read | Prot.Write)) throw new Error('no memory for the stack');
   const random = new Uint8Array(16).map((_, i) => (i * 37 + 11) & 0xff); // fixed: runs must be reproducible
-  const stack = buildStack(STACK_TOP, loaded, image, {
-    argv: opts.argv,
-    envp: opts.envp,
-    execfn: opts.exe,
-    random,
-    uid: opts.uid,
-    gid: opts.gid,
+  const loaded = loadProgram(space, file, {
+    argv: opts.argv, envp: opts.envp, exe: opts.exe, uid: opts.uid, gid: opts.gid, random,
     hwcap: machine.hwcap ?? 0x178bfbff, // a typical SSE2-era CPUID.1:EDX when the machine does not say
-    hwcap2: 0,
-    minsigstksz: 2048,
   });
-  if (!proc.write(stack.sp, stack.bytes)) throw new Error('cannot write the initial stack');
+  proc.brkStart = proc.brk = loaded.brk;
+  proc.mmapNext = Math.min(MMAP_TOP, loaded.mmapTop);
   const regs = cpu.regs;
   regs.lo.fill(0);
   regs.hi.fill(0);
-  regs.lo[4] = stack.sp | 0;
-  regs.hi[4] = Math.floor(stack.sp / 2 ** 32);
+  regs.lo[4] = loaded.sp | 0;
+  regs.hi[4] = Math.floor(loaded.sp / 2 ** 32);
   regs.rip = loaded.entry;
 
   const trace: string[] = [];

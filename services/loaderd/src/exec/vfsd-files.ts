@@ -1,0 +1,57 @@
+/**
+ * ExecFiles served by vfsd's peer API (endpoint vfsd.files): OpenExec(pid, path)
+ * → { errno, path, data, file { device, inode }, mode, uid, gid } as vfsd.proto
+ * defines it (pid 0 resolves from "/"). Until that contract is on main the client
+ * is looked up by name among the generated contracts, so this file is the only
+ * place that changes when it lands; without it every open answers ENOSYS, said
+ * once in the log.
+ */
+import { Errno, rustos, type grpc, type ServiceContext } from '@rustos/platform';
+import type { ExecFile, ExecFiles } from './files.js';
+
+export interface OpenExecReply {
+  errno?: number;
+  path?: string;
+  data?: Buffer;
+  file?: { device?: number; inode?: number } | null;
+  mode?: number;
+}
+
+type Unary<R = OpenExecReply> = (req: object, md: grpc.Metadata, opts: grpc.CallOptions, cb: (err: grpc.ServiceError | null, res?: R) => void) => void;
+export type VfsdClient = { OpenExec: Unary; BindSession?: Unary<{ errno?: number }> };
+export type VfsdCtor = new (address: string, creds: grpc.ChannelCredentials, options?: grpc.ClientOptions) => VfsdClient;
+
+const contractsVfsd = (): VfsdCtor | undefined => (rustos() as unknown as Record<string, VfsdCtor | undefined>).Vfsd;
+
+export function vfsdFiles(ctx: Pick<ServiceContext, 'peers' | 'log'>, lookup: () => VfsdCtor | undefined = contractsVfsd): ExecFiles {
+  let warned = false;
+  return {
+    async openExec(pid, path) {
+      const Vfsd = lookup();
+      if (!Vfsd || !('OpenExec' in Vfsd.prototype)) {
+        if (!warned) ctx.log.warn('vfsd offers no OpenExec in the contracts yet: every exec fails with ENOSYS');
+        warned = true;
+        return Errno.ENOSYS;
+      }
+      const r = await ctx.peers.call('vfsd.files', Vfsd, (client, md) => new Promise<OpenExecReply>((resolve, reject) =>
+        client.OpenExec({ pid, path }, md, { deadline: Date.now() + 30_000 }, (err, res) => (err ? reject(err) : resolve(res!)))), { idempotent: true });
+      if (r.errno) return r.errno;
+      const data = r.data ?? Buffer.alloc(0);
+      const file: ExecFile = {
+        path: r.path || path,
+        bytes: new Uint8Array(data.buffer, data.byteOffset, data.length),
+        device: r.file?.device ?? 0,
+        inode: r.file?.inode ?? 0,
+        mode: r.mode ?? 0,
+      };
+      return file;
+    },
+    async bindSession(session, pid, cwd) {
+      const Vfsd = lookup();
+      if (!Vfsd) return Errno.ENOSYS;
+      const r = await ctx.peers.call('vfsd.files', Vfsd, (client, md) => new Promise<{ errno?: number }>((resolve, reject) =>
+        client.BindSession!({ session, pid, cwd }, md, { deadline: Date.now() + 30_000 }, (err, res) => (err ? reject(err) : resolve(res!)))), { idempotent: true });
+      return r.errno ?? 0;
+    },
+  };
+}
