@@ -219,3 +219,12 @@ function secondPageOk(b: Block, mmu: CpuMmu): boolean {
     throw e;
   }
 }
+
+/**
+ * For kernel code that writes a RAM frame directly (loading, zero-filling or
+ * reusing a frame) rather than through an MMU: drops decoded code of the frame.
+ * Cheap when the frame holds no code.
+ */
+export function invalidateCodeFrame(ram: PhysicalMemory, frame: number): void {
+  if (ram.codeFrames[frame] !== 0) CodeCache.for(ram).invalidateFrame(frame);
+}

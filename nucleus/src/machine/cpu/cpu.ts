@@ -49,11 +49,6 @@ export class Cpu {
     this.index = options.index ?? 0;
   }
 
-  /** Drops decoded code of a frame the kernel rewrote without going through an MMU. */
-  invalidateFrame(ram: import("../memory.js").PhysicalMemory, frame: number): void {
-    CodeCache.for(ram).invalidateFrame(frame);
-  }
-
   run(s: CpuState, mmu: CpuMmu, budget: number): Exit {
     const cache = CodeCache.for(mmu.ram);
     mmu.onCodeWrite = cache.onCodeWrite;
