@@ -113,14 +113,14 @@ register("IMUL Gv,Ev,Ib", imul("I"));
 // ---- DIV / IDIV --------------------------------------------------------------------
 
 /** Results of divide(): quotient and remainder as (low, high) 32-bit halves. */
-let q0 = 0, q1 = 0, r0 = 0, r1 = 0;
+export let q0 = 0, q1 = 0, r0 = 0, r1 = 0;
 
 /**
  * Divides the 128-bit (n3:n2:n1:n0) by the 64-bit (d1:d0), signed or not, into
  * q0/q1 and r0/r1; false on #DE. `bits` is the width the quotient must fit (64,
  * or 32 for the 32-bit operand size with a wide dividend).
  */
-function divide(n0: number, n1: number, n2: number, n3: number, d0: number, d1: number, signed: boolean, bits: number): boolean {
+export function divide(n0: number, n1: number, n2: number, n3: number, d0: number, d1: number, signed: boolean, bits: number): boolean {
   const nNeg = signed && n3 < 0, dNeg = signed && d1 < 0;
   if (nNeg) {
     // 128-bit two's complement negation.

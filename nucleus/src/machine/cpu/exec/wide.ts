@@ -76,12 +76,63 @@ function nlz16(x: number): number {
 export function divU128(n0: number, n1: number, n2: number, n3: number, d0: number, d1: number): boolean {
   // Quotient fits in 64 bits iff the high half of the dividend is below the divisor.
   if ((n3 >>> 0) > (d1 >>> 0) || ((n3 >>> 0) === (d1 >>> 0) && (n2 >>> 0) >= (d0 >>> 0))) return false;
+  if (d1 === 0 && n2 === 0 && n3 === 0) {
+    // 64 / 32: the high word, then the low word in two 16-bit steps (all exact).
+    const d = d0 >>> 0;
+    const qh = Math.floor((n1 >>> 0) / d);
+    let r = (n1 >>> 0) - qh * d;
+    let t = r * 65536 + (n0 >>> 16);
+    const qm = Math.floor(t / d);
+    r = t - qm * d;
+    t = r * 65536 + (n0 & 0xffff);
+    const ql = Math.floor(t / d);
+    w0 = (qm * 65536 + ql) | 0;
+    w1 = qh | 0;
+    w2 = (t - ql * d) | 0;
+    w3 = 0;
+    return true;
+  }
+  if (d1 === 0 && (d0 >>> 0) < 0x200000) {
+    // A divisor below 2^21: long division by 32-bit words, every step exact in doubles.
+    const d = d0 >>> 0;
+    let r = (n3 >>> 0) % d;
+    let t = r * 4294967296 + (n2 >>> 0);
+    r = t % d;
+    t = r * 4294967296 + (n1 >>> 0);
+    const qh = Math.floor(t / d);
+    r = t - qh * d;
+    t = r * 4294967296 + (n0 >>> 0);
+    const ql = Math.floor(t / d);
+    w0 = ql | 0;
+    w1 = qh | 0;
+    w2 = t - ql * d;
+    w3 = 0;
+    return true;
+  }
   digitsOf32(U, 0, n0); digitsOf32(U, 2, n1); digitsOf32(U, 4, n2); digitsOf32(U, 6, n3);
   U[8] = 0;
+  if (d1 === 0) {
+    // A 32-bit divisor: short division by 16-bit digits (remainder < 2^32, so exact).
+    const d = d0 >>> 0;
+    let r = 0;
+    for (let j = 7; j >= 0; j--) {
+      const t = r * 65536 + U[j];
+      const q = Math.floor(t / d);
+      Q[j] = q;
+      r = t - q * d;
+    }
+    w0 = Q[0] | (Q[1] << 16);
+    w1 = Q[2] | (Q[3] << 16);
+    w2 = r | 0;
+    w3 = 0;
+    return true;
+  }
   digitsOf32(V, 0, d0); digitsOf32(V, 2, d1);
   let n = 4;
   while (n > 1 && V[n - 1] === 0) n--;
-  const m = 8;
+  // Only the dividend's significant digits take part (a 64/64 division is one step).
+  let m = 8;
+  while (m > n && U[m - 1] === 0) m--;
   Q.fill(0);
   if (n === 1) {
     const v = V[0];
