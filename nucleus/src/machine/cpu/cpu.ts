@@ -11,14 +11,14 @@
  * error kept in `lastInternalError`.
  */
 import { GuestFault, Vector } from "../fault.js";
-import { Block, CodeCache, blockAt, type BlockFn } from "./blocks.js";
+import { Block, CodeCache, blockAt, cachedSuccessor, type BlockFn } from "./blocks.js";
 import type { Insn } from "./decode/insn.js";
 import { formByName, forms } from "./decode/forms.js";
 import { bitAddress } from "./exec/bits.js";
 import { ea } from "./exec/operands.js";
 import "./exec/index.js";
 import type { CpuMmu } from "./mmu-surface.js";
-import { Exit, type CpuState } from "./state.js";
+import { Exit, Rflag, type CpuState } from "./state.js";
 import { translateBlock } from "./translate/translator.js";
 
 export type Engine = "interpreter" | "translate";
@@ -41,17 +41,14 @@ export class Cpu {
   readonly index: number;
   /** The last internal error reported as #MC, for diagnostics. */
   lastInternalError: unknown = null;
+  /** The last error of the translator (the block stayed on the interpreter). */
+  lastTranslationError: unknown = null;
 
   constructor(options: CpuOptions = {}) {
     this.engine = options.engine ?? "translate";
     this.threshold = options.threshold ?? 16;
     this.vcpus = options.vcpus ?? 1;
     this.index = options.index ?? 0;
-  }
-
-  /** Drops decoded code of a frame the kernel rewrote without going through an MMU. */
-  invalidateFrame(ram: import("../memory.js").PhysicalMemory, frame: number): void {
-    CodeCache.for(ram).invalidateFrame(frame);
   }
 
   run(s: CpuState, mmu: CpuMmu, budget: number): Exit {
@@ -64,14 +61,36 @@ export class Cpu {
     s.budget = budget;
     const translate = this.engine === "translate";
     let cur: Insn | null = null;
+    let prev: Block | null = null;
     try {
       while (s.budget > 0) {
-        let b: Block | null = blockAt(s, mmu, cache);
-        if (translate && b.fn === null && ++b.runs > this.threshold) b.fn = translateBlock(b);
+        if ((s.flags & Rflag.TF) !== 0) {
+          // Single-step: one instruction, then a #DB trap (rip after it).
+          const b = blockAt(s, mmu, cache);
+          cur = b.insns[0];
+          s.rip = cur.va + cur.len;
+          s.budget--;
+          cur.h(s, cur);
+          cur = null;
+          prev = null;
+          if (s.exit !== Exit.None) return s.exit;
+          s.trapVector = Vector.DB;
+          s.trapError = 0;
+          s.trapAddr = 0;
+          return Exit.Fault;
+        }
+        let b: Block | null = prev !== null ? cachedSuccessor(prev, s.rip, mmu) : null;
+        if (b === null) {
+          b = blockAt(s, mmu, cache);
+          if (prev !== null) prev.follow = b;
+        }
+        prev = b;
+        if (translate && b.fn === null && ++b.runs > this.threshold) b.fn = this.translate(b);
         if (b.fn !== null && b.insns.length <= s.budget) {
           // Translated blocks chain among themselves (a BlockFn only returns translated
           // blocks); null brings us back here.
           while (b !== null) b = (b.fn as BlockFn)(s);
+          prev = null;
         } else {
           const insns = b.insns;
           const n = insns.length;
@@ -105,6 +124,20 @@ export class Cpu {
       return Exit.Budget;
     } catch (e) {
       return this.fault(s, e, cur);
+    }
+  }
+
+  /**
+   * Translates a hot block. A translator failure (a bug) must not stop the guest:
+   * the block keeps running on the interpreter and the error is kept for diagnosis.
+   */
+  private translate(b: Block): BlockFn | null {
+    try {
+      return translateBlock(b);
+    } catch (e) {
+      this.lastTranslationError = e;
+      b.runs = -Infinity;
+      return null;
     }
   }
 

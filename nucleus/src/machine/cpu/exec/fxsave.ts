@@ -18,8 +18,9 @@ export const MXCSR_MASK = 0xffff;
 
 function checkArea(s: CpuState, va: number, access: Access): void {
   if (va % 16 !== 0) raise(Vector.GP, 0);
-  s.mmu.translate(va, access);
+  // The host CPU reports a fault in the area at its last byte first.
   s.mmu.translate(va + 511, access);
+  s.mmu.translate(va, access);
 }
 
 function top(s: CpuState): number {
@@ -74,7 +75,11 @@ register("FXRSTOR|FXRSTOR|FXRSTOR64 M", (s, i) => {
   const mxcsr = dv.getUint32(24, true);
   if ((mxcsr & ~MXCSR_MASK) !== 0) raise(Vector.GP, 0);
   s.fpuControl = dv.getUint16(0, true);
-  s.fpuStatus = dv.getUint16(2, true);
+  // ES (error summary) and B (busy) follow the loaded exception flags and masks, as
+  // FXRSTOR leaves them on hardware.
+  const fsw = dv.getUint16(2, true);
+  const es = (fsw & ~s.fpuControl & 0x3f) !== 0 ? 0x8080 : 0;
+  s.fpuStatus = (fsw & ~0x8080) | es;
   s.fpuOpcode = dv.getUint16(6, true) & 0x7ff;
   if (i.rexW) {
     s.fpuIp = Number(dv.getBigUint64(8, true));
