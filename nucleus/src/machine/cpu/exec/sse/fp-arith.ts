@@ -12,12 +12,12 @@ import { begin, finish } from "./mxcsr.js";
 import { Blk, Mem, W32, loadAB, storeReg } from "./xmm.js";
 
 /** Runs `lanes` between loading the operands and writing R (R starts as a copy of A, for scalar forms). */
-function fpHandler(mem: number, lanes: (imm: number) => void): Handler {
+function fpHandler(mem: number, lanes: (imm: number, s: CpuState) => void): Handler {
   return (s: CpuState, i: Insn) => {
     loadAB(s, i, mem);
     W32[8] = W32[0]; W32[9] = W32[1]; W32[10] = W32[2]; W32[11] = W32[3];
     begin(s);
-    lanes(i.imm & 0xff);
+    lanes(i.imm & 0xff, s);
     finish(s);
     storeReg(s, i.reg, Blk.R);
   };
@@ -63,29 +63,41 @@ register("ADDSUBPD Vpd,Wpd", fpHandler(Mem.Aligned, () => { arith64(Op.Sub, 0, 2
 // ---- SSE4.1 dot products ---------------------------------------------------------------------------
 
 /**
- * DPPS (SDM pseudocode): products of the lanes selected by imm[7:4] (others +0.0)
- * in T, summed as (t0 + t1) + (t2 + t3), each step rounded; the sum goes to the
- * lanes selected by imm[3:0], the other lanes get +0.0.
+ * DPPS: products of the lanes selected by imm[7:4] (others +0.0), summed, the sum
+ * written to the lanes selected by imm[3:0] (others +0.0). As on the host, this
+ * runs as three steps that each behave like a separate SSE operation (own DAZ
+ * and DE on intermediate results, own #XM check: an unmasked exception in the
+ * products stops before the sums), and every lane sums in its own order,
+ * (t[k^1] + t[k]) + (the other pair's sum), which shows in the NaN it returns.
  */
-register("DPPS Vx,Wx,Ib", fpHandler(Mem.Aligned, (imm) => {
+register("DPPS Vx,Wx,Ib", fpHandler(Mem.Aligned, (imm, s) => {
   for (let k = 0; k < 4; k++) {
     if (imm & (16 << k)) arith32(Op.Mul, k, 4 + k, 12 + k);
     else W32[12 + k] = 0;
   }
-  arith32(Op.Add, 12, 13, 12);
-  arith32(Op.Add, 14, 15, 14);
-  arith32(Op.Add, 12, 14, 12);
-  for (let k = 0; k < 4; k++) W32[8 + k] = imm & (1 << k) ? W32[12] : 0;
+  step(s);
+  for (let k = 0; k < 4; k++) arith32(Op.Add, 12 + (k ^ 1), 12 + k, 8 + k);
+  step(s);
+  for (let k = 0; k < 4; k++) arith32(Op.Add, 8 + k, 8 + (k ^ 2), 12 + k);
+  for (let k = 0; k < 4; k++) W32[8 + k] = imm & (1 << k) ? W32[12 + k] : 0;
 }));
 
-register("DPPD Vx,Wx,Ib", fpHandler(Mem.Aligned, (imm) => {
+/** DPPD: the same in two steps; here each lane adds its own product first. */
+register("DPPD Vx,Wx,Ib", fpHandler(Mem.Aligned, (imm, s) => {
   for (let k = 0; k < 2; k++) {
     if (imm & (16 << k)) arith64(Op.Mul, k, 2 + k, 6 + k);
     else { W32[12 + 2 * k] = 0; W32[13 + 2 * k] = 0; }
   }
-  arith64(Op.Add, 6, 7, 6);
+  step(s);
+  arith64(Op.Add, 6, 7, 4);
+  arith64(Op.Add, 7, 6, 5);
   for (let k = 0; k < 2; k++) {
-    W32[8 + 2 * k] = imm & (1 << k) ? W32[12] : 0;
-    W32[9 + 2 * k] = imm & (1 << k) ? W32[13] : 0;
+    if ((imm & (1 << k)) === 0) { W32[8 + 2 * k] = 0; W32[9 + 2 * k] = 0; }
   }
 }));
+
+/** Ends one step of a multi-step instruction: its flags are committed (or #XM raised). */
+function step(s: CpuState): void {
+  finish(s);
+  begin(s);
+}

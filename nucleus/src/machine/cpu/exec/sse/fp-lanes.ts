@@ -141,7 +141,8 @@ export function minMax32(max: boolean, x: number, y: number, r: number): void {
   const ab = W32[x], bb = W32[y];
   if (isNan32(ab) || isNan32(bb)) {
     env.pre |= Mx.IE;
-    W32[r] = bb;
+    // The second operand is returned as DAZ left it.
+    W32[r] = env.daz && isDenormal32(bb) ? bb & (0x80000000 | 0) : bb;
     return;
   }
   den = false;
@@ -310,8 +311,9 @@ export function minMax64(max: boolean, x: number, y: number, r: number): void {
   const ah = W32[2 * x + 1], al = W32[2 * x], bh = W32[2 * y + 1], bl = W32[2 * y];
   if (isNan64(ah, al) || isNan64(bh, bl)) {
     env.pre |= Mx.IE;
-    W32[2 * r] = bl;
-    W32[2 * r + 1] = bh;
+    const flush = env.daz && (bh & 0x7ff00000) === 0;
+    W32[2 * r] = flush ? 0 : bl;
+    W32[2 * r + 1] = flush ? bh & (0x80000000 | 0) : bh;
     return;
   }
   den = false;

@@ -9,7 +9,8 @@
  *   - overflow means the result rounded with an unbounded exponent exceeds the
  *     largest finite number; masked, it gives infinity or the largest finite
  *     number by the rounding direction, with OE and PE;
- *   - an unmasked overflow (underflow) reports OE (UE) alone.
+ *   - an unmasked overflow (underflow) reports OE (UE), with PE only if the
+ *     result rounded with an unbounded exponent is inexact.
  *
  * The exact result reaches these functions as a double `x` (the exact value
  * rounded to nearest in binary64) plus `dir`, the sign of (exact - x). JS doubles
@@ -112,6 +113,23 @@ function rnd32(x: number, dir: number, rc: number): number {
 }
 
 /**
+ * Is the exact value x + tail(dir) not representable with a 24-bit significand
+ * (whatever its exponent)? That is the inexactness an unmasked overflow or
+ * underflow reports with PE.
+ */
+function wider24(x: number, dir: number): boolean {
+  if (dir !== 0) return true;
+  f64[0] = x;
+  const hi = f64i[1], lo = f64i[0];
+  if ((hi & 0x7ff00000) !== 0) return (lo & 0x1fffffff) !== 0;
+  // A binary64 denormal: count its significant bits.
+  const mh = hi & 0xfffff;
+  const top = mh !== 0 ? 64 - Math.clz32(mh) : 32 - Math.clz32(lo);
+  const bottom = lo !== 0 ? 31 - Math.clz32(lo & -lo) : 63 - Math.clz32(mh & -mh);
+  return top - bottom > 24;
+}
+
+/**
  * The binary32 result of an exact value x + tail(dir) (x != 0, finite), with
  * MXCSR rounding, FTZ and the OE/UE/PE flags added to env.post.
  */
@@ -122,15 +140,15 @@ export function toF32(x: number, dir: number): number {
   const a = Math.abs(f);
   if (a >= MAX32) {
     // Overflow if the result rounded with an unbounded exponent exceeds MAX32 (scaling by 2^-100 is exact).
-    const big = Math.abs(x) >= 2 ** 129 || Math.abs(rnd32(x * 2 ** -100, dir, rc)) > MAX32 * 2 ** -100;
-    if (big) {
-      env.post |= (env.unmasked & Mx.OE) !== 0 ? Mx.OE : Mx.OE | Mx.PE;
+    if (Math.abs(x) >= 2 ** 129 || Math.abs(rnd32(x * 2 ** -100, dir, rc)) > MAX32 * 2 ** -100) {
+      if ((env.unmasked & Mx.OE) === 0) env.post |= Mx.OE | Mx.PE;
+      else env.post |= wider24(x, dir) ? Mx.OE | Mx.PE : Mx.OE;
       return f;
     }
   } else if (a <= MIN_NORMAL32) {
     // Tiny if the result rounded with an unbounded exponent is below the smallest normal.
     if (Math.abs(rnd32(x * 2 ** 100, dir, rc)) < MIN_NORMAL32 * 2 ** 100) {
-      if ((env.unmasked & Mx.UE) !== 0) env.post |= Mx.UE;
+      if ((env.unmasked & Mx.UE) !== 0) env.post |= wider24(x, dir) ? Mx.UE | Mx.PE : Mx.UE;
       else if (env.ftz) { env.post |= Mx.UE | Mx.PE; return x < 0 ? -0 : 0; }
       else if (inexact) env.post |= Mx.UE | Mx.PE;
       return f;
@@ -216,8 +234,10 @@ export function roundBig64(neg: boolean, m: bigint, e: number, sticky: boolean):
   let r = roundAt(m, e, sticky, q, neg, rc);
   if (r >> 53n !== 0n) q++;
   const unboundedTop = q + 52;
+  // An unmasked overflow or underflow reports PE when rounding to 53 bits (any exponent) is inexact.
+  const wide = lost ? Mx.PE : 0;
   if (unboundedTop > 1023) {
-    if ((env.unmasked & Mx.OE) !== 0) { env.post |= Mx.OE; return neg ? -Infinity : Infinity; }
+    if ((env.unmasked & Mx.OE) !== 0) { env.post |= Mx.OE | wide; return neg ? -Infinity : Infinity; }
     env.post |= Mx.OE | Mx.PE;
     const toInf = rc === Rc.Nearest || (rc === Rc.Up && !neg) || (rc === Rc.Down && neg);
     const mag = toInf ? Infinity : MAX64;
@@ -229,7 +249,7 @@ export function roundBig64(neg: boolean, m: bigint, e: number, sticky: boolean):
   const mag = Number(r) * 2 ** qb;
   const v = neg ? -mag : mag;
   if (tiny) {
-    if ((env.unmasked & Mx.UE) !== 0) env.post |= Mx.UE;
+    if ((env.unmasked & Mx.UE) !== 0) env.post |= Mx.UE | wide;
     else if (env.ftz) { env.post |= Mx.UE | Mx.PE; return neg ? -0 : 0; }
     else if (lost) env.post |= Mx.UE | Mx.PE;
     return v;
