@@ -11,14 +11,14 @@
  * error kept in `lastInternalError`.
  */
 import { GuestFault, Vector } from "../fault.js";
-import { Block, CodeCache, blockAt, type BlockFn } from "./blocks.js";
+import { Block, CodeCache, blockAt, cachedSuccessor, type BlockFn } from "./blocks.js";
 import type { Insn } from "./decode/insn.js";
 import { formByName, forms } from "./decode/forms.js";
 import { bitAddress } from "./exec/bits.js";
 import { ea } from "./exec/operands.js";
 import "./exec/index.js";
 import type { CpuMmu } from "./mmu-surface.js";
-import { Exit, type CpuState } from "./state.js";
+import { Exit, Rflag, type CpuState } from "./state.js";
 import { translateBlock } from "./translate/translator.js";
 
 export type Engine = "interpreter" | "translate";
@@ -49,11 +49,6 @@ export class Cpu {
     this.index = options.index ?? 0;
   }
 
-  /** Drops decoded code of a frame the kernel rewrote without going through an MMU. */
-  invalidateFrame(ram: import("../memory.js").PhysicalMemory, frame: number): void {
-    CodeCache.for(ram).invalidateFrame(frame);
-  }
-
   run(s: CpuState, mmu: CpuMmu, budget: number): Exit {
     const cache = CodeCache.for(mmu.ram);
     mmu.onCodeWrite = cache.onCodeWrite;
@@ -64,14 +59,36 @@ export class Cpu {
     s.budget = budget;
     const translate = this.engine === "translate";
     let cur: Insn | null = null;
+    let prev: Block | null = null;
     try {
       while (s.budget > 0) {
-        let b: Block | null = blockAt(s, mmu, cache);
+        if ((s.flags & Rflag.TF) !== 0) {
+          // Single-step: one instruction, then a #DB trap (rip after it).
+          const b = blockAt(s, mmu, cache);
+          cur = b.insns[0];
+          s.rip = cur.va + cur.len;
+          s.budget--;
+          cur.h(s, cur);
+          cur = null;
+          prev = null;
+          if (s.exit !== Exit.None) return s.exit;
+          s.trapVector = Vector.DB;
+          s.trapError = 0;
+          s.trapAddr = 0;
+          return Exit.Fault;
+        }
+        let b: Block | null = prev !== null ? cachedSuccessor(prev, s.rip, mmu) : null;
+        if (b === null) {
+          b = blockAt(s, mmu, cache);
+          if (prev !== null) prev.follow = b;
+        }
+        prev = b;
         if (translate && b.fn === null && ++b.runs > this.threshold) b.fn = translateBlock(b);
         if (b.fn !== null && b.insns.length <= s.budget) {
           // Translated blocks chain among themselves (a BlockFn only returns translated
           // blocks); null brings us back here.
           while (b !== null) b = (b.fn as BlockFn)(s);
+          prev = null;
         } else {
           const insns = b.insns;
           const n = insns.length;

@@ -18,8 +18,9 @@ export const MXCSR_MASK = 0xffff;
 
 function checkArea(s: CpuState, va: number, access: Access): void {
   if (va % 16 !== 0) raise(Vector.GP, 0);
-  s.mmu.translate(va, access);
+  // The host CPU reports a fault in the area at its last byte first.
   s.mmu.translate(va + 511, access);
+  s.mmu.translate(va, access);
 }
 
 function top(s: CpuState): number {

@@ -33,11 +33,12 @@ export function ea(s: CpuState, i: Insn): number {
  */
 export function probeWrite(s: CpuState, va: number, size: number): number {
   const m = s.mmu;
-  const vpn = Math.floor(va / 4096);
+  const vpn = Math.floor(va * (1 / 4096));
   const off = va - vpn * 4096;
   if (vpn >= 0 && m.tlbWriteTag[vpn & 1023] === vpn && off <= 4096 - size) return va;
   m.translate(va, Access.Write);
-  if (off > 4096 - size) m.translate(va + size - 1, Access.Write);
+  // A fault on the second page reports that page's first byte as CR2, as hardware does.
+  if (off > 4096 - size) m.translate(va + (4096 - off), Access.Write);
   return va;
 }
 
