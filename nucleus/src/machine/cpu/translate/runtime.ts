@@ -1,6 +1,6 @@
 /**
  * Helpers translated code calls (the `X` object): flag evaluation, write
- * probes, wide multiplies and block chaining.
+ * probes, wide multiplies, block chaining and the SSE slow paths.
  */
 import { GuestFault, Vector, raise } from "../../fault.js";
 import { Block, CodeCache, blockAt } from "../blocks.js";
@@ -8,6 +8,7 @@ import { cf, cond } from "../flags.js";
 import { probeWrite } from "../exec/operands.js";
 import { mulHiS32 } from "../exec/wide.js";
 import type { CpuState } from "../state.js";
+import { sseRuntime } from "./sse-runtime.js";
 
 /**
  * Links exit `slot` of `from` to the translated block at s.rip and returns it if
@@ -34,6 +35,7 @@ export const runtime = {
   probe: probeWrite,
   mulHiS32,
   chain,
+  ...sseRuntime,
 };
 
 export type Runtime = typeof runtime;

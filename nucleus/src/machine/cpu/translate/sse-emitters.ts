@@ -1,54 +1,47 @@
 /**
  * Inline code for the SSE forms glibc's string and memory functions spend their
  * time in (full-register loads and stores, logic, byte compares, PMOVMSKB,
- * PMINUB/PMAXUB, byte add/subtract, PSHUFD, the low unpacks, GPR <-> xmm
- * moves). Register operands and memory operands that hit the TLB within one
- * page run inline; anything else (a TLB miss, a page-crossing or misaligned
- * access) calls the instruction's handler, which does all of it including the
- * fault. xmm registers are read and written through s.xmm32 / s.xmm8.
+ * PMINUB/PMAXUB, byte/dword add and subtract, PSHUFD, the low unpacks, GPR <->
+ * xmm and scalar moves). A memory operand that hits the TLB within one page is
+ * accessed inline; otherwise (TLB miss, page crossing, misalignment) a runtime
+ * helper (sse-runtime.ts) does the access with the handlers' checks and faults.
+ * xmm registers are read and written through s.xmm32. Byte lanes are computed
+ * four at a time in dwords (SWAR), which keeps the generated code small:
+ * translation cost matters as much as speed for short-lived programs.
  */
 import type { Insn } from "../decode/insn.js";
 import { def, type Emitter } from "./emitters.js";
 import type { Gen } from "./gen.js";
 
-/** The source operand as per-dword and per-byte JS expressions. */
-interface Source {
-  dword(k: number): string;
-  byte(j: number): string;
-}
-
-function regSource(r: number): Source {
-  return { dword: (k) => `s.xmm32[${4 * r + k}]`, byte: (j) => `s.xmm8[${16 * r + j}]` };
-}
-
-/** Runs the instruction's handler (the slow path), with the registers it may read stored. */
-function handlerCall(g: Gen): string {
-  return `/*SPILL*/ H[${g.k}](s, I[${g.k}]); /*RELOAD*/`;
+/**
+ * Loads the W operand's four dwords into fresh locals: from the register, or
+ * from memory (inline on a TLB hit within the page, else X.ld16, which faults as
+ * the handler would).
+ */
+function source(g: Gen, i: Insn, aligned: boolean): string[] {
+  const d = [0, 1, 2, 3].map(() => g.tmp("d"));
+  if (i.rm >= 0) {
+    g.line(d.map((v, k) => `${v} = s.xmm32[${4 * i.rm + k}];`).join(" "));
+    return d;
+  }
+  const [va, b] = address(g, i, aligned, "rT", "rB");
+  g.line(`{ ${d.map((v, k) => `${v} = dv.getInt32(${b} + ${4 * k}, true);`).join(" ")} }`);
+  g.line(`else { X.ld16(s, ${va}, ${aligned}); ${d.map((v, k) => `${v} = X.w32[${12 + k}];`).join(" ")} }`);
+  return d;
 }
 
 /**
- * Emits `body` for the W operand: directly for a register; for memory, inside
- * the branch where the 16-byte access hits the read TLB within one page (and is
- * aligned when required), with the handler as the other branch.
+ * Emits the effective address and an `if (...)` testing for a TLB hit (tags
+ * `tag`, bases `base`) of 16 bytes within one page (and alignment when
+ * required); the caller continues with the hit block, where local b is the RAM
+ * offset, and its else branch. Returns the locals [va, b].
  */
-function withSource(g: Gen, i: Insn, aligned: boolean, body: (src: Source) => void): void {
-  if (i.rm >= 0) {
-    body(regSource(i.rm));
-    return;
-  }
+function address(g: Gen, i: Insn, aligned: boolean, tag: string, base: string): [string, string] {
   g.faultPoint();
   const va = g.tmp("va"), p = g.tmp("p"), x = g.tmp("x"), o = g.tmp("o"), b = g.tmp("b");
   g.line(`${va} = ${g.ea(i)}; ${p} = Math.floor(${va} * 0.000244140625); ${x} = ${p} & 1023; ${o} = (${va} - ${p} * 4096) | 0;`);
-  g.line(`if (${aligned ? `(${o} & 15) === 0 && ` : ""}${p} >= 0 && rT[${x}] === ${p} && ${o} <= 4080) { ${b} = rB[${x}] + ${o};`);
-  body({ dword: (k) => `dv.getInt32(${b} + ${4 * k}, true)`, byte: (j) => `u8[${b} + ${j}]` });
-  g.line(`} else { ${handlerCall(g)} }`);
-}
-
-/** Copies the source dwords into fresh locals (for bodies that write the destination first). */
-function dwords(g: Gen, src: Source): string[] {
-  const t = [0, 1, 2, 3].map(() => g.tmp("d"));
-  g.line(t.map((v, k) => `${v} = ${src.dword(k)};`).join(" "));
-  return t;
+  g.line(`if (${aligned ? `(${o} & 15) === 0 && ` : ""}${p} >= 0 && ${tag}[${x}] === ${p} && ${o} <= 4080 && ((${b} = ${base}[${x}] + ${o}) | 1))`);
+  return [va, b];
 }
 
 /** Writes four dword expressions into xmm register r. */
@@ -62,7 +55,13 @@ const dst = (i: Insn, k: number): string => `s.xmm32[${4 * i.reg + k}]`;
 
 function load(aligned: boolean): Emitter {
   return (g, i) => {
-    withSource(g, i, aligned, (src) => setXmm(g, i.reg, dwords(g, src)));
+    if (i.rm >= 0) {
+      setXmm(g, i.reg, source(g, i, aligned));
+      return true;
+    }
+    const [va, b] = address(g, i, aligned, "rT", "rB");
+    g.line(`{ ${[0, 1, 2, 3].map((k) => `s.xmm32[${4 * i.reg + k}] = dv.getInt32(${b} + ${4 * k}, true);`).join(" ")} }`);
+    g.line(`else X.ldx(s, ${va}, ${aligned}, ${i.reg});`);
     return true;
   };
 }
@@ -74,12 +73,9 @@ function store(aligned: boolean): Emitter {
       setXmm(g, i.rm, v);
       return true;
     }
-    g.faultPoint();
-    const va = g.tmp("va"), p = g.tmp("p"), x = g.tmp("x"), o = g.tmp("o"), b = g.tmp("b");
-    g.line(`${va} = ${g.ea(i)}; ${p} = Math.floor(${va} * 0.000244140625); ${x} = ${p} & 1023; ${o} = (${va} - ${p} * 4096) | 0;`);
-    g.line(`if (${aligned ? `(${o} & 15) === 0 && ` : ""}${p} >= 0 && wT[${x}] === ${p} && ${o} <= 4080) { ${b} = wB[${x}] + ${o};`);
-    g.line(v.map((e, k) => `dv.setInt32(${b} + ${4 * k}, ${e}, true);`).join(" "));
-    g.line(`} else { ${handlerCall(g)} if (!blk.valid) ${g.smcExitCode()} }`);
+    const [va, b] = address(g, i, aligned, "wT", "wB");
+    g.line(`{ ${v.map((e, k) => `dv.setInt32(${b} + ${4 * k}, ${e}, true);`).join(" ")} }`);
+    g.line(`else { X.stx(s, ${va}, ${aligned}, ${i.reg}); if (!blk.valid) ${g.smcExitCode()} }`);
     return true;
   };
 }
@@ -94,10 +90,8 @@ def(["MOVAPS Wps,Vps", "MOVAPD Wpd,Vpd", "MOVDQA Wx,Vx", "MOVNTPS Mps,Vps", "MOV
 /** dest dword k = f(dest dword, source dword) for every k; f may emit lines and use temporaries. */
 function dwordOp(f: (g: Gen, a: string, b: string) => string): Emitter {
   return (g, i) => {
-    withSource(g, i, true, (src) => {
-      const b = dwords(g, src);
-      setXmm(g, i.reg, b.map((v, k) => f(g, dst(i, k), v)));
-    });
+    const b = source(g, i, true);
+    setXmm(g, i.reg, b.map((v, k) => f(g, dst(i, k), v)));
     return true;
   };
 }
@@ -131,22 +125,22 @@ def("PSUBB Vx,Wx", dwordOp((_, a, b) => `(((${a} | ${H8}) - (${b} & ${L8})) ^ ((
 def("PADDD Vx,Wx", dwordOp((_, a, b) => `(${a} + ${b}) | 0`));
 def("PSUBD Vx,Wx", dwordOp((_, a, b) => `(${a} - ${b}) | 0`));
 
-// ---- lane-wise on bytes ------------------------------------------------------------------------
-
-function byteMinMax(max: boolean): Emitter {
-  return (g, i) => {
-    withSource(g, i, true, (src) => {
-      const a = g.tmp("a"), b = g.tmp("b");
-      for (let j = 0; j < 16; j++) {
-        const d = `s.xmm8[${16 * i.reg + j}]`;
-        g.line(`${a} = ${d}; ${b} = ${src.byte(j)}; ${d} = ${a} ${max ? ">" : "<"} ${b} ? ${a} : ${b};`);
-      }
-    });
-    return true;
+/**
+ * Unsigned byte min/max, four bytes per dword: a byte of a is below b's when
+ * their top bits differ and b's is set, or they agree and the low seven bits
+ * compare so ((a | 0x80) - (b & 0x7f) clears the top bit, borrowing nothing
+ * from the next byte).
+ */
+function byteMinMax(max: boolean): (g: Gen, a: string, b: string) => string {
+  return (g, a, b) => {
+    const x = g.tmp("a"), y = g.tmp("b"), m = g.tmp("m");
+    g.line(`${x} = ${a}; ${y} = ${b}; ${m} = ((~${x} & ${y}) | (~(${x} ^ ${y}) & ~((${x} | ${H8}) - (${y} & ${L8})))) & ${H8};`
+      + ` ${m} = ((${m} >>> 7) * 255) | 0;`);
+    return max ? `(${y} & ${m}) | (${x} & ~${m})` : `(${x} & ${m}) | (${y} & ~${m})`;
   };
 }
-def("PMINUB Vx,Wx", byteMinMax(false));
-def("PMAXUB Vx,Wx", byteMinMax(true));
+def("PMINUB Vx,Wx", dwordOp(byteMinMax(false)));
+def("PMAXUB Vx,Wx", dwordOp(byteMinMax(true)));
 
 /** PMOVMSKB: the top bit of each byte; the multiply gathers a dword's four into its top nibble. */
 def("PMOVMSKB Gy,Ux", (g, i) => {
@@ -160,35 +154,31 @@ def("PMOVMSKB Gy,Ux", (g, i) => {
 // ---- permutations ------------------------------------------------------------------------------
 
 def("PSHUFD Vx,Wx,Ib", (g, i) => {
-  withSource(g, i, true, (src) => {
-    const b = dwords(g, src);
-    setXmm(g, i.reg, [0, 1, 2, 3].map((k) => b[(i.imm >> (2 * k)) & 3]));
-  });
+  const b = source(g, i, true);
+  setXmm(g, i.reg, [0, 1, 2, 3].map((k) => b[(i.imm >> (2 * k)) & 3]));
   return true;
 });
 
 /** Interleaves the low halves: `size`-byte lanes of dest and source alternate. */
 function unpackLow(size: number): Emitter {
   return (g, i) => {
-    withSource(g, i, true, (src) => {
-      const b = dwords(g, src);
-      const a = [0, 1].map((k) => { const t = g.tmp("a"); g.line(`${t} = ${dst(i, k)};`); return t; });
-      let out: string[];
-      if (size === 8) out = [a[0], a[1], b[0], b[1]];
-      else if (size === 4) out = [a[0], b[0], a[1], b[1]];
-      else if (size === 2) {
-        out = [0, 1].flatMap((k) => [
-          `(${a[k]} & 0xffff) | (${b[k]} << 16)`,
-          `(${a[k]} >>> 16) | (${b[k]} & ${-65536})`,
-        ]);
-      } else {
-        out = [0, 1].flatMap((k) => [
-          `(${a[k]} & 0xff) | ((${b[k]} & 0xff) << 8) | ((${a[k]} & 0xff00) << 8) | ((${b[k]} & 0xff00) << 16)`,
-          `((${a[k]} >>> 16) & 0xff) | ((${b[k]} >>> 8) & 0xff00) | ((${a[k]} >>> 8) & 0xff0000) | (${b[k]} & ${0xff000000 | 0})`,
-        ]);
-      }
-      setXmm(g, i.reg, out);
-    });
+    const b = source(g, i, true);
+    const a = [0, 1].map((k) => { const t = g.tmp("a"); g.line(`${t} = ${dst(i, k)};`); return t; });
+    let out: string[];
+    if (size === 8) out = [a[0], a[1], b[0], b[1]];
+    else if (size === 4) out = [a[0], b[0], a[1], b[1]];
+    else if (size === 2) {
+      out = [0, 1].flatMap((k) => [
+        `(${a[k]} & 0xffff) | (${b[k]} << 16)`,
+        `(${a[k]} >>> 16) | (${b[k]} & ${-65536})`,
+      ]);
+    } else {
+      out = [0, 1].flatMap((k) => [
+        `(${a[k]} & 0xff) | ((${b[k]} & 0xff) << 8) | ((${a[k]} & 0xff00) << 8) | ((${b[k]} & 0xff00) << 16)`,
+        `((${a[k]} >>> 16) & 0xff) | ((${b[k]} >>> 8) & 0xff00) | ((${a[k]} >>> 8) & 0xff0000) | (${b[k]} & ${0xff000000 | 0})`,
+      ]);
+    }
+    setXmm(g, i.reg, out);
     return true;
   };
 }
