@@ -10,8 +10,15 @@
  * translation cost matters as much as speed for short-lived programs.
  */
 import type { Insn } from "../decode/insn.js";
-import { def, type Emitter } from "./emitters.js";
+import { def as defEmitter, type Emitter } from "./emitters.js";
 import type { Gen } from "./gen.js";
+
+/** Off: these forms call their handlers in translated code too (benchmarks measure the difference). */
+export const sseInline = { enabled: true };
+
+function def(keys: string | string[], e: Emitter): void {
+  defEmitter(keys, (g, i) => sseInline.enabled && e(g, i));
+}
 
 /**
  * Loads the W operand's four dwords into fresh locals: from the register, or

@@ -8,6 +8,7 @@ import type { Handler, Insn } from "../../decode/insn.js";
 import type { CpuState } from "../../state.js";
 import { register } from "../registry.js";
 import { Op, arith32, arith64, minMax32, minMax64, sqrt32, sqrt64 } from "./fp-lanes.js";
+import { fastScalar32, fastScalar64 } from "./fast-scalar.js";
 import { begin, finish } from "./mxcsr.js";
 import { Blk, Mem, W32, loadAB, storeReg } from "./xmm.js";
 
@@ -27,8 +28,10 @@ const ARITH: [string, number][] = [["ADD", Op.Add], ["SUB", Op.Sub], ["MUL", Op.
 for (const [name, op] of ARITH) {
   register(`${name}PS Vps,Wps`, fpHandler(Mem.Aligned, () => { for (let k = 0; k < 4; k++) arith32(op, k, 4 + k, 8 + k); }));
   register(`${name}PD Vpd,Wpd`, fpHandler(Mem.Aligned, () => { for (let k = 0; k < 2; k++) arith64(op, k, 2 + k, 4 + k); }));
-  register(`${name}SS Vss,Wss`, fpHandler(Mem.D, () => arith32(op, 0, 4, 8)));
-  register(`${name}SD Vsd,Wsd`, fpHandler(Mem.Q, () => arith64(op, 0, 2, 4)));
+  const ss = fpHandler(Mem.D, () => arith32(op, 0, 4, 8));
+  const sd = fpHandler(Mem.Q, () => arith64(op, 0, 2, 4));
+  register(`${name}SS Vss,Wss`, (s, i) => { if (!fastScalar32(s, i, op)) ss(s, i); });
+  register(`${name}SD Vsd,Wsd`, (s, i) => { if (!fastScalar64(s, i, op)) sd(s, i); });
 }
 
 register("SQRTPS Vps,Wps", fpHandler(Mem.Aligned, () => { for (let k = 0; k < 4; k++) sqrt32(4 + k, 8 + k); }));
