@@ -167,3 +167,24 @@ test("decodeAt reports form, length, mnemonic and whether it executes", () => {
   assert.equal(vex?.valid, false);
   assert.equal(decodeAt(Uint8Array.from([0x48, 0xb8, 1, 2]), 0, 0), null, "truncated");
 });
+
+test("FXSAVE and FXRSTOR round-trip the x87/SSE state", () => {
+  // fxsave [0x7ff000 + 0x200]; fxrstor [same]; int3 (the area is 16-byte aligned)
+  const code = [0x0f, 0xae, 0x04, 0x25, 0x00, 0xf2, 0x7f, 0x00, 0x0f, 0xae, 0x0c, 0x25, 0x00, 0xf2, 0x7f, 0x00, 0xcc];
+  const { s, mmu } = setup(code);
+  s.mxcsr = 0x1fa0;
+  s.fpuControl = 0x027f;
+  s.fpuStatus = 0x3800 | 0x01; // TOP = 7 and a pending invalid-operation flag (masked by the control word)
+  s.fpuTag = 0x3fff; // ST(0) = physical 7 valid, others empty
+  s.fpuRegs.set([0, 0, 0, 0, 0, 0, 0, 0x80, 0xff, 0x3f], 70); // 1.0 in physical register 7
+  for (let k = 0; k < 256; k++) s.xmm8[k] = k;
+  const before = { mxcsr: s.mxcsr, fcw: s.fpuControl, fsw: s.fpuStatus, tag: s.fpuTag, regs: [...s.fpuRegs], xmm: [...s.xmm8] };
+  const cpu = new Cpu({ engine: "interpreter" });
+  assert.equal(cpu.run(s, mmu, 10), Exit.Fault);
+  assert.equal(s.trapVector, Vector.BP);
+  const area = mmu.readBytes(0x7ff200, 512);
+  assert.equal(area[4], 0x80, "abridged tag: only physical register 7 in use");
+  assert.deepEqual([...area.subarray(32, 42)], [0, 0, 0, 0, 0, 0, 0, 0x80, 0xff, 0x3f], "ST(0) first");
+  assert.equal(new DataView(area.buffer).getUint32(24, true), 0x1fa0);
+  assert.deepEqual({ mxcsr: s.mxcsr, fcw: s.fpuControl, fsw: s.fpuStatus, tag: s.fpuTag, regs: [...s.fpuRegs], xmm: [...s.xmm8] }, before);
+});

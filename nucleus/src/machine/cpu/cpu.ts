@@ -41,6 +41,8 @@ export class Cpu {
   readonly index: number;
   /** The last internal error reported as #MC, for diagnostics. */
   lastInternalError: unknown = null;
+  /** The last error of the translator (the block stayed on the interpreter). */
+  lastTranslationError: unknown = null;
 
   constructor(options: CpuOptions = {}) {
     this.engine = options.engine ?? "translate";
@@ -83,7 +85,7 @@ export class Cpu {
           if (prev !== null) prev.follow = b;
         }
         prev = b;
-        if (translate && b.fn === null && ++b.runs > this.threshold) b.fn = translateBlock(b);
+        if (translate && b.fn === null && ++b.runs > this.threshold) b.fn = this.translate(b);
         if (b.fn !== null && b.insns.length <= s.budget) {
           // Translated blocks chain among themselves (a BlockFn only returns translated
           // blocks); null brings us back here.
@@ -122,6 +124,20 @@ export class Cpu {
       return Exit.Budget;
     } catch (e) {
       return this.fault(s, e, cur);
+    }
+  }
+
+  /**
+   * Translates a hot block. A translator failure (a bug) must not stop the guest:
+   * the block keeps running on the interpreter and the error is kept for diagnosis.
+   */
+  private translate(b: Block): BlockFn | null {
+    try {
+      return translateBlock(b);
+    } catch (e) {
+      this.lastTranslationError = e;
+      b.runs = -Infinity;
+      return null;
     }
   }
 

@@ -58,7 +58,9 @@ function randomInsn(r: () => number): string {
     case 19: return `movsx ${a}, ${pick(r, ["byte", "word", "dword"])} ${mem}`;
     case 20: return `xchg ${a}, ${b}`;
     case 21: return `bt ${a}, ${Math.floor(r() * 64)}`;
-    case 22: return `mul ${b}`;
+    case 22: return pick(r, [`mul ${b}`, `imul ${b}`, `imul ${a}, ${b}, ${imm}`, `imul ${a}, [rbx + 8]`,
+      `or ${b}, 1\nxor edx, edx\ndiv ${b}`, `or ${r32(b)}, 1\ncdq\nidiv ${r32(b)}`, `rol ${a}, ${Math.floor(r() * 64)}`,
+      `ror ${r32(a)}, 1`, `mov ecx, ${Math.floor(r() * 64)}\nrol ${a}, cl`]);
     case 23: return `inc ${mem32}`;
     case 24: return r() < 0.05 ? "mov rax, [0x10]" : `bswap ${a}`;
     default: return `lea ${r32(a)}, [${r32(b)} + ${imm}]`;

@@ -40,6 +40,18 @@ export const PROGRAMS: Program[] = [
   },
   { name: "div overflow #DE", asm: `mov rax, 0x8000000000000000\ncqo\nmov rcx, -1\nidiv rcx` },
   {
+    name: "wide dividends",
+    asm: [
+      "mov rax, 0x123456789abcdef0", "mov rdx, 0x0fedcba9", "mov rcx, 0x7fffffffffff1234", "div rcx", "mov r8, rax", "mov r9, rdx",
+      "mov rax, 0x8000000000000001", "mov rdx, -1", "mov rcx, 0x12345", "idiv rcx", "mov r10, rax", "mov r11, rdx",
+      "mov eax, 0xdeadbeef", "mov edx, 0x1234", "mov ecx, 0x56789", "div ecx", "mov r12d, eax", "mov r13d, edx",
+      "mov eax, 0x12345678", "mov edx, -5", "mov ecx, 1000003", "idiv ecx", "mov r14d, eax", "mov r15d, edx",
+      "mov rax, 0x8000000000000000", "cqo", "mov rcx, 1", "idiv rcx", "mov rbx, rax",
+      "mov rax, -7", "cqo", "mov rcx, 0x100000000", "idiv rcx", "mov rsi, rdx", "mov rdi, rax",
+      "mov eax, 0", "mov edx, 0x80000000", "mov ecx, -1", "idiv ecx",
+    ].join("\n"),
+  },
+  {
     name: "rep movs/stos forward and backward",
     asm: `mov rsi, ${D}+0x100\nmov rdi, ${D}+0x1000\nmov ecx, 300\nrep movsb\nmov rdi, ${D}+0x2000\nmov eax, 0x5a5a5a5a\nmov ecx, 40\nrep stosd\nstd\nmov rsi, ${D}+0x1f8\nmov rdi, ${D}+0x27f8\nmov ecx, 20\nrep movsq\ncld\nmov rsi, ${D}+0x101\nmov rdi, ${D}+0x100\nmov ecx, 64\nrep movsb\nmov rsi, ${D}+0x300\nmov rdi, ${D}+0x301\nmov ecx, 64\nrep movsb\ncmp ecx, 0`,
   },

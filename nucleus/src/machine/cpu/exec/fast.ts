@@ -8,9 +8,25 @@
  */
 import { FlagOp, Sz } from "../flags.js";
 import type { Handler, Insn } from "../decode/insn.js";
-import { ea, rmwEa } from "./operands.js";
+import { ea, probeWrite } from "./operands.js";
 
 export const enum Kind { RegReg = 0, RegImm, RegMem, MemReg, MemImm }
+
+/** How a variant computes its memory address: inline for the common shapes, else ea(). */
+const enum Shape { Generic = 0, Base, BaseIndex }
+
+function shapeOf(i: Insn): number {
+  if (i.rm >= 0 || i.asz !== 8 || i.seg !== 0 || i.base < 0) return Shape.Generic;
+  return i.index < 0 ? Shape.Base : Shape.BaseIndex;
+}
+
+/** The address expression for a shape (64-bit addressing, no segment base). */
+function addressCode(shape: number): string {
+  const base = "(s.hi[i.base] * 4294967296 + (s.lo[i.base] >>> 0))";
+  if (shape === Shape.Base) return `(${base} + i.disp)`;
+  if (shape === Shape.BaseIndex) return `(${base} + (s.hi[i.index] * 4294967296 + (s.lo[i.index] >>> 0)) * i.scale + i.disp)`;
+  return "ea(s, i)";
+}
 
 interface OpInfo { expr32: string; kind: number; writes: boolean; logic: boolean }
 
@@ -38,7 +54,8 @@ function body64(name: string): string {
  * One ALU variant. dstIsRm: the destination is the r/m operand (E,G and E,I
  * forms); otherwise it is ModRM.reg (G,E and accumulator forms).
  */
-function aluVariant(name: string, size: 4 | 8, kind: number, dstIsRm: boolean): Handler {
+function aluVariant(name: string, size: 4 | 8, kind: number, dstIsRm: boolean, shape: number): Handler {
+  const addr = addressCode(shape);
   const op = OPS[name];
   const flags32 = op.logic ? `s.fOp = ${op.kind | Sz.D}; s.fR = r;` : `s.fOp = ${op.kind | Sz.D}; s.fA = a; s.fR = r;`;
   const flags64 = op.logic ? `s.fOp = ${op.kind | Sz.Q}; s.fR = r; s.fRh = rh;`
@@ -55,12 +72,12 @@ function aluVariant(name: string, size: 4 | 8, kind: number, dstIsRm: boolean): 
         break;
       }
       case Kind.RegMem:
-        code = `const b = s.mmu.read32(ea(s, i)); const d = i.reg; const a = s.lo[d]; const r = ${op.expr32};`
+        code = `const b = s.mmu.read32(${addr}); const d = i.reg; const a = s.lo[d]; const r = ${op.expr32};`
           + (op.writes ? " s.lo[d] = r; s.hi[d] = 0;" : "") + flags32;
         break;
       default: {
         const b = kind === Kind.MemImm ? "i.imm" : "s.lo[i.reg]";
-        const va = op.writes ? "rmwEa(s, i, 4)" : "ea(s, i)";
+        const va = op.writes ? `rmw(s, ${addr}, 4)` : addr;
         code = `const m = s.mmu; const va = ${va}; const a = m.read32(va), b = ${b}; const r = ${op.expr32};`
           + (op.writes ? " m.write32(va, r);" : "") + flags32;
       }
@@ -74,19 +91,19 @@ function aluVariant(name: string, size: 4 | 8, kind: number, dstIsRm: boolean): 
         break;
       }
       case Kind.RegMem:
-        code = `const m = s.mmu; const b = m.read64(ea(s, i)), bh = m.hi64; const lo = s.lo, hi = s.hi, d = i.reg;`
+        code = `const m = s.mmu; const b = m.read64(${addr}), bh = m.hi64; const lo = s.lo, hi = s.hi, d = i.reg;`
           + ` const a = lo[d], ah = hi[d]; ${body64(name)}` + (op.writes ? " lo[d] = r; hi[d] = rh;" : "") + flags64;
         break;
       default: {
         const b = kind === Kind.MemImm ? "const b = i.imm, bh = i.immHi;" : "const b = s.lo[i.reg], bh = s.hi[i.reg];";
-        const va = op.writes ? "rmwEa(s, i, 8)" : "ea(s, i)";
+        const va = op.writes ? `rmw(s, ${addr}, 8)` : addr;
         code = `const m = s.mmu; const va = ${va}; const a = m.read64(va), ah = m.hi64; ${b} ${body64(name)}`
           + (op.writes ? " m.write64(va, r, rh);" : "") + flags64;
       }
     }
   }
-  const make = new Function("ea", "rmwEa", `return function ${name}_${size}_${kind}(s, i) { ${code} };`);
-  return make(ea, rmwEa) as Handler;
+  const make = new Function("ea", "rmw", `return function ${name}_${size}_${kind}_${shape}(s, i) { ${code} };`);
+  return make(ea, probeWrite) as Handler;
 }
 
 const cache = new Map<string, Handler>();
@@ -103,10 +120,12 @@ export function fastAlu(name: string, i: Insn, dstIsRm: boolean, immSrc: boolean
   else if (!mem) kind = Kind.RegReg;
   else kind = dstIsRm ? Kind.MemReg : Kind.RegMem;
   // Accumulator forms have no ModRM: their destination is `reg` (0).
-  const key = `${name}/${i.osz}/${kind}/${dstIsRm && !(immSrc && i.modrm < 0)}`;
+  const shape = mem ? shapeOf(i) : Shape.Generic;
+  const dst = dstIsRm && !(immSrc && i.modrm < 0);
+  const key = `${name}/${i.osz}/${kind}/${dst}/${shape}`;
   let h = cache.get(key);
   if (!h) {
-    h = aluVariant(name, i.osz as 4 | 8, kind, dstIsRm && !(immSrc && i.modrm < 0));
+    h = aluVariant(name, i.osz as 4 | 8, kind, dst, shape);
     cache.set(key, h);
   }
   return h;
@@ -118,15 +137,29 @@ export const movRR32: Handler = (s, i) => { s.lo[i.rm] = s.lo[i.reg]; s.hi[i.rm]
 export const movRR64: Handler = (s, i) => { s.lo[i.rm] = s.lo[i.reg]; s.hi[i.rm] = s.hi[i.reg]; };
 export const movGR32: Handler = (s, i) => { s.lo[i.reg] = s.lo[i.rm]; s.hi[i.reg] = 0; };
 export const movGR64: Handler = (s, i) => { s.lo[i.reg] = s.lo[i.rm]; s.hi[i.reg] = s.hi[i.rm]; };
-export const movLoad32: Handler = (s, i) => { const v = s.mmu.read32(ea(s, i)); s.lo[i.reg] = v; s.hi[i.reg] = 0; };
-export const movLoad64: Handler = (s, i) => {
-  const m = s.mmu;
-  const v = m.read64(ea(s, i));
-  s.lo[i.reg] = v;
-  s.hi[i.reg] = m.hi64;
-};
-export const movStore32: Handler = (s, i) => s.mmu.write32(ea(s, i), s.lo[i.reg]);
-export const movStore64: Handler = (s, i) => s.mmu.write64(ea(s, i), s.lo[i.reg], s.hi[i.reg]);
+const movCache = new Map<string, Handler>();
+
+/** MOV between a register and memory (load or store, 32 or 64 bits), address inlined by shape. */
+export function fastMovMem(i: Insn, load: boolean): Handler {
+  const shape = shapeOf(i);
+  const key = `${load}/${i.osz}/${shape}`;
+  let h = movCache.get(key);
+  if (!h) {
+    const addr = addressCode(shape);
+    let code: string;
+    if (load) {
+      code = i.osz === 8
+        ? `const m = s.mmu; const v = m.read64(${addr}); s.lo[i.reg] = v; s.hi[i.reg] = m.hi64;`
+        : `const v = s.mmu.read32(${addr}); s.lo[i.reg] = v; s.hi[i.reg] = 0;`;
+    } else {
+      code = i.osz === 8 ? `s.mmu.write64(${addr}, s.lo[i.reg], s.hi[i.reg]);` : `s.mmu.write32(${addr}, s.lo[i.reg]);`;
+    }
+    const make = new Function("ea", `return function MOV_${load ? "load" : "store"}_${i.osz}_${shape}(s, i) { ${code} };`);
+    h = make(ea) as Handler;
+    movCache.set(key, h);
+  }
+  return h;
+}
 
 // ---- INC / DEC on 32/64-bit registers ----------------------------------------------------
 

@@ -75,7 +75,11 @@ register("FXRSTOR|FXRSTOR|FXRSTOR64 M", (s, i) => {
   const mxcsr = dv.getUint32(24, true);
   if ((mxcsr & ~MXCSR_MASK) !== 0) raise(Vector.GP, 0);
   s.fpuControl = dv.getUint16(0, true);
-  s.fpuStatus = dv.getUint16(2, true);
+  // ES (error summary) and B (busy) follow the loaded exception flags and masks, as
+  // FXRSTOR leaves them on hardware.
+  const fsw = dv.getUint16(2, true);
+  const es = (fsw & ~s.fpuControl & 0x3f) !== 0 ? 0x8080 : 0;
+  s.fpuStatus = (fsw & ~0x8080) | es;
   s.fpuOpcode = dv.getUint16(6, true) & 0x7ff;
   if (i.rexW) {
     s.fpuIp = Number(dv.getBigUint64(8, true));

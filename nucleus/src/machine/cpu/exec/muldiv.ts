@@ -3,7 +3,8 @@
  *
  * Flags: MUL/IMUL set CF = OF = "the result did not fit"; SF, ZF, PF come from
  * the low half of the result and AF is 0 (all four undefined by the SDM).
- * DIV/IDIV leave every flag unchanged (all undefined).
+ * DIV/IDIV leave every flag unchanged (all undefined); wide dividends use
+ * wide.ts's 128/64 division, so no BigInt on any path.
  * #DE on a zero divisor or a quotient that does not fit.
  */
 import { raise, Vector } from "../../fault.js";
@@ -12,7 +13,7 @@ import type { Handler, Insn } from "../decode/insn.js";
 import type { CpuState } from "../state.js";
 import { hi64, mask, readE, readE64, setReg, szIndex } from "./operands.js";
 import { register } from "./registry.js";
-import { mulHiS32, mulHiU32, mulS64, mulU64, w0, w1, w2, w3 } from "./wide.js";
+import { divU128, mulHiS32, mulHiU32, mulS64, mulU64, w0, w1, w2, w3 } from "./wide.js";
 
 const TWO32 = 4294967296;
 
@@ -111,34 +112,74 @@ register("IMUL Gv,Ev,Ib", imul("I"));
 
 // ---- DIV / IDIV --------------------------------------------------------------------
 
+/** Results of divide(): quotient and remainder as (low, high) 32-bit halves. */
+export let q0 = 0, q1 = 0, r0 = 0, r1 = 0;
+
+/**
+ * Divides the 128-bit (n3:n2:n1:n0) by the 64-bit (d1:d0), signed or not, into
+ * q0/q1 and r0/r1; false on #DE. `bits` is the width the quotient must fit (64,
+ * or 32 for the 32-bit operand size with a wide dividend).
+ */
+export function divide(n0: number, n1: number, n2: number, n3: number, d0: number, d1: number, signed: boolean, bits: number): boolean {
+  const nNeg = signed && n3 < 0, dNeg = signed && d1 < 0;
+  if (nNeg) {
+    // 128-bit two's complement negation.
+    n0 = ~n0; n1 = ~n1; n2 = ~n2; n3 = ~n3;
+    let t = (n0 >>> 0) + 1; n0 = t | 0;
+    if (t > 0xffffffff) { t = (n1 >>> 0) + 1; n1 = t | 0; if (t > 0xffffffff) { t = (n2 >>> 0) + 1; n2 = t | 0; if (t > 0xffffffff) n3 = (n3 + 1) | 0; } }
+  }
+  if (dNeg) {
+    d0 = ~d0; d1 = ~d1;
+    const t = (d0 >>> 0) + 1; d0 = t | 0;
+    if (t > 0xffffffff) d1 = (d1 + 1) | 0;
+  }
+  if (!divU128(n0, n1, n2, n3, d0, d1)) return false;
+  q0 = w0; q1 = w1; r0 = w2; r1 = w3;
+  if (bits === 32 && q1 !== 0) return false;
+  if (signed) {
+    // The magnitude must be below 2^(bits-1), or equal to it for a negative quotient.
+    const negQ = nNeg !== dNeg;
+    const top = bits === 64 ? q1 : q0;
+    if (top < 0 && !(negQ && top === -2147483648 && (bits === 32 || q0 === 0))) return false;
+    if (negQ) { const t = (~q0 >>> 0) + 1; q0 = t | 0; q1 = (~q1 + (t > 0xffffffff ? 1 : 0)) | 0; }
+    if (nNeg) { const t = (~r0 >>> 0) + 1; r0 = t | 0; r1 = (~r1 + (t > 0xffffffff ? 1 : 0)) | 0; }
+  }
+  return true;
+}
+
 function divNarrow(s: CpuState, i: Insn, signed: boolean): void {
   const size = i.osz;
   let d = readE(s, i, size);
   if (d === 0) raise(Vector.DE);
+  if (size === 4) {
+    // edx:eax / r/m32. Doubles are exact when the dividend fits in 53 bits.
+    const hi = s.lo[2], lo = s.lo[0];
+    if (signed ? hi === lo >> 31 : hi === 0) {
+      const n = signed ? lo : lo >>> 0;
+      const dv = signed ? d : d >>> 0;
+      const q = Math.trunc(n / dv);
+      if (signed ? q >= 2 ** 31 || q < -(2 ** 31) : q >= 2 ** 32) raise(Vector.DE);
+      storeQR(s, 4, q, n - q * dv);
+      return;
+    }
+    const d1 = signed ? d >> 31 : 0;
+    const n2 = signed ? hi >> 31 : 0;
+    if (!divide(lo, hi, n2, n2, d, d1, signed, 32)) raise(Vector.DE);
+    storeQR(s, 4, q0, r0);
+    return;
+  }
   let n: number;
   if (size === 1) n = s.lo[0] & 0xffff;
-  else if (size === 2) n = ((s.lo[2] & 0xffff) * 65536) + (s.lo[0] & 0xffff);
-  else n = (s.lo[2] >>> 0) * TWO32 + (s.lo[0] >>> 0);
+  else n = ((s.lo[2] & 0xffff) * 65536) + (s.lo[0] & 0xffff);
   const bits = size * 8;
   if (signed) {
     d = getSigned(d, size);
-    if (size === 4) {
-      // The 64-bit dividend may exceed 2^53: BigInt (rare: 32-bit idiv with a wide dividend).
-      if (s.lo[2] !== s.lo[0] >> 31) return divBig(s, i, signed, BigInt(s.lo[2]) << 32n | BigInt(s.lo[0] >>> 0), BigInt(d));
-      n = s.lo[0];
-    } else {
-      n = size === 1 ? (n << 16) >> 16 : n | 0;
-    }
+    n = size === 1 ? (n << 16) >> 16 : n | 0;
     const q = Math.trunc(n / d);
-    const r = n - q * d;
     const lim = 2 ** (bits - 1);
     if (q >= lim || q < -lim) raise(Vector.DE);
-    storeQR(s, size, q, r);
+    storeQR(s, size, q, n - q * d);
     return;
-  }
-  d = size === 4 ? d >>> 0 : d;
-  if (size === 4 && n >= 2 ** 53) {
-    return divBig(s, i, signed, (BigInt(s.lo[2] >>> 0) << 32n) | BigInt(s.lo[0] >>> 0), BigInt(d));
   }
   const q = Math.floor(n / d);
   if (q >= 2 ** bits) raise(Vector.DE);
@@ -150,41 +191,12 @@ function storeQR(s: CpuState, size: number, q: number, r: number): void {
   else { setReg(s, 0, size, q); setReg(s, 2, size, r); }
 }
 
-/** Division with a dividend too wide for doubles; rare, so BigInt is fine. */
-function divBig(s: CpuState, i: Insn, signed: boolean, n: bigint, d: bigint): void {
-  const bits = BigInt(i.osz * 8);
-  const q = n / d;
-  const r = n % d;
-  const fits = signed ? q >= -(1n << (bits - 1n)) && q < (1n << (bits - 1n)) : q < (1n << bits);
-  if (!fits) raise(Vector.DE);
-  if (i.osz === 8) {
-    s.setBig(0, q);
-    s.setBig(2, r);
-  } else {
-    setReg(s, 0, 4, Number(BigInt.asIntN(32, q)));
-    setReg(s, 2, 4, Number(BigInt.asIntN(32, r)));
-  }
-}
-
 function div64(s: CpuState, i: Insn, signed: boolean): void {
   const dl = readE64(s, i), dh = hi64;
   if (dl === 0 && dh === 0) raise(Vector.DE);
-  const rdx = s.hi[2], edx = s.lo[2], rax = s.hi[0], eax = s.lo[0];
-  // Fast path: both operands non-negative and below 2^53 (the same for DIV and IDIV).
-  if (rdx === 0 && edx === 0 && rax >= 0 && rax < 0x200000 && dh >= 0 && dh < 0x200000) {
-    const n = rax * TWO32 + (eax >>> 0);
-    const d = dh * TWO32 + (dl >>> 0);
-    const q = Math.floor(n / d);
-    const r = n - q * d;
-    s.lo[0] = q | 0; s.hi[0] = Math.floor(q / TWO32);
-    s.lo[2] = r | 0; s.hi[2] = Math.floor(r / TWO32);
-    return;
-  }
-  const n = (BigInt(rdx >>> 0) << 96n) | (BigInt(edx >>> 0) << 64n)
-    | (BigInt(rax >>> 0) << 32n) | BigInt(eax >>> 0);
-  const d = (BigInt(dh >>> 0) << 32n) | BigInt(dl >>> 0);
-  if (signed) divBig(s, i, true, BigInt.asIntN(128, n), BigInt.asIntN(64, d));
-  else divBig(s, i, false, n, d);
+  if (!divide(s.lo[0], s.hi[0], s.lo[2], s.hi[2], dl, dh, signed, 64)) raise(Vector.DE);
+  s.lo[0] = q0; s.hi[0] = q1;
+  s.lo[2] = r0; s.hi[2] = r1;
 }
 
 const div = (signed: boolean): Handler => (s, i) => (i.osz === 8 ? div64(s, i, signed) : divNarrow(s, i, signed));
@@ -192,4 +204,3 @@ register("DIV Eb", div(false));
 register("DIV Ev", div(false));
 register("IDIV Eb", div(true));
 register("IDIV Ev", div(true));
-

@@ -148,8 +148,8 @@ export class FlatMmu implements CpuMmu {
       if (this.crosses(va, 8)) {
         this.rd(va);
         this.rd(this.nextPage(va));
-        const lo = this.readSplit(va, 4) | 0;
-        this.hi64 = this.readSplit(va + 4, 4) | 0;
+        const lo = this.readBytesAt(va, 4) | 0;
+        this.hi64 = this.readBytesAt(va + 4, 4) | 0;
         return lo;
       }
       pa = this.rd(va);
@@ -162,6 +162,11 @@ export class FlatMmu implements CpuMmu {
   private readSplit(va: number, n: number): number {
     this.rd(va);
     this.rd(this.nextPage(va));
+    return this.readBytesAt(va, n);
+  }
+
+  /** Little-endian value of n <= 4 bytes, each translated on its own (pages already checked). */
+  private readBytesAt(va: number, n: number): number {
     let v = 0;
     for (let k = 0; k < n; k++) v += this.ram.u8[this.rd(va + k)] * 2 ** (8 * k);
     return v;

@@ -374,8 +374,110 @@ function imul32(imm: boolean): Emitter {
     return true;
   };
 }
-def("IMUL Gv,Ev", imul32(false));
-def(["IMUL Gv,Ev,Iz", "IMUL Gv,Ev,Ib"], imul32(true));
+
+
+// ---- MUL / IMUL (64-bit and one-operand), DIV / IDIV, rotates by a constant ----------------
+
+function mulOne(signed: boolean): Emitter {
+  return (g, i) => {
+    if (i.osz === 4) {
+      const b = readE(g, i, 4);
+      const a = regLocal(g, 0, 4), lo = g.tmp("r"), hi = g.tmp("rh"), ovf = g.tmp("o");
+      g.line(`${lo} = Math.imul(${a}, ${b}); ${hi} = X.${signed ? "mulHiS32" : "mulHiU32"}(${a}, ${b});`);
+      g.line(`${ovf} = ${signed ? `${hi} !== (${lo} >> 31)` : `${hi} !== 0`} ? 1 : 0;`);
+      g.setReg(0, 4, lo);
+      g.setReg(2, 4, hi);
+      g.produce({ kind: FlagOp.CfOf, sz: 2, a, ah: "", b, bh: "", r: lo, rh: "", cf: ovf, of: ovf });
+      return true;
+    }
+    if (i.osz !== 8) return false;
+    const [b, bh] = readE64(g, i);
+    const lo = g.tmp("r"), hi = g.tmp("rh"), ovf = g.tmp("o");
+    g.line(`X.mul64(lo[0], hi[0], ${b}, ${bh}, ${signed}); ${lo} = R[0]; ${hi} = R[1];`);
+    g.line(`lo[2] = R[2]; hi[2] = R[3]; lo[0] = ${lo}; hi[0] = ${hi};`);
+    g.line(signed ? `${ovf} = lo[2] === (${hi} >> 31) && hi[2] === (${hi} >> 31) ? 0 : 1;` : `${ovf} = (lo[2] | hi[2]) !== 0 ? 1 : 0;`);
+    g.produce({ kind: FlagOp.CfOf, sz: 3, a: "", ah: "", b, bh, r: lo, rh: hi, cf: ovf, of: ovf });
+    return true;
+  };
+}
+def("MUL Ev", mulOne(false));
+def("IMUL Ev", mulOne(true));
+
+function imul64(imm: boolean): Emitter {
+  return (g, i) => {
+    if (i.osz !== 8) return false;
+    const [a, ah] = readE64(g, i);
+    const b = imm ? String(i.imm | 0) : `lo[${i.reg}]`, bh = imm ? String(i.immHi | 0) : `hi[${i.reg}]`;
+    const lo = g.tmp("r"), hi = g.tmp("rh"), ovf = g.tmp("o");
+    g.line(`X.mul64(${a}, ${ah}, ${b}, ${bh}, true); ${lo} = R[0]; ${hi} = R[1];`);
+    g.line(`${ovf} = R[2] === (${hi} >> 31) && R[3] === (${hi} >> 31) ? 0 : 1;`);
+    g.line(`lo[${i.reg}] = ${lo}; hi[${i.reg}] = ${hi};`);
+    g.produce({ kind: FlagOp.CfOf, sz: 3, a, ah, b: "", bh: "", r: lo, rh: hi, cf: ovf, of: ovf });
+    return true;
+  };
+}
+def("IMUL Gv,Ev", (g, i) => (i.osz === 8 ? imul64(false)(g, i) : imul32(false)(g, i)));
+def(["IMUL Gv,Ev,Iz", "IMUL Gv,Ev,Ib"], (g, i) => (i.osz === 8 ? imul64(true)(g, i) : imul32(true)(g, i)));
+
+function divide(signed: boolean): Emitter {
+  return (g, i) => {
+    if (i.osz !== 8 && i.osz !== 4) return false;
+    // #DE is raised by the helper: this is a fault point even for a register divisor.
+    g.faultPoint();
+    if (i.osz === 8) {
+      const [d, dh] = i.rm >= 0 ? reg64(g, i.rm) : g.load(vaOf(g, i), 8);
+      g.line(`X.div(lo[0], hi[0], lo[2], hi[2], ${d}, ${dh}, ${signed}, 64);`);
+      g.line("lo[0] = R[0]; hi[0] = R[1]; lo[2] = R[2]; hi[2] = R[3];");
+      return true;
+    }
+    const d = i.rm >= 0 ? regLocal(g, i.rm, 4) : g.load(vaOf(g, i), 4)[0];
+    const ext = signed ? (e: string) => `(${e} >> 31)` : () => "0";
+    g.line(`X.div(lo[0], lo[2], ${ext("lo[2]")}, ${ext("lo[2]")}, ${d}, ${ext(d)}, ${signed}, 32);`);
+    g.line("lo[0] = R[0]; hi[0] = 0; lo[2] = R[2]; hi[2] = 0;");
+    return true;
+  };
+}
+def("DIV Ev", divide(false));
+def("IDIV Ev", divide(true));
+
+function rotate(left: boolean, one: boolean): Emitter {
+  return (g, i) => {
+    const size = i.osz;
+    if ((size !== 4 && size !== 8) || i.rm < 0) return false;
+    const n = (one ? 1 : i.imm) & (size === 8 ? 63 : 31);
+    if (n === 0) {
+      if (size === 4) g.line(`hi[${i.rm}] = 0;`);
+      return true;
+    }
+    g.commit();
+    const c = g.tmp("c"), o = g.tmp("o");
+    if (size === 4) {
+      const a = regLocal(g, i.rm, 4), r = g.tmp("r");
+      g.line(`${r} = ${left ? `(${a} << ${n}) | (${a} >>> ${32 - n})` : `(${a} >>> ${n}) | (${a} << ${32 - n})`};`);
+      if (left) g.line(`${c} = ${r} & 1; ${o} = (${r} >>> 31) ^ ${c};`);
+      else g.line(`${c} = ${r} >>> 31; ${o} = ${c} ^ ((${r} >>> 30) & 1);`);
+      g.setReg(i.rm, 4, r);
+    } else {
+      const [a, ah] = reg64(g, i.rm);
+      const r = g.tmp("r"), rh = g.tmp("rh");
+      // Rotating left by n is rotating right by 64 - n.
+      const k = left ? n : 64 - n;
+      if (k === 32) g.line(`${r} = ${ah}; ${rh} = ${a};`);
+      else if (k < 32) g.line(`${r} = (${a} << ${k}) | (${ah} >>> ${32 - k}); ${rh} = (${ah} << ${k}) | (${a} >>> ${32 - k});`);
+      else g.line(`${r} = (${ah} << ${k - 32}) | (${a} >>> ${64 - k}); ${rh} = (${a} << ${k - 32}) | (${ah} >>> ${64 - k});`);
+      if (left) g.line(`${c} = ${r} & 1; ${o} = (${rh} >>> 31) ^ ${c};`);
+      else g.line(`${c} = ${rh} >>> 31; ${o} = ${c} ^ ((${rh} >>> 30) & 1);`);
+      g.line(`lo[${i.rm}] = ${r}; hi[${i.rm}] = ${rh};`);
+    }
+    g.line(`X.rotFlags(s, ${c}, ${o}, ${n === 1});`);
+    g.forgetFlags();
+    return true;
+  };
+}
+def("ROL Ev,Ib", rotate(true, false));
+def("ROL Ev,1", rotate(true, true));
+def("ROR Ev,Ib", rotate(false, false));
+def("ROR Ev,1", rotate(false, true));
 
 CC.forEach((c, cc) => {
   def(`SET${c} Eb`, (g, i) => {

@@ -93,7 +93,7 @@ export function translateBlock(b: Block): BlockFn | null {
   const head = [
     "const lo = s.lo, hi = s.hi, m = s.mmu;",
     "const rT = m.tlbReadTag, rB = m.tlbReadBase, wT = m.tlbWriteTag, wB = m.tlbWriteBase, eT = m.tlbExecTag, eB = m.tlbExecBase;",
-    "const u8 = m.ram.u8, dv = m.ram.dv;",
+    "const u8 = m.ram.u8, dv = m.ram.dv, R = X.R;",
     "let f = 0, nb = null, ret = null;",
     g.declarations(),
     regs.declare,
