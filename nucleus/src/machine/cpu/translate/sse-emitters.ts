@@ -40,15 +40,15 @@ function source(g: Gen, i: Insn, aligned: boolean): string[] {
 /**
  * Emits the effective address and an `if (...)` testing for a TLB hit (tags
  * `tag`, bases `base`) of 16 bytes within one page (and alignment when
- * required); the caller continues with the hit block, where local b is the RAM
- * offset, and its else branch. Returns the locals [va, b].
+ * required); the caller continues with the hit block, where the returned
+ * expression is the RAM offset, and its else branch. Returns [va, offset].
  */
 function address(g: Gen, i: Insn, aligned: boolean, tag: string, base: string): [string, string] {
   g.faultPoint();
-  const va = g.tmp("va"), p = g.tmp("p"), x = g.tmp("x"), o = g.tmp("o"), b = g.tmp("b");
+  const va = g.tmp("va"), p = g.tmp("p"), x = g.tmp("x"), o = g.tmp("o");
   g.line(`${va} = ${g.ea(i)}; ${p} = Math.floor(${va} * 0.000244140625); ${x} = ${p} & 1023; ${o} = (${va} - ${p} * 4096) | 0;`);
-  g.line(`if (${aligned ? `(${o} & 15) === 0 && ` : ""}${p} >= 0 && ${tag}[${x}] === ${p} && ${o} <= 4080 && ((${b} = ${base}[${x}] + ${o}) | 1))`);
-  return [va, b];
+  g.line(`if (${aligned ? `(${o} & 15) === 0 && ` : ""}${p} >= 0 && ${tag}[${x}] === ${p} && ${o} <= 4080)`);
+  return [va, `${base}[${x}] + ${o}`];
 }
 
 /** Writes four dword expressions into xmm register r. */
@@ -115,7 +115,7 @@ function equalLanes(lane: number): (g: Gen, a: string, b: string) => string {
   return (g, a, b) => {
     const t = g.tmp("e");
     g.line(`${t} = ${a} ^ ${b}; ${t} = ~(((${t} & ${low}) + ${low}) | ${t} | ${low});`);
-    return `(((${t} >>> ${lane - 1}) * ${lane === 8 ? 255 : 65535}) | 0)`;
+    return `Math.imul(${t} >>> ${lane - 1}, ${lane === 8 ? 255 : 65535})`;
   };
 }
 
@@ -142,7 +142,7 @@ function byteMinMax(max: boolean): (g: Gen, a: string, b: string) => string {
   return (g, a, b) => {
     const x = g.tmp("a"), y = g.tmp("b"), m = g.tmp("m");
     g.line(`${x} = ${a}; ${y} = ${b}; ${m} = ((~${x} & ${y}) | (~(${x} ^ ${y}) & ~((${x} | ${H8}) - (${y} & ${L8})))) & ${H8};`
-      + ` ${m} = ((${m} >>> 7) * 255) | 0;`);
+      + ` ${m} = Math.imul(${m} >>> 7, 255);`);
     return max ? `(${y} & ${m}) | (${x} & ~${m})` : `(${x} & ${m}) | (${y} & ~${m})`;
   };
 }
