@@ -9,8 +9,9 @@
  *   rm    ModRM.rm (+REX.B) as a register when mod = 3 (byte naming for byte
  *         operands), or -1 for a memory operand.
  *   base, index, scale, disp   the memory operand: base/index -1 for none,
- *         base RIP_BASE for RIP-relative (then disp already holds the absolute
- *         target address), scale = 1, 2, 4 or 8.
+ *         scale = 1, 2, 4 or 8. RIP-relative and moffs operands have neither base
+ *         nor index: disp holds the absolute address (instructions are decoded
+ *         for one virtual address).
  *   imm, immHi  first immediate (sign- or zero-extended per the form, see
  *         decoder.ts); immHi is the high half of an imm64 or moffs64.
  *   imm2  second immediate (enter's nesting level).
@@ -19,8 +20,6 @@
 import type { CpuState } from "../state.js";
 
 export type Handler = (s: CpuState, i: Insn) => void;
-
-export const RIP_BASE = 16;
 
 export const enum Seg { None = 0, FS = 1, GS = 2 }
 
