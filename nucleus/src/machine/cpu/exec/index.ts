@@ -11,6 +11,7 @@ import "./flow.js";
 import "./string.js";
 import "./system.js";
 import "./fxsave.js";
+import "./sse/index.js";
 
 export { register, registerSelector, registerAll, isImplemented, handlerFor } from "./registry.js";
 export { refreshCpuidFeatures } from "./cpuid.js";

@@ -21,7 +21,7 @@ export function emitterFor(key: string): Emitter | undefined {
   return emitters.get(key);
 }
 
-function def(keys: string | string[], e: Emitter): void {
+export function def(keys: string | string[], e: Emitter): void {
   for (const k of Array.isArray(keys) ? keys : [keys]) emitters.set(k, e);
 }
 

@@ -1,6 +1,6 @@
 /**
  * Helpers translated code calls (the `X` object): flag evaluation, write
- * probes, wide multiplies and block chaining.
+ * probes, wide multiplies, block chaining and the SSE slow paths.
  */
 import { GuestFault, Vector, raise } from "../../fault.js";
 import { Block, CodeCache, blockAt } from "../blocks.js";
@@ -11,6 +11,7 @@ import * as muldiv from "../exec/muldiv.js";
 import { Rflag } from "../state.js";
 import { writeFlagBits } from "../flags.js";
 import type { CpuState } from "../state.js";
+import { sseRuntime } from "./sse-runtime.js";
 
 /**
  * Links exit `slot` of `from` to the translated block at s.rip and returns it if
@@ -63,6 +64,7 @@ export const runtime = {
   rotFlags,
   R,
   chain,
+  ...sseRuntime,
 };
 
 export type Runtime = typeof runtime;

@@ -13,6 +13,7 @@ import type { Insn } from "../decode/insn.js";
 import type { Block, BlockFn } from "../blocks.js";
 import { Gen } from "./gen.js";
 import { emitterFor, push64 } from "./emitters.js";
+import "./sse-emitters.js";
 import { runtime } from "./runtime.js";
 import { endsBlock } from "../exec/registry.js";
 

@@ -1,0 +1,20 @@
+/**
+ * The SSE family (SSE, SSE2, SSE3, SSSE3, SSE4.1, SSE4.2) on xmm registers:
+ * importing this module registers every handler. MMX-register forms stay
+ * unimplemented (#UD), and CPUID reports no MMX.
+ */
+import "./moves.js";
+import "./integer-arith.js";
+import "./integer-horizontal.js";
+import "./logic-compare.js";
+import "./shift.js";
+import "./shuffle.js";
+import "./unpack-pack.js";
+import "./insert-extract.js";
+import "./fp-arith.js";
+import "./fp-compare.js";
+import "./convert.js";
+import "./round-int.js";
+import "./reciprocal.js";
+import "./string-compare.js";
+import "./crc32.js";
