@@ -7,7 +7,7 @@
  * denormal results come out as the hardware's.
  */
 import {
-  BIAS, Cw, F80, Kind, Rc, Sw, fpStatus, kindOf, re, rh, rl, roundCore, setIndefinite, setZero,
+  BIAS, Cw, F80, Kind, Rc, Sw, Wrap, fpStatus, kindOf, re, rh, rl, roundCore, setZero,
   sh, shiftRightJam, sl, sx, ue, uh, ul, unpack,
 } from './float80.js';
 
@@ -131,6 +131,11 @@ const F32_EMAX = BIAS + 127;
 const F64_EMIN = BIAS - 1022;
 const F64_EMAX = BIAS + 1023;
 
+/** An unmasked UE makes any tiny store result report UE (and the store is then suppressed). */
+function storeWrap(cw: number): number {
+  return (cw & Cw.UM) === 0 ? Wrap.TinyAlways : Wrap.None;
+}
+
 /** Returns the float32 bits of a, rounded under cw's RC. */
 export function toF32(a: F80, cw: number): number {
   const k = kindOf(a);
@@ -149,7 +154,7 @@ export function toF32(a: F80, cw: number): number {
       return (sign | 0x7fc00000 | ((a.hi >>> 8) & 0x7fffff)) >>> 0;
   }
   unpack(a); // a denormal source raises no DE in a store
-  roundCore(a.se >>> 15, ue, uh, ul, 0, 24, (cw >>> Cw.RcShift) & 3, F32_EMIN, F32_EMAX, 0);
+  roundCore(a.se >>> 15, ue, uh, ul, 0, 24, (cw >>> Cw.RcShift) & 3, F32_EMIN, F32_EMAX, storeWrap(cw));
   if (re > F32_EMAX) return (sign | 0x7f800000) >>> 0;
   const field = rh >= 0x80000000 ? re - (BIAS - 127) : 0;
   return (sign | (field << 23) | ((rh >>> 8) & 0x7fffff)) >>> 0;
@@ -177,7 +182,7 @@ export function toF64(a: F80, cw: number): number {
       return ((a.hi << 21) | (a.lo >>> 11)) >>> 0;
   }
   unpack(a);
-  roundCore(a.se >>> 15, ue, uh, ul, 0, 53, (cw >>> Cw.RcShift) & 3, F64_EMIN, F64_EMAX, 0);
+  roundCore(a.se >>> 15, ue, uh, ul, 0, 53, (cw >>> Cw.RcShift) & 3, F64_EMIN, F64_EMAX, storeWrap(cw));
   if (re > F64_EMAX) {
     cvtHi = (sign | 0x7ff00000) >>> 0;
     return 0;

@@ -232,8 +232,13 @@ export let re = 0;
 export let rh = 0;
 export let rl = 0;
 
-/** Overflow and underflow that `roundCore` should deliver with the exponent wrapped by 24576 (unmasked OE/UE on a register destination). */
-export const enum Wrap { None = 0, Over = 1, Under = 2 }
+/**
+ * Unmasked-exception responses for `roundCore`: Over/Under deliver the result
+ * with its exponent wrapped by 24576 (unmasked OE/UE on a register
+ * destination); TinyAlways reports UE for any tiny result, exact or not
+ * (unmasked UE on a memory destination, which then is not written).
+ */
+export const enum Wrap { None = 0, Over = 1, Under = 2, TinyAlways = 4 }
 
 /** Set by roundsUp: whether the bits below the rounding position are nonzero. */
 let inexactBits = false;
@@ -283,6 +288,22 @@ export function roundCore(
   prec: number, rc: number, emin: number, emax: number, wrap: number,
 ): void {
   let flags = 0;
+  // The unmasked responses deliver the exponent wrapped by 24576; beyond even
+  // that range (only FSCALE gets there) the host delivers infinity or zero.
+  if ((wrap & Wrap.Over) !== 0 && e - 24576 > emax) {
+    fpStatus.flags |= Sw.OE | Sw.PE | Sw.C1;
+    re = emax + 1;
+    rh = 0x80000000;
+    rl = 0;
+    return;
+  }
+  if ((wrap & Wrap.Under) !== 0 && e + 24576 < emin) {
+    fpStatus.flags |= Sw.UE | Sw.PE;
+    re = emin;
+    rh = 0;
+    rl = 0;
+    return;
+  }
   let tiny = e < emin;
   if (tiny && e === emin - 1 && !(emin === 1 && prec === 64) && allOnes(h, l, prec) && roundsUp(sign, h, l, x, prec, rc)) {
     tiny = false; // rounding with an unbounded exponent would reach the smallest normal
@@ -323,6 +344,7 @@ export function roundCore(
     flags |= Sw.UE;
     e += 24576;
   }
+  if (tiny && (wrap & Wrap.TinyAlways) !== 0) flags |= Sw.UE;
   if (e > emax) {
     if ((wrap & Wrap.Over) !== 0) {
       flags |= Sw.OE;

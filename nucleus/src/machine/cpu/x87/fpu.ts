@@ -122,12 +122,24 @@ export class Fpu {
     fpStatus.flags = 0;
   }
 
-  /** Folds the instruction's exception flags into the status word and sets the condition codes in `mask` to `codes`. */
+  /**
+   * Folds the instruction's exception flags into the status word and sets the
+   * condition codes in `mask` to `codes`. An unmasked IE, DE or ZE stops the
+   * instruction before it computes anything, so then only those flags remain
+   * and C1 reads 0.
+   */
   private finish(codes: number, mask: number): void {
-    this.sw = (this.sw & ~mask) | (codes & mask) | (fpStatus.flags & (Sw.Exceptions | Sw.SF));
+    let f = fpStatus.flags;
+    if ((f & ~this.cw & (Sw.IE | Sw.DE | Sw.ZE)) !== 0) {
+      const c1 = (f & Sw.SF) !== 0 ? f & Sw.C1 : 0; // a stack fault keeps its C1
+      f = (f & (Sw.IE | Sw.DE | Sw.ZE | Sw.SF)) | c1;
+      codes = (codes & ~Sw.C1) | c1;
+    }
+    fpStatus.flags = f;
+    this.sw = (this.sw & ~mask) | (codes & mask) | (f & (Sw.Exceptions | Sw.SF));
   }
 
-  /** finish() for instructions whose only defined condition code is C1 (round-up or stack-overflow indicator). */
+  /** finish() for instructions whose only defined condition code is C1 (round-up or stack-fault indicator). */
   private finishC1(): void {
     this.finish(fpStatus.flags, Sw.C1);
   }
@@ -164,8 +176,8 @@ export class Fpu {
       fpStatus.flags = Sw.IE | Sw.SF | Sw.C1;
       if ((this.cw & Cw.IM) === 0) return;
       setIndefinite(v);
-    } else if (this.suppressed()) {
-      return;
+    } else if ((fpStatus.flags & ~this.cw & Sw.IE) !== 0) {
+      return; // an unmasked DE still loads (host behaviour)
     }
     this.top = r;
     this.emptyMask &= ~(1 << r);
@@ -332,7 +344,10 @@ export class Fpu {
   }
 
   private endStore(write: boolean, pop: boolean): boolean {
-    if (write && this.storeSuppressed()) write = false;
+    if (write && this.storeSuppressed()) {
+      write = false;
+      fpStatus.flags &= ~(Sw.PE | Sw.C1); // nothing was stored, so nothing was rounded
+    }
     if (write && pop) this.pop();
     this.finishC1();
     return write;
@@ -565,6 +580,7 @@ export class Fpu {
     } else {
       codes = remainder(this.tmp, this.st(0), this.st(1), this.cw, ieee);
       if (!this.suppressed()) this.st(0).copy(this.tmp);
+      else codes = -1;
     }
     // Without a quotient (stack fault, NaN, invalid) C1 and C2 clear and C0, C3 stay.
     if (codes < 0 || (fpStatus.flags & Sw.SF) !== 0) this.finish(0, Sw.C1 | Sw.C2);

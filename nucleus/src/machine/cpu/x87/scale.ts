@@ -32,18 +32,16 @@ export function scale(out: F80, a: F80, b: F80, cw: number): void {
     }
     return;
   }
-  if (ka === Kind.Zero || ka === Kind.Infinity) {
+  if (ka === Kind.Zero || ka === Kind.Infinity || kb === Kind.Zero) {
     out.copy(a);
+    if ((a.se & 0x7fff) === 0 && a.hi >= 0x80000000) out.se |= 1; // a pseudo-denormal comes back normalized
     return;
   }
   // trunc(b), clamped: anything beyond 2^20 already over- or underflows every operand.
-  let n = 0;
-  if (kb !== Kind.Zero) {
-    unpack(b);
-    const e = ue - BIAS;
-    n = e < 0 ? 0 : e > 20 ? 1 << 21 : uh >>> (31 - e);
-    if ((b.se & 0x8000) !== 0) n = -n;
-  }
+  unpack(b);
+  const eb = ue - BIAS;
+  let n = eb < 0 ? 0 : eb > 20 ? 1 << 21 : uh >>> (31 - eb);
+  if ((b.se & 0x8000) !== 0) n = -n;
   unpack(a);
   roundPack(out, sa, ue + n, uh, ul, 0, 64, cw);
 }
