@@ -13,10 +13,11 @@
 import { add, div, mul, sqrt } from './arith.js';
 import { Order, compare, examine, examineEmpty, orderCodes } from './compare.js';
 import { bcdTop, cvtHi, fromBcd, fromF32, fromF64, fromInt32, fromInt64, toBcd, toF32, toF64, toInt } from './convert.js';
-import { Cw, F80, Kind, Rc, Sw, fpStatus, kindOf, setIndefinite } from './float80.js';
+import { BIAS, Cw, F80, Kind, Rc, Sw, fpStatus, kindOf, propagateNaN1, setIndefinite } from './float80.js';
 import { fxrstor, fxsave, loadEnv, loadState, storeEnv, storeState } from './image.js';
 import { remainder } from './remainder.js';
 import { extract, roundInt, scale } from './scale.js';
+import { Trig, f2xm1, fpatan, fyl2x, fyl2xp1, trig } from './transcendental.js';
 
 /** The ModRM reg field of the D8/DA/DC/DE arithmetic group. */
 export const enum ArithOp { Add = 0, Mul = 1, Com = 2, Comp = 3, Sub = 4, Subr = 5, Div = 6, Divr = 7 }
@@ -587,6 +588,116 @@ export class Fpu {
     else this.finish(codes, Sw.C0 | Sw.C1 | Sw.C2 | Sw.C3);
   }
 
+  // -------------------------------------------------------------------------
+  // Transcendentals.
+
+  f2xm1(): void {
+    this.unary(f2xm1);
+  }
+
+  /** Shared shape of FYL2X, FYL2XP1 and FPATAN: ST(1) = fn(ST(0), ST(1)), then pop. */
+  private binaryPop(fn: (out: F80, st0: F80, st1: F80, cw: number) => void): void {
+    this.begin();
+    if (this.isEmpty(0) || this.isEmpty(1)) {
+      if (this.underflow()) {
+        setIndefinite(this.st(1));
+        this.emptyMask &= ~(1 << ((this.top + 1) & 7));
+        this.pop();
+      }
+    } else {
+      fn(this.tmp, this.st(0), this.st(1), this.cw);
+      if (!this.suppressed()) {
+        this.st(1).copy(this.tmp);
+        this.pop();
+      }
+    }
+    this.finishC1();
+  }
+
+  fyl2x(): void {
+    this.binaryPop(fyl2x);
+  }
+
+  fyl2xp1(): void {
+    this.binaryPop(fyl2xp1);
+  }
+
+  /** FPATAN: ST(1) = atan(ST(1) / ST(0)) with the quadrant from both signs, then pop. */
+  fpatan(): void {
+    this.binaryPop(atan2StackOrder);
+  }
+
+  fsin(): void {
+    this.trigonometric(Trig.Sin, false);
+  }
+
+  fcos(): void {
+    this.trigonometric(Trig.Cos, false);
+  }
+
+  /** FPTAN: ST(0) = tan(ST(0)), then push 1.0. */
+  fptan(): void {
+    this.trigonometric(Trig.Tan, true);
+  }
+
+  /** FSINCOS: ST(0) = sin(ST(0)), then push cos. */
+  fsincos(): void {
+    this.trigonometric(Trig.Sin, true);
+  }
+
+  /**
+   * FSIN/FCOS/FPTAN/FSINCOS. An operand outside +-2^63 sets C2 and changes
+   * nothing (the guest reduces it with FPREM and retries); otherwise C2 = 0.
+   * With `push`, a second result (1.0 for FPTAN, cos for FSINCOS) goes on top.
+   */
+  private trigonometric(fn: Trig, push: boolean): void {
+    this.begin();
+    const a = this.st(0);
+    if (this.isEmpty(0)) {
+      if (this.underflow()) {
+        setIndefinite(a);
+        this.emptyMask &= ~(1 << this.top);
+        if (push) this.push(this.tmp.set(0xffff, 0xc0000000, 0));
+      }
+      this.finish(fpStatus.flags, Sw.C1 | Sw.C2);
+      return;
+    }
+    if (push && ((this.emptyMask >>> ((this.top - 1) & 7)) & 1) === 0) {
+      // Stack overflow: IE, SF, C1; the masked response makes both results the indefinite.
+      if ((this.cw & Cw.IM) !== 0) setIndefinite(a);
+      this.push(this.tmp);
+      this.finish(fpStatus.flags, Sw.C1 | Sw.C2);
+      return;
+    }
+    const k = kindOf(a);
+    if (k === Kind.Normal && (a.se & 0x7fff) >= BIAS + 63) {
+      this.finish(Sw.C2, Sw.C1 | Sw.C2);
+      return;
+    }
+    const second = this.tmp2;
+    if (propagateNaN1(this.tmp, a, k)) {
+      second.copy(this.tmp);
+    } else if (k === Kind.Infinity) {
+      fpStatus.flags |= Sw.IE;
+      setIndefinite(this.tmp);
+      setIndefinite(second);
+    } else {
+      trig(this.tmp, a, fn, this.cw);
+      if (push) {
+        if (fn === Trig.Tan) second.set(0x3fff, 0x80000000, 0);
+        else {
+          fpStatus.flags &= ~Sw.C1; // FSINCOS reports the round-up of the cosine
+          trig(second, a, Trig.Cos, this.cw);
+        }
+      }
+    }
+    if (!this.suppressed()) {
+      a.copy(this.tmp);
+      if (push) this.push(second);
+    }
+    this.finish(fpStatus.flags, Sw.C1 | Sw.C2);
+  }
+
   /** FXTRACT: ST(0) becomes the exponent and the significand is pushed above it. */
   fxtract(): void {
     this.begin();
@@ -738,6 +849,10 @@ export class Fpu {
   fxrstor(img: Uint8Array, off: number, xmm: Uint8Array, rexW: boolean): number {
     return fxrstor(this, img, off, xmm, rexW);
   }
+}
+
+function atan2StackOrder(out: F80, st0: F80, st1: F80, cw: number): void {
+  fpatan(out, st1, st0, cw);
 }
 
 function negate(out: F80, a: F80): void {

@@ -36,13 +36,15 @@ export function remainder(out: F80, a: F80, b: F80, cw: number, ieee: boolean): 
   unpack(a);
   const ea = ue, ah = uh, al = ul;
   if (kb === Kind.Infinity) {
-    packExact(out, sign, ea, ah, al, cw); // a itself, but a pseudo-denormal comes back normalized
+    unchanged(out, a);
     return 0;
   }
   unpack(b);
   const eb = ue, bh = uh, bl = ul;
   const d = ea - eb;
   if (d < 0 && !(ieee && d === -1)) {
+    // The remainder is a, computed: a pseudo-denormal normalizes and a denormal
+    // underflows (wrapping when UE is unmasked), unlike for an infinite divisor.
     packExact(out, sign, ea, ah, al, cw);
     return 0;
   }
@@ -109,6 +111,12 @@ export function remainder(out: F80, a: F80, b: F80, cw: number, ieee: boolean): 
   }
   const codes = ((q & 4) !== 0 ? Sw.C0 : 0) | ((q & 2) !== 0 ? Sw.C3 : 0) | ((q & 1) !== 0 ? Sw.C1 : 0);
   return finish(out, sign, eb, r1, r0, cw, codes);
+}
+
+/** The dividend as the result: a itself, except that a pseudo-denormal comes back normalized. */
+function unchanged(out: F80, a: F80): void {
+  out.copy(a);
+  if ((a.se & 0x7fff) === 0 && a.hi >= 0x80000000) out.se |= 1;
 }
 
 /** Packs the remainder r1:r0, an integer in units of 2^(e - BIAS - 63); a zero keeps the dividend's sign. */
