@@ -5,8 +5,7 @@
  * bit 0 is sticky), which is all one rounding needs.
  */
 import {
-  BIAS, Cw, F80, Kind, Rc, Sw, fpStatus, kindOf, normalize96, precisionOf, propagateNaN, propagateNaN1,
-  roundPack, setIndefinite, setInfinity, setZero, sh, shiftRightJam, sl, sx, ue, uh, ul, unpack,
+  BIAS, Cw, F80, fpStatus, Kind, kindOf, normalize96, precisionOf, propagateNaN, propagateNaN1, Rc, roundPack, setIndefinite, setInfinity, setZero, shiftRightJam, Sw, unpack, W, w,
 } from './float80.js';
 
 const TWO32 = 4294967296;
@@ -39,14 +38,14 @@ export function add(out: F80, a: F80, b: F80, cw: number, subtract: boolean): vo
     } else {
       // The nonzero operand is still rounded to the precision control's width.
       unpack(ka === Kind.Zero ? b : a);
-      roundPack(out, ka === Kind.Zero ? sb : sa, ue, uh, ul, 0, prec, cw);
+      roundPack(out, ka === Kind.Zero ? sb : sa, w[W.E], w[W.H] | 0, w[W.L] | 0, 0, prec, cw);
     }
     return;
   }
   unpack(a);
-  let ea = ue, ah = uh, al = ul;
+  let ea = w[W.E], ah = w[W.H], al = w[W.L];
   unpack(b);
-  let eb = ue, bh = uh, bl = ul;
+  let eb = w[W.E], bh = w[W.H], bl = w[W.L];
   let sign = sa;
   if (eb > ea || (eb === ea && (bh > ah || (bh === ah && bl > al)))) {
     let t = ea; ea = eb; eb = t;
@@ -54,10 +53,10 @@ export function add(out: F80, a: F80, b: F80, cw: number, subtract: boolean): vo
     t = al; al = bl; bl = t;
     sign = sb;
   }
-  shiftRightJam(bh, bl, 0, ea - eb);
-  bh = sh;
-  bl = sl;
-  const bx = sx;
+  shiftRightJam(bh | 0, bl | 0, 0, ea - eb);
+  bh = w[W.H];
+  bl = w[W.L];
+  const bx = w[W.X];
   if (sa === sb) {
     let x = bx;
     let l = al + bl;
@@ -73,7 +72,7 @@ export function add(out: F80, a: F80, b: F80, cw: number, subtract: boolean): vo
       h = ((h >>> 1) | 0x80000000) >>> 0;
       ea += 1;
     }
-    roundPack(out, sign, ea, h, l, x, prec, cw);
+    roundPack(out, sign, ea, h | 0, l | 0, x | 0, prec, cw);
     return;
   }
   // |a| >= |b|: the difference is nonnegative, and when the alignment shift
@@ -91,43 +90,38 @@ export function add(out: F80, a: F80, b: F80, cw: number, subtract: boolean): vo
     setZero(out, ((cw >>> Cw.RcShift) & 3) === Rc.Down ? 1 : 0);
     return;
   }
-  const n = normalize96(h, l, x);
-  roundPack(out, sign, ea - n, sh, sl, sx, prec, cw);
+  const n = normalize96(h | 0, l | 0, x | 0);
+  roundPack(out, sign, ea - n, w[W.H] | 0, w[W.L] | 0, w[W.X] | 0, prec, cw);
 }
 
-// 32x32 -> 64 multiply: the halves land in mulHi, mulLo.
-let mulHi = 0;
-let mulLo = 0;
+/** 32x32 -> 64 multiply into w[MulHi], w[MulLo], exactly in doubles. */
 function mul32(a: number, b: number): void {
+  a >>>= 0; b >>>= 0; // words arrive as int32 (see W)
   const t1 = a * (b & 0xffff);
   const t2 = a * (b >>> 16);
-  mulLo = Math.imul(a, b) >>> 0;
-  mulHi = Math.floor((t2 + Math.floor(t1 / 65536)) / 65536);
+  w[W.MulLo] = Math.imul(a, b) >>> 0;
+  w[W.MulHi] = Math.floor((t2 + Math.floor(t1 / 65536)) / 65536);
 }
 
-/** The 128-bit product of two 64-bit significands, most significant word first. */
-export let p3 = 0;
-export let p2 = 0;
-export let p1 = 0;
-export let p0 = 0;
-
+/** The 128-bit product of two 64-bit significands into w[P3..P0], most significant word first. */
 export function mul64(ah: number, al: number, bh: number, bl: number): void {
-  mul32(al, bl);
-  p0 = mulLo;
-  let c1 = mulHi;
-  mul32(al, bh);
-  const t1l = mulLo, t1h = mulHi;
-  mul32(ah, bl);
-  const t2l = mulLo, t2h = mulHi;
-  mul32(ah, bh);
+  ah >>>= 0; al >>>= 0; bh >>>= 0; bl >>>= 0; // words arrive as int32 (see W)
+  mul32(al | 0, bl | 0);
+  w[W.P0] = w[W.MulLo];
+  let c1 = w[W.MulHi];
+  mul32(al | 0, bh | 0);
+  const t1l = w[W.MulLo], t1h = w[W.MulHi];
+  mul32(ah | 0, bl | 0);
+  const t2l = w[W.MulLo], t2h = w[W.MulHi];
+  mul32(ah | 0, bh | 0);
   c1 += t1l + t2l;
   const carry1 = Math.floor(c1 / TWO32);
-  p1 = c1 - carry1 * TWO32;
-  let c2 = t1h + t2h + mulLo + carry1;
+  w[W.P1] = c1 - carry1 * TWO32;
+  let c2 = t1h + t2h + w[W.MulLo] + carry1;
   const carry2 = Math.floor(c2 / TWO32);
   c2 -= carry2 * TWO32;
-  p2 = c2;
-  p3 = mulHi + carry2;
+  w[W.P2] = c2;
+  w[W.P3] = w[W.MulHi] + carry2;
 }
 
 export function mul(out: F80, a: F80, b: F80, cw: number): void {
@@ -153,11 +147,12 @@ export function mul(out: F80, a: F80, b: F80, cw: number): void {
     return;
   }
   unpack(a);
-  const ea = ue, ah = uh, al = ul;
+  const ea = w[W.E], ah = w[W.H], al = w[W.L];
   unpack(b);
-  let e = ea + ue - BIAS;
-  mul64(ah, al, uh, ul);
-  let h = p3, l = p2, x = p1;
+  let e = ea + w[W.E] - BIAS;
+  mul64(ah | 0, al | 0, w[W.H] | 0, w[W.L] | 0);
+  let h = w[W.P3], l = w[W.P2], x = w[W.P1];
+  const p0 = w[W.P0];
   if (h < 0x80000000) {
     h = ((h << 1) | (l >>> 31)) >>> 0;
     l = ((l << 1) | (x >>> 31)) >>> 0;
@@ -167,7 +162,7 @@ export function mul(out: F80, a: F80, b: F80, cw: number): void {
     e += 1;
     x = (x | (p0 !== 0 ? 1 : 0)) >>> 0;
   }
-  roundPack(out, sign, e, h, l, x, precisionOf(cw), cw);
+  roundPack(out, sign, e, h | 0, l | 0, x | 0, precisionOf(cw), cw);
 }
 
 /** out = a / b. */
@@ -209,46 +204,90 @@ export function div(out: F80, a: F80, b: F80, cw: number): void {
     return;
   }
   unpack(a);
-  const ea = ue;
-  let r1 = uh, r0 = ul;
+  const ea = w[W.E], ah = w[W.H], al = w[W.L];
   unpack(b);
-  const bh = uh, bl = ul;
-  let e = ea - ue + BIAS;
-  // The remainder keeps a 65th bit in c; start with a >= b so the first quotient bit is the integer bit.
-  let c = 0;
-  if (r1 < bh || (r1 === bh && r0 < bl)) {
-    c = r1 >>> 31;
-    r1 = ((r1 << 1) | (r0 >>> 31)) >>> 0;
-    r0 = (r0 << 1) >>> 0;
-    e -= 1;
+  const e = ea - w[W.E] + BIAS + divide64(ah | 0, al | 0, w[W.H] | 0, w[W.L] | 0);
+  roundPack(out, sign, e, w[W.H] | 0, w[W.L] | 0, w[W.X] | 0, precisionOf(cw), cw);
+}
+
+const TWO21 = 2097152;
+
+/**
+ * The quotient A / B of two normalized 64-bit significands, which lies in
+ * (1/2, 2), into w[H], w[L], w[X] normalized with the sticky bit in bit 0 of
+ * X. Returns 0, or -1 when A < B (the quotient's exponent is one less).
+ *
+ * Long division in base 2^21: each digit is estimated from the remainder and
+ * divisor as doubles (off by one at most) and then corrected with exact
+ * arithmetic on integers below 2^53, so four digits (84 quotient bits) cost a
+ * few dozen operations instead of a 65-step bit loop.
+ */
+export function divide64(ah: number, al: number, bh: number, bl: number): number {
+  ah >>>= 0; al >>>= 0; bh >>>= 0; bl >>>= 0; // words arrive as int32 (see W)
+  const bd = bh * TWO32 + bl;
+  // The remainder rh * 2^32 + rl stays in [0, B).
+  let rh = ah, rl = al, q0 = 0;
+  if (ah > bh || (ah === bh && al >= bl)) {
+    rl -= bl;
+    rh -= bh;
+    if (rl < 0) {
+      rl += TWO32;
+      rh -= 1;
+    }
+    q0 = 1;
   }
-  let qh = 0, ql = 0, roundBit = 0;
-  for (let i = 0; i < 65; i++) {
-    let bit = 0;
-    if (c !== 0 || r1 > bh || (r1 === bh && r0 >= bl)) {
-      let t0 = r0 - bl;
-      let t1 = r1 - bh;
-      if (t0 < 0) {
-        t0 += TWO32;
-        t1 -= 1;
+  let d1 = 0, d2 = 0, d3 = 0, d4 = 0;
+  for (let k = 0; k < 4; k++) {
+    // T = R * 2^21 as th * 2^32 + tl, then the digit q = floor(T / B) < 2^21.
+    const th = rh * TWO21 + Math.floor(rl / 2048);
+    const tl = (rl % 2048) * TWO21;
+    let q = Math.floor((th * TWO32 + tl) / bd);
+    if (q >= TWO21) q = TWO21 - 1;
+    const p = bl * q;
+    const pl = p % TWO32;
+    let nh = th - bh * q - (p - pl) / TWO32;
+    let nl = tl - pl;
+    if (nl < 0) {
+      nl += TWO32;
+      nh -= 1;
+    }
+    while (nh < 0) {
+      q -= 1;
+      nl += bl;
+      nh += bh;
+      if (nl >= TWO32) {
+        nl -= TWO32;
+        nh += 1;
       }
-      if (t1 < 0) t1 += TWO32;
-      r0 = t0;
-      r1 = t1;
-      bit = 1;
     }
-    if (i < 64) {
-      qh = ((qh << 1) | (ql >>> 31)) >>> 0;
-      ql = ((ql << 1) | bit) >>> 0;
-    } else {
-      roundBit = bit;
+    while (nh > bh || (nh === bh && nl >= bl)) {
+      q += 1;
+      nl -= bl;
+      nh -= bh;
+      if (nl < 0) {
+        nl += TWO32;
+        nh -= 1;
+      }
     }
-    c = r1 >>> 31;
-    r1 = ((r1 << 1) | (r0 >>> 31)) >>> 0;
-    r0 = (r0 << 1) >>> 0;
+    rh = nh;
+    rl = nl;
+    if (k === 0) d1 = q;
+    else if (k === 1) d2 = q;
+    else if (k === 2) d3 = q;
+    else d4 = q;
   }
-  const x = ((roundBit << 31) | ((c | r1 | r0) !== 0 ? 1 : 0)) >>> 0;
-  roundPack(out, sign, e, qh, ql, x, precisionOf(cw), cw);
+  const sticky = rh !== 0 || rl !== 0 ? 1 : 0;
+  if (q0 !== 0) { // quotient bits q0 at 84, d1..d4 at 63, 42, 21, 0; bit 84 goes to bit 95
+    w[W.H] = 0x80000000 + d1 * 1024 + (d2 >>> 11);
+    w[W.L] = (d2 & 0x7ff) * TWO21 + d3;
+    w[W.X] = d4 * 2048 + sticky;
+    return 0;
+  }
+  // A < B: the top bit is d1's bit 20 (quotient bit 83), which goes to bit 95.
+  w[W.H] = d1 * 2048 + (d2 >>> 10);
+  w[W.L] = (d2 & 0x3ff) * 4194304 + d3 * 2 + (d4 >>> 20);
+  w[W.X] = (d4 & 0xfffff) * 4096 + sticky;
+  return -1;
 }
 
 /** out = sqrt(a). */
@@ -271,14 +310,14 @@ export function sqrt(out: F80, a: F80, cw: number): void {
     return;
   }
   unpack(a);
-  let exp = ue - BIAS;
+  let exp = w[W.E] - BIAS;
   // Make the exponent even; N = M * 2^64 with M = 2A or 4A (66 bits), and
   // isqrt(N) is the 65-bit root: 64 significand bits plus the round bit.
   const shift = (exp & 1) !== 0 ? 2 : 1;
   if (shift === 2) exp -= 1;
-  const t2 = uh >>> (32 - shift);
-  const t1 = ((uh << shift) | (ul >>> (32 - shift))) >>> 0;
-  const t0 = (ul << shift) >>> 0;
+  const t2 = w[W.H] >>> (32 - shift);
+  const t1 = ((w[W.H] << shift) | (w[W.L] >>> (32 - shift))) >>> 0;
+  const t0 = (w[W.L] << shift) >>> 0;
   let m2 = 0, m1 = 0, m0 = 0; // remainder
   let q2 = 0, q1 = 0, q0 = 0; // root
   for (let i = 0; i < 65; i++) {
@@ -314,5 +353,5 @@ export function sqrt(out: F80, a: F80, cw: number): void {
   const h = ((q2 << 31) | (q1 >>> 1)) >>> 0;
   const l = ((q1 << 31) | (q0 >>> 1)) >>> 0;
   const x = (((q0 & 1) << 31) | ((m2 | m1 | m0) !== 0 ? 1 : 0)) >>> 0;
-  roundPack(out, 0, (exp >> 1) + BIAS, h, l, x, precisionOf(cw), cw);
+  roundPack(out, 0, (exp >> 1) + BIAS, h | 0, l | 0, x | 0, precisionOf(cw), cw);
 }

@@ -1,7 +1,9 @@
 /**
  * Ordering and classification: the FCOM/FUCOM/FCOMI/FTST comparison and FXAM.
  */
-import { F80, Kind, Sw, fpStatus, kindOf, ue, uh, ul, unpack } from './float80.js';
+import {
+  F80, fpStatus, Kind, kindOf, Sw, unpack, W, w,
+} from './float80.js';
 
 /** Comparison outcome, in the order the condition codes encode it. */
 export const enum Order { Greater = 0, Less = 1, Equal = 2, Unordered = 3 }
@@ -28,9 +30,9 @@ export function compare(a: F80, b: F80, quiet: boolean): Order {
   }
   if (sa !== sb) return sa !== 0 ? Order.Less : Order.Greater;
   unpack(a);
-  const ea = ue, ah = uh, al = ul;
+  const ea = w[W.E], ah = w[W.H], al = w[W.L];
   unpack(b);
-  let cmp = ea !== ue ? ea - ue : ah !== uh ? ah - uh : al - ul;
+  let cmp = ea !== w[W.E] ? ea - w[W.E] : ah !== w[W.H] ? ah - w[W.H] : al - w[W.L];
   if (cmp === 0) return Order.Equal;
   if (sa !== 0) cmp = -cmp;
   return cmp > 0 ? Order.Greater : Order.Less;

@@ -7,14 +7,10 @@
  * denormal results come out as the hardware's.
  */
 import {
-  BIAS, Cw, F80, Kind, Rc, Sw, Wrap, fpStatus, kindOf, re, rh, rl, roundCore, setZero,
-  sh, shiftRightJam, sl, sx, ue, uh, ul, unpack,
+  BIAS, Cw, F80, fpStatus, Kind, kindOf, Rc, roundCore, setZero, shiftRightJam, Sw, unpack, W, w, Wrap,
 } from './float80.js';
 
 const TWO32 = 4294967296;
-
-/** The second word of a 64-bit result (the first is the return value). */
-export let cvtHi = 0;
 
 // ---------------------------------------------------------------------------
 // Widening. `quiet` turns an SNaN into a QNaN with IE, as FLD does; the
@@ -154,42 +150,42 @@ export function toF32(a: F80, cw: number): number {
       return (sign | 0x7fc00000 | ((a.hi >>> 8) & 0x7fffff)) >>> 0;
   }
   unpack(a); // a denormal source raises no DE in a store
-  roundCore(a.se >>> 15, ue, uh, ul, 0, 24, (cw >>> Cw.RcShift) & 3, F32_EMIN, F32_EMAX, storeWrap(cw));
-  if (re > F32_EMAX) return (sign | 0x7f800000) >>> 0;
-  const field = rh >= 0x80000000 ? re - (BIAS - 127) : 0;
-  return (sign | (field << 23) | ((rh >>> 8) & 0x7fffff)) >>> 0;
+  roundCore(a.se >>> 15, w[W.E], w[W.H] | 0, w[W.L] | 0, 0, 24, (cw >>> Cw.RcShift) & 3, F32_EMIN, F32_EMAX, storeWrap(cw));
+  if (w[W.E] > F32_EMAX) return (sign | 0x7f800000) >>> 0;
+  const field = w[W.H] >= 0x80000000 ? w[W.E] - (BIAS - 127) : 0;
+  return (sign | (field << 23) | ((w[W.H] >>> 8) & 0x7fffff)) >>> 0;
 }
 
-/** Returns the low word of the float64 bits of a; the high word is in cvtHi. */
+/** Returns the low word of the float64 bits of a; the high word is in w[W.Hi]. */
 export function toF64(a: F80, cw: number): number {
   const k = kindOf(a);
   const sign = (a.se >>> 15) << 31;
   switch (k) {
     case Kind.Zero:
-      cvtHi = sign >>> 0;
+      w[W.Hi] = sign >>> 0;
       return 0;
     case Kind.Infinity:
-      cvtHi = (sign | 0x7ff00000) >>> 0;
+      w[W.Hi] = (sign | 0x7ff00000) >>> 0;
       return 0;
     case Kind.Unsupported:
       fpStatus.flags |= Sw.IE;
-      cvtHi = 0xfff80000;
+      w[W.Hi] = 0xfff80000;
       return 0;
     case Kind.SNaN:
     case Kind.QNaN:
       if (k === Kind.SNaN) fpStatus.flags |= Sw.IE;
-      cvtHi = (sign | 0x7ff80000 | ((a.hi >>> 11) & 0xfffff)) >>> 0;
+      w[W.Hi] = (sign | 0x7ff80000 | ((a.hi >>> 11) & 0xfffff)) >>> 0;
       return ((a.hi << 21) | (a.lo >>> 11)) >>> 0;
   }
   unpack(a);
-  roundCore(a.se >>> 15, ue, uh, ul, 0, 53, (cw >>> Cw.RcShift) & 3, F64_EMIN, F64_EMAX, storeWrap(cw));
-  if (re > F64_EMAX) {
-    cvtHi = (sign | 0x7ff00000) >>> 0;
+  roundCore(a.se >>> 15, w[W.E], w[W.H] | 0, w[W.L] | 0, 0, 53, (cw >>> Cw.RcShift) & 3, F64_EMIN, F64_EMAX, storeWrap(cw));
+  if (w[W.E] > F64_EMAX) {
+    w[W.Hi] = (sign | 0x7ff00000) >>> 0;
     return 0;
   }
-  const field = rh >= 0x80000000 ? re - (BIAS - 1023) : 0;
-  cvtHi = (sign | (field << 20) | ((rh >>> 11) & 0xfffff)) >>> 0;
-  return ((rh << 21) | (rl >>> 11)) >>> 0;
+  const field = w[W.H] >= 0x80000000 ? w[W.E] - (BIAS - 1023) : 0;
+  w[W.Hi] = (sign | (field << 20) | ((w[W.H] >>> 11) & 0xfffff)) >>> 0;
+  return ((w[W.H] << 21) | (w[W.L] >>> 11)) >>> 0;
 }
 
 // ---------------------------------------------------------------------------
@@ -209,29 +205,29 @@ export function roundToInteger(a: F80, rc: number): number {
     return sign;
   }
   unpack(a);
-  const shift = BIAS + 63 - ue;
+  const shift = BIAS + 63 - w[W.E];
   if (shift < 0) return -1;
-  shiftRightJam(uh, ul, 0, shift);
-  const x = sx;
+  shiftRightJam(w[W.H] | 0, w[W.L] | 0, 0, shift);
+  const x = w[W.X];
   if (x !== 0) {
     fpStatus.flags |= Sw.PE;
     let up: boolean;
-    if (rc === Rc.Nearest) up = x > 0x80000000 || (x === 0x80000000 && (sl & 1) !== 0);
+    if (rc === Rc.Nearest) up = x > 0x80000000 || (x === 0x80000000 && (w[W.L] & 1) !== 0);
     else if (rc === Rc.Down) up = sign !== 0;
     else if (rc === Rc.Up) up = sign === 0;
     else up = false;
     if (up) {
       fpStatus.flags |= Sw.C1;
-      let l = sl + 1;
-      let h = sh;
+      let l = w[W.L] + 1;
+      let h = w[W.H];
       if (l === TWO32) {
         l = 0;
         h += 1;
       }
       if (h === TWO32) return -1;
-      shiftRightJam(h, l, 0, 0);
+      shiftRightJam(h | 0, l | 0, 0, 0);
     } else {
-      shiftRightJam(sh, sl, 0, 0);
+      shiftRightJam(w[W.H] | 0, w[W.L] | 0, 0, 0);
     }
   }
   return sign;
@@ -239,13 +235,13 @@ export function roundToInteger(a: F80, rc: number): number {
 
 /**
  * FIST/FISTTP: a as a `bits`-wide two's-complement integer (16, 32 or 64).
- * Returns the value (low word for 64; high word in cvtHi); out of range or not
+ * Returns the value (low word for 64; high word in w[W.Hi]); out of range or not
  * a number gives the integer indefinite with IE.
  */
 export function toInt(a: F80, bits: number, rc: number): number {
   const flagsBefore = fpStatus.flags;
   const sign = roundToInteger(a, rc);
-  let h = sh, l = sl;
+  let h = w[W.H], l = w[W.L];
   let ok = sign >= 0;
   if (ok) {
     // Largest magnitude: 2^(bits-1) - 1, or 2^(bits-1) when negative.
@@ -254,7 +250,7 @@ export function toInt(a: F80, bits: number, rc: number): number {
   }
   if (!ok) {
     fpStatus.flags = (flagsBefore | Sw.IE) & ~Sw.C1;
-    cvtHi = 0x80000000;
+    w[W.Hi] = 0x80000000;
     return bits === 16 ? 0x8000 : bits === 32 ? 0x80000000 : 0;
   }
   if (sign !== 0 && (h | l) !== 0) {
@@ -265,7 +261,7 @@ export function toInt(a: F80, bits: number, rc: number): number {
       h = (h + 1) >>> 0;
     }
   }
-  cvtHi = h;
+  w[W.Hi] = h;
   return bits === 16 ? l & 0xffff : l;
 }
 
@@ -285,22 +281,20 @@ export function fromBcd(out: F80, lo: number, hi: number, top: number): void {
   out.se |= sign << 15;
 }
 
-export let bcdTop = 0;
-
-/** FBSTP: returns the low 4 bytes; bytes 4-7 in cvtHi, bytes 8-9 in bcdTop. */
+/** FBSTP: returns the low 4 bytes; bytes 4-7 in w[W.Hi], bytes 8-9 in w[W.Top]. */
 export function toBcd(a: F80, rc: number): number {
   const flagsBefore = fpStatus.flags;
   const sign = roundToInteger(a, rc);
   let ok = sign >= 0;
   let v = 0n;
   if (ok) {
-    v = (BigInt(sh) << 32n) | BigInt(sl);
+    v = (BigInt(w[W.H]) << 32n) | BigInt(w[W.L]);
     ok = v <= 999999999999999999n;
   }
   if (!ok) {
     fpStatus.flags = (flagsBefore | Sw.IE) & ~Sw.C1;
-    cvtHi = 0xc0000000;
-    bcdTop = 0xffff;
+    w[W.Hi] = 0xc0000000;
+    w[W.Top] = 0xffff;
     return 0;
   }
   const words = [0, 0, 0];
@@ -309,7 +303,7 @@ export function toBcd(a: F80, rc: number): number {
     v /= 10n;
     words[d >> 3] += digit * 2 ** (4 * (d & 7));
   }
-  cvtHi = words[1];
-  bcdTop = words[2] | (sign << 15);
+  w[W.Hi] = words[1];
+  w[W.Top] = words[2] | (sign << 15);
   return words[0];
 }

@@ -137,12 +137,33 @@ export function propagateNaN1(out: F80, a: F80, ka: Kind): boolean {
 }
 
 // ---------------------------------------------------------------------------
-// Unpacking. A finite nonzero operand becomes (exponent, normalized significand):
-// `ue` may go below 1 for denormals so that `uh` always has its top bit set.
+// Passing 32-bit words without allocating. A uint32 at or above 2^31 is not a
+// small integer to V8, so it is boxed into a heap number whenever it crosses a
+// call that is not inlined or lands in a module-level variable. Hence:
+// - helpers take significand words as int32 bit patterns (`x | 0` at the call,
+//   `x >>>= 0` on entry), which pass as small integers;
+// - helpers return extra results in the Float64Array `w` below, whose slots
+//   hold numbers unboxed. Callers copy the slots they need into locals at once.
 
-export let ue = 0;
-export let uh = 0;
-export let ul = 0;
+export const w = new Float64Array(12);
+
+export const enum W {
+  /** Exponent (unpack, roundCore). */
+  E = 0,
+  /** Significand bits 63..32, bits 31..0, and the guard word below them (bit 0 sticky). */
+  H = 1, L = 2, X = 3,
+  /** A 128-bit product, most significant word first (mul64). */
+  P3 = 4, P2 = 5, P1 = 6, P0 = 7,
+  /** A 32x32 -> 64 product (mul32). */
+  MulHi = 8, MulLo = 9,
+  /** The second word of a 64-bit conversion result, and bits 64..79 of a BCD one. */
+  Hi = 10, Top = 11,
+}
+
+// ---------------------------------------------------------------------------
+// Unpacking. A finite nonzero operand becomes (exponent, normalized significand)
+// in w[E], w[H], w[L]: the exponent goes below 1 for denormals so that the
+// significand always has its top bit set.
 
 export function unpack(a: F80): void {
   let e = a.se & 0x7fff;
@@ -162,26 +183,23 @@ export function unpack(a: F80): void {
       e -= z;
     }
   }
-  ue = e;
-  uh = h;
-  ul = l;
+  w[W.E] = e;
+  w[W.H] = h;
+  w[W.L] = l;
 }
 
 // ---------------------------------------------------------------------------
-// 96-bit helpers on (h, l, x): results in sh, sl, sx.
-
-export let sh = 0;
-export let sl = 0;
-export let sx = 0;
+// 96-bit helpers on (h, l, x): results in w[H], w[L], w[X].
 
 /** Shifts h:l:x right by n, OR-ing every bit shifted out into bit 0 of x. */
 export function shiftRightJam(h: number, l: number, x: number, n: number): void {
+  h >>>= 0; l >>>= 0; x >>>= 0; // words arrive as int32 (see W)
   if (n <= 0) {
-    sh = h; sl = l; sx = x;
+    w[W.H] = h; w[W.L] = l; w[W.X] = x;
     return;
   }
   if (n >= 96) {
-    sh = 0; sl = 0; sx = (h | l | x) !== 0 ? 1 : 0;
+    w[W.H] = 0; w[W.L] = 0; w[W.X] = (h | l | x) !== 0 ? 1 : 0;
     return;
   }
   let sticky = 0;
@@ -198,13 +216,14 @@ export function shiftRightJam(h: number, l: number, x: number, n: number): void 
     l = ((l >>> n) | (h << (32 - n))) >>> 0;
     h = h >>> n;
   }
-  sh = h;
-  sl = l;
-  sx = (x | (sticky !== 0 ? 1 : 0)) >>> 0;
+  w[W.H] = h;
+  w[W.L] = l;
+  w[W.X] = (x | (sticky !== 0 ? 1 : 0)) >>> 0;
 }
 
 /** Shifts h:l:x left until bit 95 is set (h:l:x nonzero); returns the shift count. */
 export function normalize96(h: number, l: number, x: number): number {
+  h >>>= 0; l >>>= 0; x >>>= 0; // words arrive as int32 (see W)
   let n = 0;
   while (h === 0) {
     h = l;
@@ -218,19 +237,16 @@ export function normalize96(h: number, l: number, x: number): number {
     l = ((l << z) | (x >>> (32 - z))) >>> 0;
     x = (x << z) >>> 0;
   }
-  sh = h;
-  sl = l;
-  sx = x;
+  w[W.H] = h;
+  w[W.L] = l;
+  w[W.X] = x;
   return n + z;
 }
 
 // ---------------------------------------------------------------------------
 // Rounding.
 
-/** Result of `roundCore`: exponent (emax + 1 means infinity) and significand. */
-export let re = 0;
-export let rh = 0;
-export let rl = 0;
+// Result of `roundCore`: w[E] the exponent (emax + 1 means infinity), w[H], w[L] the significand.
 
 /**
  * Unmasked-exception responses for `roundCore`: Over/Under deliver the result
@@ -245,6 +261,7 @@ let inexactBits = false;
 
 /** Whether rounding h:l:x to `prec` bits under rc increases the magnitude (sets inexactBits). */
 function roundsUp(sign: number, h: number, l: number, x: number, prec: number, rc: number): boolean {
+  h >>>= 0; l >>>= 0; x >>>= 0; // words arrive as int32 (see W)
   let half: number, rest: number, lsb: number;
   if (prec === 64) {
     half = x >>> 31;
@@ -269,6 +286,7 @@ function roundsUp(sign: number, h: number, l: number, x: number, prec: number, r
 
 /** Whether the top `prec` bits of h:l are all ones (so rounding up carries out). */
 function allOnes(h: number, l: number, prec: number): boolean {
+  h >>>= 0; l >>>= 0; // words arrive as int32 (see W)
   if (prec === 24) return h >>> 8 === 0xffffff;
   return h === 0xffffffff && (prec === 64 ? l === 0xffffffff : l >>> 11 === 0x1fffff);
 }
@@ -287,35 +305,36 @@ export function roundCore(
   sign: number, e: number, h: number, l: number, x: number,
   prec: number, rc: number, emin: number, emax: number, wrap: number,
 ): void {
+  h >>>= 0; l >>>= 0; x >>>= 0; // words arrive as int32 (see W)
   let flags = 0;
   // The unmasked responses deliver the exponent wrapped by 24576; beyond even
   // that range (only FSCALE gets there) the host delivers infinity or zero.
   if ((wrap & Wrap.Over) !== 0 && e - 24576 > emax) {
     fpStatus.flags |= Sw.OE | Sw.PE | Sw.C1;
-    re = emax + 1;
-    rh = 0x80000000;
-    rl = 0;
+    w[W.E] = emax + 1;
+    w[W.H] = 0x80000000;
+    w[W.L] = 0;
     return;
   }
   if ((wrap & Wrap.Under) !== 0 && e + 24576 < emin) {
     fpStatus.flags |= Sw.UE | Sw.PE;
-    re = emin;
-    rh = 0;
-    rl = 0;
+    w[W.E] = emin;
+    w[W.H] = 0;
+    w[W.L] = 0;
     return;
   }
   let tiny = e < emin;
-  if (tiny && e === emin - 1 && !(emin === 1 && prec === 64) && allOnes(h, l, prec) && roundsUp(sign, h, l, x, prec, rc)) {
+  if (tiny && e === emin - 1 && !(emin === 1 && prec === 64) && allOnes(h | 0, l | 0, prec) && roundsUp(sign, h | 0, l | 0, x | 0, prec, rc)) {
     tiny = false; // rounding with an unbounded exponent would reach the smallest normal
   }
   if (tiny && (wrap & Wrap.Under) === 0) {
-    shiftRightJam(h, l, x, emin - e);
-    h = sh;
-    l = sl;
-    x = sx;
+    shiftRightJam(h | 0, l | 0, x | 0, emin - e);
+    h = w[W.H];
+    l = w[W.L];
+    x = w[W.X];
     e = emin;
   }
-  const up = roundsUp(sign, h, l, x, prec, rc);
+  const up = roundsUp(sign, h | 0, l | 0, x | 0, prec, rc);
   if (prec === 53) l = (l & 0xfffff800) >>> 0;
   else if (prec === 24) {
     h = (h & 0xffffff00) >>> 0;
@@ -366,9 +385,9 @@ export function roundCore(
     }
   }
   fpStatus.flags |= flags;
-  re = e;
-  rh = h;
-  rl = l;
+  w[W.E] = e;
+  w[W.H] = h;
+  w[W.L] = l;
 }
 
 /** Wrap mode for a register destination under control word cw. */
@@ -378,13 +397,13 @@ export function wrapOf(cw: number): number {
 
 /** roundCore into an 80-bit register value (exponent range of the register format). */
 export function roundPack(out: F80, sign: number, e: number, h: number, l: number, x: number, prec: number, cw: number): void {
-  roundCore(sign, e, h, l, x, prec, (cw >>> Cw.RcShift) & 3, 1, 0x7ffe, wrapOf(cw));
-  out.se = (sign << 15) | (rh >= 0x80000000 ? re : 0);
-  out.hi = rh;
-  out.lo = rl;
+  roundCore(sign, e, h | 0, l | 0, x | 0, prec, (cw >>> Cw.RcShift) & 3, 1, 0x7ffe, wrapOf(cw));
+  out.se = (sign << 15) | (w[W.H] >= 0x80000000 ? w[W.E] : 0);
+  out.hi = w[W.H];
+  out.lo = w[W.L];
 }
 
 /** An exact finite value (h normalized, nothing below l) packed without rounding questions, e.g. a denormal. */
 export function packExact(out: F80, sign: number, e: number, h: number, l: number, cw: number): void {
-  roundPack(out, sign, e, h, l, 0, 64, cw);
+  roundPack(out, sign, e, h | 0, l | 0, 0, 64, cw);
 }

@@ -12,8 +12,8 @@
  */
 import { add, div, mul, sqrt } from './arith.js';
 import { Order, compare, examine, examineEmpty, orderCodes } from './compare.js';
-import { bcdTop, cvtHi, fromBcd, fromF32, fromF64, fromInt32, fromInt64, toBcd, toF32, toF64, toInt } from './convert.js';
-import { BIAS, Cw, F80, Kind, Rc, Sw, fpStatus, kindOf, propagateNaN1, setIndefinite } from './float80.js';
+import { fromBcd, fromF32, fromF64, fromInt32, fromInt64, toBcd, toF32, toF64, toInt } from './convert.js';
+import { BIAS, Cw, F80, Kind, Rc, Sw, W, fpStatus, kindOf, propagateNaN1, setIndefinite, w } from './float80.js';
 import { fxrstor, fxsave, loadEnv, loadState, storeEnv, storeState } from './image.js';
 import { remainder } from './remainder.js';
 import { extract, roundInt, scale } from './scale.js';
@@ -294,7 +294,7 @@ export class Fpu {
       this.out1 = 0xfff80000;
     } else {
       this.out0 = toF64(this.st(0), this.cw);
-      this.out1 = cvtHi;
+      this.out1 = w[W.Hi];
     }
     return this.endStore(true, pop);
   }
@@ -324,7 +324,7 @@ export class Fpu {
       this.out1 = 0x80000000;
     } else {
       this.out0 = toInt(this.st(0), bits, truncate ? Rc.Zero : this.rc());
-      this.out1 = cvtHi;
+      this.out1 = w[W.Hi];
     }
     return this.endStore(true, pop);
   }
@@ -338,8 +338,8 @@ export class Fpu {
       this.out2 = 0xffff;
     } else {
       this.out0 = toBcd(this.st(0), this.rc());
-      this.out1 = cvtHi;
-      this.out2 = bcdTop;
+      this.out1 = w[W.Hi];
+      this.out2 = w[W.Top];
     }
     return this.endStore(true, true);
   }

@@ -8,9 +8,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Case, emulate, encodeCases, randomCase } from './testing/cases.js';
+import { Case, emulate, emulateFxsave, encodeCases, randomCase } from './testing/cases.js';
 import { describeCase, describeDiff, sameOutput } from './testing/compare.js';
-import { IN_SIZE, OUT_SIZE, hostOps, runHost } from './testing/host-reference.js';
+import { FXSAVE_RECORD, IN_SIZE, OUT_SIZE, hostOps, runHost } from './testing/host-reference.js';
 import { OPS } from './testing/ops.js';
 import { Rng } from './testing/random.js';
 
@@ -58,6 +58,29 @@ function runDiff(label: string, seed: number, unmasked: boolean) {
 runDiff('x87 vs host CPU, exceptions masked', SEED, false);
 // Unmasked exceptions: the pending #MF (ES, B), suppressed results and wrapped exponents.
 runDiff('x87 vs host CPU, random exception masks', SEED + 1, true);
+
+test('FXSAVE64 image vs host CPU after random ops', () => {
+  const index = hostOps();
+  const r = new Rng(SEED + 3);
+  const cases: Case[] = [];
+  for (const [op, spec] of OPS) {
+    if (spec.approximate) continue;
+    for (let n = Math.round(20 * SCALE); n > 0; n--) cases.push(randomCase(r, op, spec, n % 2 === 0));
+  }
+  const host = runHost(encodeCases(cases, index), true);
+  const bad: string[] = [];
+  cases.forEach((c, n) => {
+    const want = host.subarray(n * FXSAVE_RECORD, (n + 1) * FXSAVE_RECORD);
+    const got = emulateFxsave(c, OPS.get(c.op)!);
+    // Bytes 6..23 are FOP, FIP and FDP: the CPU's to supply.
+    const differs = want.some((b, i) => b !== got[i] && (i < 6 || i >= 24));
+    if (differs && bad.length < 3) {
+      const hex = (b: Uint8Array) => [...b.subarray(0, 48)].map((x) => x.toString(16).padStart(2, '0')).join('');
+      bad.push(`${describeCase(c)}\n  host ${hex(want)}\n  emu  ${hex(got)}`);
+    }
+  });
+  assert.deepEqual(bad, []);
+});
 
 test('every host op has an emulated counterpart', () => {
   const missing = [...hostOps().keys()].filter((op) => !OPS.has(op));

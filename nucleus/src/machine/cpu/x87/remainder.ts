@@ -4,7 +4,7 @@
  * loops); the host reduces by N = (D & 31) | 32 bits, and so do we.
  */
 import {
-  F80, Kind, Sw, fpStatus, kindOf, packExact, propagateNaN, setIndefinite, ue, uh, ul, unpack,
+  F80, fpStatus, Kind, kindOf, packExact, propagateNaN, setIndefinite, Sw, unpack, W, w,
 } from './float80.js';
 
 const TWO32 = 4294967296;
@@ -34,18 +34,18 @@ export function remainder(out: F80, a: F80, b: F80, cw: number, ieee: boolean): 
   }
   let sign = a.se >>> 15;
   unpack(a);
-  const ea = ue, ah = uh, al = ul;
+  const ea = w[W.E], ah = w[W.H], al = w[W.L];
   if (kb === Kind.Infinity) {
     unchanged(out, a);
     return 0;
   }
   unpack(b);
-  const eb = ue, bh = uh, bl = ul;
+  const eb = w[W.E], bh = w[W.H], bl = w[W.L];
   const d = ea - eb;
   if (d < 0 && !(ieee && d === -1)) {
     // The remainder is a, computed: a pseudo-denormal normalizes and a denormal
     // underflows (wrapping when UE is unmasked), unlike for an infinite divisor.
-    packExact(out, sign, ea, ah, al, cw);
+    packExact(out, sign, ea, ah | 0, al | 0, cw);
     return 0;
   }
   const partial = d >= 64;
@@ -65,7 +65,7 @@ export function remainder(out: F80, a: F80, b: F80, cw: number, ieee: boolean): 
       t1 = (t1 - r1) >>> 0;
       return finish(out, sign ^ 1, ea, t1, t0, cw, Sw.C1);
     }
-    packExact(out, sign, ea, ah, al, cw);
+    packExact(out, sign, ea, ah | 0, al | 0, cw);
     return 0;
   }
   let c = 0;
@@ -136,6 +136,6 @@ function finish(out: F80, sign: number, e: number, r1: number, r0: number, cw: n
     r1 = ((r1 << s) | (r0 >>> (32 - s))) >>> 0;
     r0 = (r0 << s) >>> 0;
   }
-  packExact(out, sign, e - z - s, r1, r0, cw);
+  packExact(out, sign, e - z - s, r1 | 0, r0 | 0, cw);
   return codes;
 }

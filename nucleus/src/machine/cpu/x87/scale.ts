@@ -3,8 +3,7 @@
  * them is subject to precision control.
  */
 import {
-  BIAS, Cw, F80, Kind, Sw, fpStatus, kindOf, packExact, propagateNaN, propagateNaN1, roundPack, setIndefinite,
-  setInfinity, setZero, sh, sl, ue, uh, ul, unpack,
+  BIAS, Cw, F80, fpStatus, Kind, kindOf, packExact, propagateNaN, propagateNaN1, roundPack, setIndefinite, setInfinity, setZero, Sw, unpack, W, w,
 } from './float80.js';
 import { fromInt32, roundToInteger } from './convert.js';
 
@@ -39,11 +38,11 @@ export function scale(out: F80, a: F80, b: F80, cw: number): void {
   }
   // trunc(b), clamped: anything beyond 2^20 already over- or underflows every operand.
   unpack(b);
-  const eb = ue - BIAS;
-  let n = eb < 0 ? 0 : eb > 20 ? 1 << 21 : uh >>> (31 - eb);
+  const eb = w[W.E] - BIAS;
+  let n = eb < 0 ? 0 : eb > 20 ? 1 << 21 : w[W.H] >>> (31 - eb);
   if ((b.se & 0x8000) !== 0) n = -n;
   unpack(a);
-  roundPack(out, sa, ue + n, uh, ul, 0, 64, cw);
+  roundPack(out, sa, w[W.E] + n, w[W.H] | 0, w[W.L] | 0, 0, 64, cw);
 }
 
 /** FXTRACT: exponent of a (as a value) into expOut, significand scaled to [1, 2) into sigOut. */
@@ -66,8 +65,8 @@ export function extract(expOut: F80, sigOut: F80, a: F80): void {
   }
   if (ka === Kind.Denormal) fpStatus.flags |= Sw.DE;
   unpack(a);
-  fromInt32(expOut, ue - BIAS);
-  sigOut.set((a.se & 0x8000) | BIAS, uh, ul);
+  fromInt32(expOut, w[W.E] - BIAS);
+  sigOut.set((a.se & 0x8000) | BIAS, w[W.H], w[W.L]);
 }
 
 /** FRNDINT: a rounded to an integer under RC. */
@@ -80,11 +79,11 @@ export function roundInt(out: F80, a: F80, cw: number): void {
   }
   if (ka === Kind.Denormal) fpStatus.flags |= Sw.DE;
   const sign = roundToInteger(a, (cw >>> Cw.RcShift) & 3);
-  if ((sh | sl) === 0) {
+  if ((w[W.H] | w[W.L]) === 0) {
     setZero(out, sign);
     return;
   }
-  let h = sh, l = sl, e = BIAS + 63;
+  let h = w[W.H], l = w[W.L], e = BIAS + 63;
   if (h === 0) {
     h = l;
     l = 0;
@@ -95,5 +94,5 @@ export function roundInt(out: F80, a: F80, cw: number): void {
     h = ((h << z) | (l >>> (32 - z))) >>> 0;
     l = (l << z) >>> 0;
   }
-  packExact(out, sign, e - z, h, l, cw);
+  packExact(out, sign, e - z, h | 0, l | 0, cw);
 }

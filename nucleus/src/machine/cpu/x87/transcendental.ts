@@ -13,8 +13,7 @@
 import { ERR_BITS, atan, atanh, bitLength, cos, expm1, ln, ln2, pi, shift, sin } from './bigfixed.js';
 import { div, mul } from './arith.js';
 import {
-  BIAS, Cw, F80, Kind, Sw, fpStatus, kindOf, propagateNaN, propagateNaN1, roundPack, setIndefinite,
-  setInfinity, setZero, ue, uh, ul, unpack,
+  BIAS, Cw, F80, fpStatus, Kind, kindOf, propagateNaN, propagateNaN1, roundPack, setIndefinite, setInfinity, setZero, Sw, unpack, W, w,
 } from './float80.js';
 
 // ---------------------------------------------------------------------------
@@ -55,7 +54,7 @@ function roundApprox(out: F80, sign: number, R: bigint, F: number, cw: number, c
   const h = Number(top >> 64n);
   const l = Number((top >> 32n) & 0xffffffffn);
   const x = (Number(top & 0xffffffffn) | 1) >>> 0;
-  roundPack(out, sign, e, h, l, x, 64, cw);
+  roundPack(out, sign, e, h | 0, l | 0, x | 0, 64, cw);
   return true;
 }
 
@@ -79,8 +78,8 @@ let opX = 0n;
 let opEx = 0;
 function exact(a: F80): void {
   unpack(a);
-  opX = (BigInt(uh) << 32n) | BigInt(ul);
-  opEx = ue - BIAS - 63;
+  opX = (BigInt(w[W.H]) << 32n) | BigInt(w[W.L]);
+  opEx = w[W.E] - BIAS - 63;
 }
 
 /** The value just below (dir < 0) or above the magnitude of a finite nonzero a, rounded: f(a) for tiny a when f(x) = x(1 -+ eps). */
@@ -103,7 +102,7 @@ function inexactCopy(out: F80, a: F80, cw: number): void {
       fpStatus.flags |= Sw.UE;
       if ((cw & Cw.UM) === 0) {
         unpack(a);
-        out.set((a.se & 0x8000) | (ue + 24576), uh, ul);
+        out.set((a.se & 0x8000) | (w[W.E] + 24576), w[W.H], w[W.L]);
       }
     }
   }
@@ -336,7 +335,7 @@ export function fyl2xp1(out: F80, x: F80, y: F80, cw: number): void {
     out.copy(x);
     return;
   }
-  if (ue - BIAS < -1 || (sx === 0 && ue - BIAS < 0)) { // -1/2 < x < 1: straight from x, however small
+  if (w[W.E] - BIAS < -1 || (sx === 0 && w[W.E] - BIAS < 0)) { // -1/2 < x < 1: straight from x, however small
     exact(y);
     yLog2OnePlus(out, sy, opX, opEx, sx !== 0 ? -X : X, ex, cw);
   } else {
@@ -385,7 +384,7 @@ export function trig(out: F80, a: F80, fn: Trig, cw: number): void {
   }
   if (k === Kind.Denormal) fpStatus.flags |= Sw.DE;
   exact(a);
-  const e = ue - BIAS;
+  const e = w[W.E] - BIAS;
   if (e < -68) {
     if (fn === Trig.Cos) {
       fpStatus.flags |= Sw.PE;

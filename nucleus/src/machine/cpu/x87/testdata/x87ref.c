@@ -13,7 +13,8 @@
  *     8  8 bytes       unused
  *    16  16 bytes mem  the memory operand (m16/m32/m64/m80/BCD, low bytes first)
  *    32  3 x 16 bytes  st[0], st[1], st[2] as 10-byte 80-bit values
- *   stdout record (144 bytes)
+ *   stdout record (144 bytes; with --fxsave, the 512-byte FXSAVE64 image instead,
+ *   XMM registers zeroed)
  *     0  16 bytes mem  the memory operand after the op (stores write here)
  *    16  u32 eflags    after the op (FCOMI family), masked to CF PF AF ZF SF OF
  *    20  u16 ax        AX after FNSTSW AX
@@ -186,6 +187,10 @@ _Static_assert(sizeof(Out) == 144, "output record");
   X(FNSTCW, MEMOP("fnstcw"))                                          \
   X(FNSTSW_M16, MEMOP("fnstsw"))                                      \
   X(FNSTSW_AX, asm volatile("fnstsw %%ax\n mov %%ax,%0" : "=m"(*ax)::"rax", "memory")) \
+  X(FNSTENV, STORE_ENV())                                             \
+  X(FLDENV, LOAD_ENV())                                               \
+  X(FRSTOR, LOAD_SAVE())                                              \
+  X(FXRSTOR64, LOAD_FXSAVE())                                         \
   X(FCMOVB_ST1, FLAGS_THEN(".byte 0xda,0xc1"))                        \
   X(FCMOVE_ST1, FLAGS_THEN(".byte 0xda,0xc9"))                        \
   X(FCMOVBE_ST1, FLAGS_THEN(".byte 0xda,0xd1"))                       \
@@ -194,6 +199,47 @@ _Static_assert(sizeof(Out) == 144, "output record");
   X(FCMOVNE_ST1, FLAGS_THEN(".byte 0xdb,0xc9"))                       \
   X(FCMOVNBE_ST1, FLAGS_THEN(".byte 0xdb,0xd1"))                      \
   X(FCMOVNU_ST1, FLAGS_THEN(".byte 0xdb,0xd9"))
+
+/*
+ * The state loads take the current state's image and patch it from the memory
+ * operand: bytes 0-1 control word, 2-3 status word, 4-5 tag word (FXRSTOR:
+ * byte 4 is the abridged tag), 6-15 the 10-byte ST(0). FNSTENV keeps the first
+ * 12 bytes of its image (control, status and tag words with their padding).
+ */
+#define STORE_ENV()                                                 \
+  do {                                                              \
+    uint8_t img[28];                                                \
+    asm volatile("fnstenv %0" : "=m"(img)::"memory");               \
+    memcpy(mem, img, 12);                                           \
+  } while (0)
+#define LOAD_ENV()                                                  \
+  do {                                                              \
+    uint8_t img[28];                                                \
+    asm volatile("fnstenv %0" : "=m"(img)::"memory");               \
+    memcpy(img, mem, 2);                                            \
+    memcpy(img + 4, mem + 2, 2);                                    \
+    memcpy(img + 8, mem + 4, 2);                                    \
+    asm volatile("fldenv %0" ::"m"(img) : "memory");                \
+  } while (0)
+#define LOAD_SAVE()                                                 \
+  do {                                                              \
+    uint8_t img[108];                                               \
+    asm volatile("fnsave %0" : "=m"(img)::"memory");                \
+    memcpy(img, mem, 2);                                            \
+    memcpy(img + 4, mem + 2, 2);                                    \
+    memcpy(img + 8, mem + 4, 2);                                    \
+    memcpy(img + 28, mem + 6, 10);                                  \
+    asm volatile("frstor %0" ::"m"(img) : "memory");                \
+  } while (0)
+#define LOAD_FXSAVE()                                               \
+  do {                                                              \
+    static uint8_t img[512] __attribute__((aligned(16)));           \
+    asm volatile("fxsave64 %0" : "=m"(img)::"memory");              \
+    memcpy(img, mem, 4);                                            \
+    img[4] = mem[4];                                                \
+    memcpy(img + 32, mem + 6, 10);                                  \
+    asm volatile("fxrstor64 %0" ::"m"(img) : "memory");             \
+  } while (0)
 
 /* EFLAGS comes from the record; everything else in RFLAGS stays as it is. */
 #define FLAGS_THEN(insn)                                                             \
@@ -215,7 +261,7 @@ static const char *const names[] = {
 
 static const uint8_t filler[16] = {0, 0, 0, 0, 0, 0, 0, 0x80, 0xff, 0x3f}; /* 1.0 */
 
-static void run(const In *in, Out *out) {
+static void run(const In *in, Out *out, uint8_t *fx) {
   uint8_t mem[16];
   uint32_t eflags_v = 0;
   uint32_t *eflags = &eflags_v;
@@ -250,6 +296,10 @@ static void run(const In *in, Out *out) {
 #undef CASE
   }
 
+  if (fx != NULL) {
+    asm volatile("fxsave64 %0" : "=m"(*(uint8_t(*)[512])fx)::"memory");
+    memset(fx + 160, 0, 256); /* XMM registers: the host's, not part of the test */
+  }
   asm volatile("fnsave %0" : "=m"(out->save)::"memory");
   asm volatile("fninit" ::: "memory");
   memcpy(out->mem, mem, 16);
@@ -262,19 +312,23 @@ int main(int argc, char **argv) {
     for (int i = 0; i < OP_COUNT; i++) printf("%d %s\n", i, names[i]);
     return 0;
   }
+  /* --fxsave: output the 512-byte FXSAVE64 image taken after each op instead. */
+  int fxsave = argc > 1 && strcmp(argv[1], "--fxsave") == 0;
   static In in[4096];
   static Out out[4096];
+  static uint8_t fx[4096][512] __attribute__((aligned(16)));
   size_t n;
   while ((n = fread(in, sizeof(In), 4096, stdin)) > 0) {
     for (size_t i = 0; i < n; i++) {
       memset(&out[i], 0, sizeof(Out));
+      memset(fx[i], 0xaa, 512);
       if (in[i].op >= OP_COUNT || in[i].depth > 8) {
         fprintf(stderr, "x87ref: bad record (op %u, depth %u)\n", in[i].op, in[i].depth);
         return 2;
       }
-      run(&in[i], &out[i]);
+      run(&in[i], &out[i], fxsave ? fx[i] : NULL);
     }
-    if (fwrite(out, sizeof(Out), n, stdout) != n) return 3;
+    if (fxsave ? fwrite(fx, 512, n, stdout) != n : fwrite(out, sizeof(Out), n, stdout) != n) return 3;
   }
   return 0;
 }

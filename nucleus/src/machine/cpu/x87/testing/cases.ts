@@ -4,7 +4,7 @@
  */
 import { Fpu } from '../fpu.js';
 import { F80 } from '../float80.js';
-import { storeState } from '../image.js';
+import { FXSAVE_SIZE, storeState } from '../image.js';
 import { IN_SIZE, OUT_SIZE, SAVE_AT } from './host-reference.js';
 import { Mem, MemKind, OpSpec } from './ops.js';
 import { BIAS, Rng, randomF80, relatedF80 } from './random.js';
@@ -80,6 +80,18 @@ function memOperand(r: Rng, kind: MemKind, out: Uint8Array): void {
     case 'cw':
       dv.setUint16(0, r.u32() & 0xffff, true);
       break;
+    case 'image': {
+      // Control word with every exception masked (a pending one would fault the
+      // helper's own instructions), any status word, any tags, any ST(0).
+      dv.setUint16(0, (r.u32() | 0x3f) & 0xffff, true);
+      dv.setUint16(2, r.u32() & 0xffff, true);
+      dv.setUint16(4, r.chance(0.5) ? r.u32() & 0xffff : r.pick([0xffff, 0, 0x5555, 0xaaaa]), true);
+      const v = randomF80(r);
+      dv.setUint32(6, v.lo, true);
+      dv.setUint32(10, v.hi, true);
+      dv.setUint16(14, v.se, true);
+      break;
+    }
     default:
       break;
   }
@@ -133,6 +145,25 @@ export function encodeCases(cases: readonly Case[], opIndex: ReadonlyMap<string,
 
 /** Runs a case on a fresh Fpu exactly as the C helper runs it on the host; returns the output record. */
 export function emulate(c: Case, spec: OpSpec): Uint8Array {
+  const { fpu, mem } = run(c, spec);
+  const out = new Uint8Array(OUT_SIZE);
+  const dv = new DataView(out.buffer);
+  out.set(mem.bytes, 0);
+  dv.setUint32(16, mem.eflags, true);
+  dv.setUint16(20, mem.ax, true);
+  storeState(fpu, out, SAVE_AT);
+  return out;
+}
+
+/** The FXSAVE64 image after the case, as `x87ref --fxsave` reports it (untouched bytes 0xaa, XMM zero). */
+export function emulateFxsave(c: Case, spec: OpSpec): Uint8Array {
+  const { fpu } = run(c, spec);
+  const img = new Uint8Array(FXSAVE_SIZE).fill(0xaa);
+  fpu.fxsave(img, 0, new Uint8Array(256), 0x1f80, true);
+  return img;
+}
+
+function run(c: Case, spec: OpSpec): { fpu: Fpu; mem: Mem } {
   const f = new Fpu();
   f.fldcw(c.cw);
   for (let k = c.depth; k > 0; k--) {
@@ -143,11 +174,5 @@ export function emulate(c: Case, spec: OpSpec): Uint8Array {
   const m = new Mem(c.flags);
   m.bytes.set(c.mem);
   spec.run(f, m);
-  const out = new Uint8Array(OUT_SIZE);
-  const dv = new DataView(out.buffer);
-  out.set(m.bytes, 0);
-  dv.setUint32(16, m.eflags, true);
-  dv.setUint16(20, m.ax, true);
-  storeState(f, out, SAVE_AT);
-  return out;
+  return { fpu: f, mem: m };
 }

@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 
 export const IN_SIZE = 80;
 export const OUT_SIZE = 144;
+export const FXSAVE_RECORD = 512;
 /** Offset of the FNSAVE image within an output record. */
 export const SAVE_AT = 24;
 
@@ -43,11 +44,14 @@ export function hostOps(): Map<string, number> {
   return ops;
 }
 
-/** Runs a batch of input records on the host CPU; returns the output records. */
-export function runHost(records: Uint8Array): Uint8Array {
-  const r = spawnSync(build(), [], { input: records, maxBuffer: 1 << 30 });
+/**
+ * Runs a batch of input records on the host CPU; returns the output records
+ * (with `fxsave`, the FXSAVE64 images of FXSAVE_RECORD bytes instead).
+ */
+export function runHost(records: Uint8Array, fxsave = false): Uint8Array {
+  const r = spawnSync(build(), fxsave ? ['--fxsave'] : [], { input: records, maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`x87ref failed (${r.status}): ${r.stderr.toString()}`);
   const out = new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.byteLength);
-  if (out.length !== (records.length / IN_SIZE) * OUT_SIZE) throw new Error('x87ref: short output');
+  if (out.length !== (records.length / IN_SIZE) * (fxsave ? FXSAVE_RECORD : OUT_SIZE)) throw new Error('x87ref: short output');
   return out;
 }

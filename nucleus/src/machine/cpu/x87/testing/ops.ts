@@ -4,6 +4,7 @@
  */
 import { ArithOp, Const, Fpu } from '../fpu.js';
 import { F80 } from '../float80.js';
+import { ENV_SIZE, FXSAVE_SIZE, SAVE_SIZE, storeEnv } from '../image.js';
 import { BIAS, Rng, normalIn, randomF80, relatedF80 } from './random.js';
 
 /** Memory operand and flags of one case, and the results an op leaves besides the FPU state. */
@@ -19,7 +20,7 @@ export class Mem {
   w32(o: number, v: number): void { this.dv.setUint32(o, v >>> 0, true); }
 }
 
-export type MemKind = 'none' | 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i64' | 'bcd' | 'cw';
+export type MemKind = 'none' | 'f32' | 'f64' | 'f80' | 'i16' | 'i32' | 'i64' | 'bcd' | 'cw' | 'image';
 
 export interface OpSpec {
   /** Stack operands the op reads (the usual depth). */
@@ -225,6 +226,37 @@ def('FLDCW', 1, 'cw', (f, m) => f.fldcw(m.u16(0)));
 def('FNSTCW', 1, 'none', (f, m) => m.w16(0, f.fnstcw()));
 def('FNSTSW_M16', 1, 'none', (f, m) => m.w16(0, f.fnstsw()));
 def('FNSTSW_AX', 1, 'none', (f, m) => { m.ax = f.fnstsw(); });
+// The state images: the C helper patches the current image from the memory operand (see x87ref.c).
+def('FNSTENV', 2, 'none', (f, m) => {
+  const img = new Uint8Array(ENV_SIZE);
+  f.fnstenv(img, 0);
+  m.bytes.set(img.subarray(0, 12));
+});
+def('FLDENV', 3, 'image', (f, m) => {
+  const img = new Uint8Array(ENV_SIZE);
+  storeEnv(f, img, 0);
+  img.set(m.bytes.subarray(0, 2), 0);
+  img.set(m.bytes.subarray(2, 4), 4);
+  img.set(m.bytes.subarray(4, 6), 8);
+  f.fldenv(img, 0);
+});
+def('FRSTOR', 3, 'image', (f, m) => {
+  const img = new Uint8Array(SAVE_SIZE);
+  f.fnsave(img, 0);
+  img.set(m.bytes.subarray(0, 2), 0);
+  img.set(m.bytes.subarray(2, 4), 4);
+  img.set(m.bytes.subarray(4, 6), 8);
+  img.set(m.bytes.subarray(6, 16), ENV_SIZE);
+  f.frstor(img, 0);
+});
+def('FXRSTOR64', 3, 'image', (f, m) => {
+  const img = new Uint8Array(FXSAVE_SIZE);
+  const xmm = new Uint8Array(256);
+  f.fxsave(img, 0, xmm, 0x1f80, true);
+  img.set(m.bytes.subarray(0, 5), 0);
+  img.set(m.bytes.subarray(6, 16), 32);
+  f.fxrstor(img, 0, xmm, true);
+});
 const CF = 1, PF = 4, ZF = 0x40;
 for (const [name, cond] of [
   ['FCMOVB_ST1', (fl: number) => (fl & CF) !== 0],
