@@ -33,6 +33,7 @@ function runDiff(label: string, seed: number, unmasked: boolean) {
       for (let n = countFor(op); n > 0; n--) cases.push(randomCase(r, op, spec, unmasked));
     }
     const host = runHost(encodeCases(cases, index));
+    t.diagnostic(`${cases.length} cases`);
     const failures = new Map<string, { count: number; first: string[] }>();
     cases.forEach((c, n) => {
       const want = host.subarray(n * OUT_SIZE, (n + 1) * OUT_SIZE);

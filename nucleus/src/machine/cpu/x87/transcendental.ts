@@ -67,7 +67,7 @@ function roundApprox(out: F80, sign: number, R: bigint, F: number, cw: number, c
 const MAX_PRECISION = 2560;
 
 function evaluate(out: F80, sign: number, cw: number, compute: (p: number) => bigint): void {
-  for (let p = 160; ; p *= 2) {
+  for (let p = 128; ; p *= 2) {
     const R = compute(p);
     if (roundApprox(out, sign, R, scale, cw, p < MAX_PRECISION)) return;
   }
@@ -155,12 +155,12 @@ export function f2xm1(out: F80, a: F80, cw: number): void {
   const X = sign !== 0 ? -opX : opX, ex = opEx;
   evaluate(out, 0, cw, (p) => {
     const P = p + 64;
-    const one = 1n << BigInt(P);
+    const PB = BigInt(P);
     const L2 = ln2(P);
     const t = shift(X * L2, ex);
-    let term = one, g = one;
+    let term = 1n << PB, g = term;
     for (let k = 2n; term !== 0n; k++) {
-      term = (term * t) / one / k;
+      term = ((term * t) >> PB) / k; // the truncating division also ends a negative series
       g += term;
     }
     scale = P - ex - 64;
@@ -226,10 +226,11 @@ function yLog2OnePlus(out: F80, sy: number, Y: bigint, ey: number, D: bigint, ed
     const one = 1n << BigInt(P);
     const twoPlusD = 2n * one + shift(D, ed + P);
     const s = (shift(D, ed + 2 * P)) / twoPlusD;
-    const s2 = (s * s) / one;
+    const PB = BigInt(P);
+    const s2 = (s * s) >> PB;
     let power = one, a = one; // atanh(s) / s
     for (let k = 3n; power !== 0n; k += 2n) {
-      power = (power * s2) / one;
+      power = (power * s2) >> PB;
       a += power / k;
     }
     const K = (((2n * a) << BigInt(P)) / ln2(P) << BigInt(P)) / twoPlusD;
