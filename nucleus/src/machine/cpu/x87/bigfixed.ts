@@ -65,17 +65,6 @@ export function ln2(F: number): bigint {
 // ---------------------------------------------------------------------------
 // Kernels. Arguments and results at scale F.
 
-/** e^t - 1 for |t| <= 1. */
-export function expm1(t: bigint, F: number): bigint {
-  let term = t;
-  let sum = t;
-  for (let k = 2n; term !== 0n; k++) {
-    term = ((term * t) >> BigInt(F)) / k;
-    sum += term;
-  }
-  return sum;
-}
-
 /** ln(m) for m in [1/2, 2], via 2 atanh((m - 1) / (m + 1)). */
 export function ln(m: bigint, F: number): bigint {
   const one = 1n << BigInt(F);
@@ -83,7 +72,7 @@ export function ln(m: bigint, F: number): bigint {
 }
 
 /** atanh(s) for |s| <= 1/3. */
-export function atanh(s: bigint, F: number): bigint {
+function atanh(s: bigint, F: number): bigint {
   const s2 = (s * s) >> BigInt(F);
   let power = s;
   let sum = s;

@@ -5,10 +5,11 @@
  * numbers and store forms leave their result in out0/out1/out2 (see README.md
  * for the calling contract, including how #MF is reported).
  *
- * Only masked responses are modelled in full. An unmasked exception sets ES and
- * B and, as the hardware does, suppresses the result of IE/DE/ZE (and OE/UE for
- * memory destinations); OE/UE on a register destination deliver the result with
- * its exponent wrapped by 24576.
+ * Exceptions follow the host in both responses. Masked: the default result
+ * (indefinite, infinity, denormal...) and the sticky flag. Unmasked: the flag,
+ * ES and B (the pending #MF), with the result suppressed for IE, DE and ZE (and
+ * for OE/UE on a memory destination) and, for OE/UE on a register, delivered
+ * with its exponent wrapped by 24576.
  */
 import { add, div, mul, sqrt } from './arith.js';
 import { Order, compare, examine, examineEmpty, orderCodes } from './compare.js';

@@ -10,7 +10,7 @@
  * hardware does, so results for large arguments match the host rather than
  * the true function.
  */
-import { ERR_BITS, atan, atanh, bitLength, cos, expm1, ln, ln2, pi, shift, sin } from './bigfixed.js';
+import { ERR_BITS, atan, bitLength, cos, ln, ln2, pi, shift, sin } from './bigfixed.js';
 import { div, mul } from './arith.js';
 import {
   BIAS, Cw, F80, fpStatus, Kind, kindOf, propagateNaN, propagateNaN1, roundPack, setIndefinite, setInfinity, setZero, Sw, unpack, W, w,

@@ -5,7 +5,7 @@
 import { ArithOp, Const, Fpu } from '../fpu.js';
 import { F80 } from '../float80.js';
 import { ENV_SIZE, FXSAVE_SIZE, SAVE_SIZE, storeEnv } from '../image.js';
-import { BIAS, Rng, normalIn, randomF80, relatedF80 } from './random.js';
+import { BIAS, Rng, normalIn, randomF80 } from './random.js';
 
 /** Memory operand and flags of one case, and the results an op leaves besides the FPU state. */
 export class Mem {
