@@ -1,1 +1,11 @@
-export const PLATFORM = "rustos";
+export * from './errno.js';
+export * from './config.js';
+export * from './log.js';
+export * from './grpc.js';
+export * from './contracts.js';
+export * from './clients.js';
+export * from './manifest.js';
+export * from './server.js';
+export * from './peers.js';
+export * from './service.js';
+export * from './launch.js';

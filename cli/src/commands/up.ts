@@ -1,0 +1,117 @@
+/**
+ * `rustos up [--detach]` boots a local system: the nucleus and every service as
+ * separate processes. Attached, it shows boot progress and runs until Ctrl-C (or
+ * `rustos down`); detached, it leaves the system running in the background.
+ * `rustos down` shuts it down in order.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, closeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { home, ROOT, unaryCall, connectNucleus, unixAddress } from '@rustos/platform';
+import { Launcher, programs } from '../launcher.js';
+import { followBoot } from '../progress.js';
+import type { Args } from '../args.js';
+import { isLocal } from '../endpoint.js';
+
+const BOOT_TIMEOUT_MS = 120_000;
+
+function prepareHome(): NodeJS.ProcessEnv {
+  const h = home();
+  mkdirSync(join(h, 'run'), { recursive: true });
+  mkdirSync(join(h, 'logs'), { recursive: true });
+  const secretFile = join(h, 'secret');
+  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  return {
+    ...process.env,
+    RUSTOS_HOME: h,
+    RUSTOS_SECRET: readFileSync(secretFile, 'utf8').trim(),
+    RUSTOS_NUCLEUS: unixAddress('nucleus'),
+  };
+}
+
+/** Is a local system already running under RUSTOS_HOME? */
+export function runningLauncher(): number | undefined {
+  try {
+    const state = JSON.parse(readFileSync(join(home(), 'launcher.json'), 'utf8')) as { pid: number };
+    process.kill(state.pid, 0);
+    return state.pid;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function up(args: Args): Promise<number> {
+  if (!isLocal(args.flags.get('endpoint'))) {
+    process.stderr.write('rustos up starts a local system; a compose system is started with `docker compose up`\n');
+    return 2;
+  }
+  const origin = Date.now();
+  const existing = runningLauncher();
+  if (existing) {
+    process.stdout.write(`a system is already running under ${home()} (launcher pid ${existing}); \`rustos down\` stops it\n`);
+    return 0;
+  }
+  const env = prepareHome();
+  const quiet = args.flags.has('quiet');
+  if (args.flags.has('detach')) {
+    const log = openSync(join(home(), 'logs', 'launcher.log'), 'a');
+    const child = spawn(process.execPath, [join(ROOT, 'cli', 'bin', 'rustos.js'), '__launch'], { cwd: process.cwd(), env, detached: true, stdio: ['ignore', log, log] });
+    closeSync(log);
+    child.unref();
+    const n = connectNucleus(unixAddress('nucleus'));
+    const launcherGone = new Promise<never>((_, reject) => child.once('exit', (code) =>
+      reject(new Error(`the system stopped during boot (launcher status ${code}); logs are in ${join(home(), 'logs')}`))));
+    try {
+      const m = await Promise.race([followBoot(n, origin, 'desktop.ready', BOOT_TIMEOUT_MS, quiet), launcherGone]);
+      process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s; the system runs in the background (launcher pid ${child.pid}); \`rustos down\` stops it\n`);
+      return 0;
+    } finally {
+      n.close();
+    }
+  }
+  const launcher = new Launcher(home(), env);
+  launcher.start(programs());
+  const n = connectNucleus(unixAddress('nucleus'));
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write('\nshutting down…\n');
+    await unaryCall((cb) => n.admin.Shutdown({}, { deadline: Date.now() + 2000 }, cb)).catch(() => undefined);
+    await launcher.stop();
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  try {
+    const halted = launcher.done.then(() => { throw new Error(`the system stopped during boot (status ${launcher.exitCode})`); });
+    const m = await Promise.race([followBoot(n, origin, 'desktop.ready', BOOT_TIMEOUT_MS, quiet), halted]);
+    launcher.keepSpare();
+    process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s — Ctrl-C or \`rustos down\` stops the system\n`);
+  } catch (err) {
+    process.stderr.write(`rustos up: ${(err as Error).message}; logs are in ${join(home(), 'logs')}\n`);
+    await stop();
+    return 1;
+  }
+  await launcher.done;
+  n.close();
+  process.stdout.write('system halted\n');
+  return launcher.exitCode;
+}
+
+/** The detached launcher process (`up --detach` starts it). */
+export async function launchDaemon(): Promise<number> {
+  const launcher = new Launcher(home(), process.env);
+  launcher.start(programs());
+  const n = connectNucleus(unixAddress('nucleus'));
+  const stop = async () => {
+    await unaryCall((cb) => n.admin.Shutdown({}, { deadline: Date.now() + 2000 }, cb)).catch(() => undefined);
+    await launcher.stop();
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  followBoot(n, Date.now(), 'desktop.ready', BOOT_TIMEOUT_MS, true).then(() => launcher.keepSpare(), () => undefined);
+  await launcher.done;
+  n.close();
+  return launcher.exitCode;
+}

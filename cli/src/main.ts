@@ -1,0 +1,48 @@
+/** `rustos`: the command line of a RustOS-TS system. */
+import { grpc } from '@rustos/platform';
+import { parseArgs } from './args.js';
+import { up, launchDaemon } from './commands/up.js';
+import { down } from './commands/down.js';
+import { status, milestones, logs } from './commands/inspect.js';
+import { operate } from './commands/operate.js';
+
+const USAGE = `usage: rustos <command> [options]
+
+  up [--detach]           boot a local system (nucleus + every service as processes)
+  down                    shut the system down in order
+  status [--json]         services, leases, generations, capabilities
+  milestones [--json] [-f]   the boot and lifecycle milestones, in order
+  kill <service>          kill a service's process (rootd restarts it)
+  restart <service>       ask a service to restart
+  logs [service] [-f] [-n N]  recent log lines (JSON), optionally following
+
+options:
+  --endpoint ADDR         talk to a compose system's admin endpoint (or RUSTOS_ENDPOINT),
+                          e.g. 127.0.0.1:7700; default: the local system in RUSTOS_HOME (.rustos/)
+`;
+
+export async function main(argv: string[]): Promise<void> {
+  const args = parseArgs(argv, ['endpoint', 'n', 'tail']);
+  const command = args.positional[0];
+  let code: number;
+  try {
+    switch (command) {
+      case 'up': code = await up(args); break;
+      case '__launch': code = await launchDaemon(); break;
+      case 'down': code = await down(args); break;
+      case 'status': code = await status(args); break;
+      case 'milestones': code = await milestones(args); break;
+      case 'logs': code = await logs(args); break;
+      case 'kill': code = await operate(args, 'Kill'); break;
+      case 'restart': code = await operate(args, 'Restart'); break;
+      case undefined: case 'help': process.stdout.write(USAGE); code = command ? 0 : 2; break;
+      default: process.stderr.write(`rustos: unknown command "${command}"\n${USAGE}`); code = 2;
+    }
+  } catch (err) {
+    const e = err as grpc.ServiceError;
+    const msg = e.code === grpc.status.UNAVAILABLE ? `no system answers (${e.details || e.message}); is it up?` : e.details || e.message;
+    process.stderr.write(`rustos ${command}: ${msg}\n`);
+    code = 1;
+  }
+  process.exitCode = code;
+}

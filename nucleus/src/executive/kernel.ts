@@ -1,0 +1,62 @@
+/**
+ * The nucleus's state, shared by its parts: what a kernel keeps in its globals.
+ * Brokers receive this object; nothing here holds policy.
+ */
+import type { Logger } from '@rustos/platform';
+import type { Lease__Output as Lease } from '@rustos/platform/gen/rustos/v1/Lease.js';
+import { MilestoneLog } from '../core/milestones.js';
+import { FaultInjector } from '../core/faults.js';
+import { LogRing } from '../core/log-ring.js';
+import { CapabilityTable } from '../object/capabilities.js';
+import { ServiceTable } from '../object/services.js';
+import { EndpointRegistry } from '../ipc/endpoints.js';
+import { Mailboxes } from '../ipc/mailbox.js';
+import { PhysicalMemory } from '../machine/memory.js';
+import { FrameAllocator } from '../mm/frames.js';
+import { ProcessTable, type Scheduler } from '../ps/processes.js';
+import { ModuleLoader } from '../io/modules.js';
+
+export interface NucleusConfig {
+  /** Where the nucleus serves its gRPC surface (control, brokers, IPC, admin). */
+  listen: string;
+  /** The enrollment secret every service must present. */
+  secret: string;
+  /** Emulated physical RAM, in MiB. */
+  ramMiB: number;
+}
+
+export class Kernel {
+  readonly milestones: MilestoneLog;
+  readonly caps = new CapabilityTable();
+  readonly services = new ServiceTable();
+  readonly endpoints = new EndpointRegistry();
+  readonly mailboxes: Mailboxes;
+  readonly logs = new LogRing();
+  readonly ram: PhysicalMemory;
+  readonly frames: FrameAllocator;
+  readonly processes = new ProcessTable();
+  readonly modules = new ModuleLoader();
+  /** The CPU's scheduler, once the machine's CPUs are up. */
+  scheduler: Scheduler | undefined;
+  /** rootd's lease table as last reported (status survives a rootd restart). */
+  leases: Lease[] = [];
+  /** Counters shown by `rustos status` (broker calls, denials, ENOSYS, ...). */
+  readonly counters = new Map<string, number>();
+  /** Set once finalize has run the init bootstrap task: enrollment opens. */
+  accepting = false;
+  shuttingDown = false;
+  /** Called when shutdown has finished: the executive closes the server and exits. */
+  onHalt: (() => void) | undefined;
+
+  constructor(readonly config: NucleusConfig, readonly log: Logger, readonly faults: FaultInjector) {
+    this.milestones = new MilestoneLog(log);
+    faults.attach(this.milestones);
+    this.mailboxes = new Mailboxes(faults);
+    this.ram = new PhysicalMemory(config.ramMiB * 1024 * 1024);
+    this.frames = new FrameAllocator(this.ram);
+  }
+
+  count(name: string, by = 1): void {
+    this.counters.set(name, (this.counters.get(name) ?? 0) + by);
+  }
+}

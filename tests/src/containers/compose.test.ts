@@ -1,0 +1,89 @@
+/**
+ * Compose smoke test: `up` (with whichever compose command exists: `docker compose`
+ * or `docker-compose`), wait for every container to be healthy, `rustos status`
+ * against the published admin endpoint says ready, a `docker kill`ed service comes
+ * back, `down` removes everything.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { ROOT } from '@rustos/platform';
+import { buildImages, baseImage, docker } from './images.js';
+
+const project = `rustos-smoke-${randomBytes(3).toString('hex')}`;
+
+function composeCommand(): string[] {
+  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0) return ['docker', 'compose'];
+  if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0) return ['docker-compose'];
+  throw new Error('neither `docker compose` nor `docker-compose` is installed');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const [cmd, ...pre] = composeCommand();
+let env: NodeJS.ProcessEnv = process.env;
+function compose(...args: string[]): string {
+  const r = spawnSync(cmd!, [...pre, '-p', project, '-f', join(ROOT, 'compose.yaml'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`compose ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+function rustos(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin', 'rustos.js'), ...args], { env, encoding: 'utf8' });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+async function until<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = (() => { try { return check(); } catch { return undefined; } })();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+after(() => {
+  try { compose('down', '-v', '-t', '2'); } catch { /* already down */ }
+});
+
+test(`compose (${[cmd, ...pre].join(' ')}): up, healthy, status ready, recover a killed service, down`, async () => {
+  buildImages();
+  const port = await freePort();
+  env = { ...process.env, RUSTOS_BASE_IMAGE: baseImage(), RUSTOS_ADMIN_PORT: String(port), RUSTOS_ENDPOINT: `127.0.0.1:${port}` };
+  compose('build', '-q');
+  compose('up', '-d');
+  const ids = compose('ps', '-q').trim().split('\n').filter(Boolean);
+  assert.equal(ids.length, 12, 'nucleus, ten services and the executor');
+  await until('every container healthy', () => {
+    const health = ids.map((id) => docker('inspect', '-f', '{{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}', id).trim());
+    return health.every((h) => h === 'healthy' || h === 'none') ? true : undefined;
+  }, 120_000);
+  const ready = await until('status ready', () => {
+    const r = rustos('status', '--json');
+    return r.status === 0 && (JSON.parse(r.stdout) as { ready: boolean }).ready ? JSON.parse(r.stdout) as { services: { name: string; generation: number }[] } : undefined;
+  }, 60_000);
+  assert.equal(ready.services.length, 10);
+
+  const vfsd = compose('ps', '-q', 'vfsd').trim();
+  docker('kill', vfsd);
+  await until('vfsd back as generation 2', () => {
+    const r = rustos('status', '--json');
+    const s = JSON.parse(r.stdout) as { ready: boolean; services: { name: string; generation: number; state: string }[] };
+    const v = s.services.find((x) => x.name === 'vfsd');
+    return s.ready && v?.generation === 2 && v.state === 'READY' ? true : undefined;
+  }, 60_000);
+
+  compose('down', '-v', '-t', '2');
+  assert.equal(compose('ps', '-q').trim(), '', 'nothing left after down');
+});

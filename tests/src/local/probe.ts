@@ -1,0 +1,15 @@
+/**
+ * The probe: an operator tool (tests/manifests/probe) that enrolls like a service
+ * and holds exactly the rights its manifest names, so tests and benchmarks can
+ * call brokers the way a granted service does.
+ */
+import { runService, type ServiceContext } from '@rustos/platform';
+
+export function startProbe(env: NodeJS.ProcessEnv): Promise<ServiceContext> {
+  for (const key of ['RUSTOS_HOME', 'RUSTOS_MANIFESTS', 'RUSTOS_SECRET', 'RUSTOS_NUCLEUS']) {
+    if (env[key] !== undefined) process.env[key] = env[key];
+  }
+  return new Promise((resolve, reject) => {
+    runService({ name: 'probe', embedded: true, afterReady: (ctx) => resolve(ctx) }).catch(reject);
+  });
+}
