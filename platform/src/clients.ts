@@ -13,6 +13,7 @@ import type { MmBrokerClient } from './gen/rustos/v1/MmBroker.js';
 import type { ProcBrokerClient } from './gen/rustos/v1/ProcBroker.js';
 import type { DriverBrokerClient } from './gen/rustos/v1/DriverBroker.js';
 import type { IpcClient } from './gen/rustos/v1/Ipc.js';
+import type { StateStoreClient } from './gen/rustos/v1/StateStore.js';
 
 export interface NucleusClients {
   address: string;
@@ -26,6 +27,7 @@ export interface NucleusClients {
   proc: ProcBrokerClient;
   driver: DriverBrokerClient;
   ipc: IpcClient;
+  state: StateStoreClient;
   close(): void;
 }
 
@@ -50,6 +52,7 @@ export function connectNucleus(address: string): NucleusClients {
     proc: new v1.ProcBroker(address, creds, opts),
     driver: new v1.DriverBroker(address, creds, opts),
     ipc: new v1.Ipc(address, creds, opts),
+    state: new v1.StateStore(address, creds, opts),
     close: () => channel.close(),
   };
 }

@@ -44,6 +44,8 @@ export const BROKER_RIGHTS = [
   'root', 'broker.mm', 'broker.proc', 'broker.proc.windows_runtime',
   'broker.driver.load_module', 'broker.driver.probe_alias',
   'broker.irq', 'broker.mmio', 'broker.dma', 'broker.pci',
+  // not brokers, but nucleus services granted the same way
+  'state', 'procinfo',
 ];
 
 const NAME = /^[a-z][a-z0-9-]{0,31}$/;

@@ -15,6 +15,7 @@ import { PhysicalMemory } from '../machine/memory.js';
 import { FrameAllocator } from '../mm/frames.js';
 import { ProcessTable, type Scheduler } from '../ps/processes.js';
 import { ModuleLoader } from '../io/modules.js';
+import { StateStore } from '../object/state-store.js';
 
 export interface NucleusConfig {
   /** Where the nucleus serves its gRPC surface (control, brokers, IPC, admin). */
@@ -36,6 +37,7 @@ export class Kernel {
   readonly frames: FrameAllocator;
   readonly processes = new ProcessTable();
   readonly modules = new ModuleLoader();
+  readonly state = new StateStore();
   /** The CPU's scheduler, once the machine's CPUs are up. */
   scheduler: Scheduler | undefined;
   /** rootd's lease table as last reported (status survives a rootd restart). */

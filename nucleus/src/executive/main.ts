@@ -17,6 +17,7 @@ import { ipcHandlers } from '../brokers/ipc.js';
 import { mmHandlers } from '../brokers/mm.js';
 import { procHandlers } from '../brokers/proc.js';
 import { driverHandlers } from '../brokers/driver.js';
+import { stateHandlers } from '../brokers/state.js';
 import { shutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
@@ -54,6 +55,7 @@ async function main(): Promise<void> {
         { definition: v1.MmBroker.service, handlers: mmHandlers(k) },
         { definition: v1.ProcBroker.service, handlers: procHandlers(k) },
         { definition: v1.DriverBroker.service, handlers: driverHandlers(k) },
+        { definition: v1.StateStore.service, handlers: stateHandlers(k) },
       ]);
       server.health.setStatus('', 'SERVING');
       return `brokers, IPC and control served on ${listen}`;

@@ -1,0 +1,55 @@
+/**
+ * The shape of the canonical Linux ABI table (gVisor's syscall table as data):
+ * for each x86-64 syscall number, its name, who handles it (a nucleus mechanism
+ * or the owning service's mailbox), how well it is supported, and — for
+ * offloads — which guest memory travels with the call and where the answer's
+ * bytes go. docs/LINUX-ABI.md describes the wire contract.
+ */
+
+/** Index of an argument register: 0 = rdi, 1 = rsi, 2 = rdx, 3 = r10, 4 = r8, 5 = r9. */
+export type Arg = 0 | 1 | 2 | 3 | 4 | 5;
+
+/** A length: an argument register, a constant, or an argument times a constant (nfds * 8). */
+export type Len = Arg | { const: number } | { arg: Arg; times: number };
+
+export type InSpec =
+  | { kind: 'buf'; ptr: Arg; len: Len; optional?: boolean }
+  | { kind: 'cstr'; ptr: Arg; optional?: boolean }
+  | { kind: 'cstrv'; ptr: Arg; optional?: boolean }
+  | { kind: 'iov'; ptr: Arg; count: Arg }
+  | { kind: 'struct'; ptr: Arg; size: number; optional?: boolean };
+
+export type OutSpec =
+  | { kind: 'buf'; ptr: Arg; max: Len; optional?: boolean }
+  | { kind: 'iov'; ptr: Arg; count: Arg }
+  | { kind: 'struct'; ptr: Arg; size: number; optional?: boolean };
+
+export type Owner = 'syscalld' | 'vfsd' | 'loaderd';
+export type Support = 'full' | 'partial' | 'unimplemented';
+
+export interface OffloadSpec {
+  nr: number;
+  name: string;
+  route: Owner;
+  support: Support;
+  note?: string;
+  in?: InSpec[];
+  out?: OutSpec[];
+  /** Safe to send again to a restarted owner (no side effect, or the same one twice). */
+  idempotent?: boolean;
+}
+
+/** The endpoint each owner serves its mailbox on. */
+export const ENDPOINT: Record<Owner, string> = {
+  syscalld: 'syscalld.linux',
+  vfsd: 'vfsd.files',
+  loaderd: 'loaderd.exec',
+};
+
+/** Control ops carried in MailboxMessage.op, above every syscall number. */
+export const enum ControlOp {
+  Cancel = 1_000_000,
+  ProcFork = 1_000_001,
+  ProcExec = 1_000_002,
+  ProcExit = 1_000_003,
+}
