@@ -134,3 +134,24 @@ test('memory operands load and store bit for bit', () => {
   assert.equal(f.fbstp(), true);
   assert.deepEqual([f.out0, f.out1, f.out2], [0x56781234, 0x00000090, 0x8000]);
 });
+
+test('copyFrom duplicates the whole state and shares nothing', () => {
+  const f = loaded(1, -2, 3);
+  f.fldcw(0x0b7e);
+  f.fxch(2); // swaps register objects: the copy must follow contents, not identity
+  f.arithSt0(ArithOp.Div, 5); // empty ST(5): unmasked stack fault, pending
+  f.fip = 0x401000;
+  f.fdp = 0x7fff0000;
+  f.fop = 0x1d9;
+  const g = new Fpu();
+  g.copyFrom(f);
+  const a = new Uint8Array(SAVE_SIZE);
+  const b = new Uint8Array(SAVE_SIZE);
+  f.fnsave(a, 0); // FNSAVE reinitialises f, which must not touch g
+  g.fnsave(b, 0);
+  assert.deepEqual(b, a);
+  assert.equal(g.pendingFault, false);
+  g.frstor(b, 0);
+  assert.equal(g.pendingFault, true);
+  assert.equal(f.pendingFault, false);
+});

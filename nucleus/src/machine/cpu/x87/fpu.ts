@@ -69,6 +69,20 @@ export class Fpu {
   // -------------------------------------------------------------------------
   // State access.
 
+  /** Copies every architectural field of another Fpu (thread creation, fork). */
+  copyFrom(o: Fpu): void {
+    for (let r = 0; r < 8; r++) this.regs[r].copy(o.regs[r]);
+    this.top = o.top;
+    this.emptyMask = o.emptyMask;
+    this.cw = o.cw;
+    this.sw = o.sw;
+    this.fip = o.fip;
+    this.fcs = o.fcs;
+    this.fdp = o.fdp;
+    this.fds = o.fds;
+    this.fop = o.fop;
+  }
+
   st(i: number): F80 {
     return this.regs[(this.top + i) & 7];
   }
@@ -821,24 +835,24 @@ export class Fpu {
   // guest memory; for the store forms it must check the destination is writable
   // first, since these change the FPU state.
 
-  /** FNSTENV: the 28-byte environment, then every exception becomes masked. */
-  fnstenv(out: Uint8Array, off: number): void {
-    storeEnv(this, out, off);
+  /** FNSTENV: the 28-byte environment (14 with `small`, the 16-bit layout), then every exception becomes masked. */
+  fnstenv(out: Uint8Array, off: number, small = false): void {
+    storeEnv(this, out, off, small);
     this.cw |= Sw.Exceptions;
   }
 
-  fldenv(img: Uint8Array, off: number): void {
-    loadEnv(this, img, off);
+  fldenv(img: Uint8Array, off: number, small = false): void {
+    loadEnv(this, img, off, small);
   }
 
-  /** FNSAVE: the 108-byte state, then FNINIT. */
-  fnsave(out: Uint8Array, off: number): void {
-    storeState(this, out, off);
+  /** FNSAVE: the 108-byte state (94 with `small`), then FNINIT. */
+  fnsave(out: Uint8Array, off: number, small = false): void {
+    storeState(this, out, off, small);
     this.fninit();
   }
 
-  frstor(img: Uint8Array, off: number): void {
-    loadState(this, img, off);
+  frstor(img: Uint8Array, off: number, small = false): void {
+    loadState(this, img, off, small);
   }
 
   /** FXSAVE/FXSAVE64 into bytes [off, off + 416) of out; see image.ts. */

@@ -1,6 +1,7 @@
 /**
  * The memory images of the x87 state: FNSTENV/FLDENV (28 bytes, the 32-bit
- * protected-mode layout 64-bit mode uses), FNSAVE/FRSTOR (108 bytes) and
+ * protected-mode layout 64-bit mode uses; 14 bytes in the 16-bit layout an
+ * operand-size prefix selects), FNSAVE/FRSTOR (108 or 94 bytes) and
  * FXSAVE/FXRSTOR (512 bytes, 32- or 64-bit pointer layout). Reserved words are
  * written as the host writes them (0xffff in the environment, zero padding in
  * the FXSAVE register slots; bytes 416..511 of the FXSAVE area are untouched).
@@ -12,6 +13,9 @@ export const MXCSR_MASK = 0xffff;
 
 export const ENV_SIZE = 28;
 export const SAVE_SIZE = 108;
+/** The 16-bit protected-mode layouts (SDM vol. 1, figure 8-10). */
+export const ENV16_SIZE = 14;
+export const SAVE16_SIZE = 94;
 export const FXSAVE_SIZE = 512;
 /** FXSAVE writes bytes [0, FXSAVE_WRITTEN); the rest of the 512-byte area keeps its contents. */
 export const FXSAVE_WRITTEN = 416;
@@ -48,7 +52,18 @@ function getReg(f: Fpu, st: number, b: Uint8Array, o: number): void {
   f.st(st).set(get16(b, o + 8), get32(b, o + 4), get32(b, o));
 }
 
-export function storeEnv(f: Fpu, b: Uint8Array, o: number): void {
+/** The environment: the 32-bit layout, or with `small` the 16-bit one (16-bit pointer offsets, no FOP). */
+export function storeEnv(f: Fpu, b: Uint8Array, o: number, small: boolean): void {
+  if (small) {
+    put16(b, o, f.cw);
+    put16(b, o + 2, f.statusWord());
+    put16(b, o + 4, f.tagWord());
+    put16(b, o + 6, f.fip);
+    put16(b, o + 8, f.fcs);
+    put16(b, o + 10, f.fdp);
+    put16(b, o + 12, f.fds);
+    return;
+  }
   put32(b, o, 0xffff0000 | f.cw);
   put32(b, o + 4, 0xffff0000 | f.statusWord());
   put32(b, o + 8, 0xffff0000 | f.tagWord());
@@ -58,7 +73,17 @@ export function storeEnv(f: Fpu, b: Uint8Array, o: number): void {
   put32(b, o + 24, 0xffff0000 | f.fds);
 }
 
-export function loadEnv(f: Fpu, b: Uint8Array, o: number): void {
+export function loadEnv(f: Fpu, b: Uint8Array, o: number, small: boolean): void {
+  if (small) {
+    f.fldcw(get16(b, o));
+    f.setStatusWord(get16(b, o + 2));
+    f.setTagWord(get16(b, o + 4));
+    f.fip = get16(b, o + 6);
+    f.fcs = get16(b, o + 8);
+    f.fdp = get16(b, o + 10);
+    f.fds = get16(b, o + 12);
+    return;
+  }
   f.fldcw(get16(b, o));
   f.setStatusWord(get16(b, o + 4));
   f.setTagWord(get16(b, o + 8));
@@ -70,14 +95,16 @@ export function loadEnv(f: Fpu, b: Uint8Array, o: number): void {
 }
 
 /** The FNSAVE image: the environment then ST(0)..ST(7). */
-export function storeState(f: Fpu, b: Uint8Array, o: number): void {
-  storeEnv(f, b, o);
-  for (let i = 0; i < 8; i++) putReg(f, i, b, o + ENV_SIZE + 10 * i);
+export function storeState(f: Fpu, b: Uint8Array, o: number, small: boolean): void {
+  storeEnv(f, b, o, small);
+  const regs = o + (small ? ENV16_SIZE : ENV_SIZE);
+  for (let i = 0; i < 8; i++) putReg(f, i, b, regs + 10 * i);
 }
 
-export function loadState(f: Fpu, b: Uint8Array, o: number): void {
-  loadEnv(f, b, o);
-  for (let i = 0; i < 8; i++) getReg(f, i, b, o + ENV_SIZE + 10 * i);
+export function loadState(f: Fpu, b: Uint8Array, o: number, small: boolean): void {
+  loadEnv(f, b, o, small);
+  const regs = o + (small ? ENV16_SIZE : ENV_SIZE);
+  for (let i = 0; i < 8; i++) getReg(f, i, b, regs + 10 * i);
 }
 
 /**

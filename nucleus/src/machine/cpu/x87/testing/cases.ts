@@ -151,7 +151,7 @@ export function emulate(c: Case, spec: OpSpec): Uint8Array {
   out.set(mem.bytes, 0);
   dv.setUint32(16, mem.eflags, true);
   dv.setUint16(20, mem.ax, true);
-  storeState(fpu, out, SAVE_AT);
+  storeState(fpu, out, SAVE_AT, false);
   return out;
 }
 

@@ -234,7 +234,7 @@ def('FNSTENV', 2, 'none', (f, m) => {
 });
 def('FLDENV', 3, 'image', (f, m) => {
   const img = new Uint8Array(ENV_SIZE);
-  storeEnv(f, img, 0);
+  storeEnv(f, img, 0, false);
   img.set(m.bytes.subarray(0, 2), 0);
   img.set(m.bytes.subarray(2, 4), 4);
   img.set(m.bytes.subarray(4, 6), 8);
