@@ -14,6 +14,7 @@ import type { ProcBrokerClient } from './gen/rustos/v1/ProcBroker.js';
 import type { DriverBrokerClient } from './gen/rustos/v1/DriverBroker.js';
 import type { IpcClient } from './gen/rustos/v1/Ipc.js';
 import type { StateStoreClient } from './gen/rustos/v1/StateStore.js';
+import type { ProcessesClient } from './gen/rustos/v1/Processes.js';
 
 export interface NucleusClients {
   address: string;
@@ -28,6 +29,7 @@ export interface NucleusClients {
   driver: DriverBrokerClient;
   ipc: IpcClient;
   state: StateStoreClient;
+  processes: ProcessesClient;
   close(): void;
 }
 
@@ -53,6 +55,7 @@ export function connectNucleus(address: string): NucleusClients {
     driver: new v1.DriverBroker(address, creds, opts),
     ipc: new v1.Ipc(address, creds, opts),
     state: new v1.StateStore(address, creds, opts),
+    processes: new v1.Processes(address, creds, opts),
     close: () => channel.close(),
   };
 }

@@ -17,11 +17,6 @@ import type { PackageDefinition } from '@grpc/proto-loader';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './config.js';
-import type { ProtoGrpcType as NucleusProto } from './gen/nucleus.js';
-import type { ProtoGrpcType as BrokersProto } from './gen/brokers.js';
-import type { ProtoGrpcType as IpcProto } from './gen/ipc.js';
-import type { ProtoGrpcType as HealthProto } from './gen/health.js';
-import type { ProtoGrpcType as RootdProto } from './gen/rootd.js';
 
 export const LOADER_OPTIONS = {
   keepCase: false,
@@ -31,7 +26,7 @@ export const LOADER_OPTIONS = {
   oneofs: true,
 };
 
-type Contracts = NucleusProto & BrokersProto & IpcProto & HealthProto & RootdProto;
+import type { Contracts } from './gen/contracts.js';
 let json: Record<string, unknown> | undefined;
 let loaded: Contracts | undefined;
 

@@ -9,3 +9,4 @@ export * from './server.js';
 export * from './peers.js';
 export * from './service.js';
 export * from './launch.js';
+export * from './mailbox.js';

@@ -9,6 +9,7 @@ import type { ProcBrokerHandlers } from '@rustos/platform/gen/rustos/v1/ProcBrok
 import type { Kernel } from '../executive/kernel.js';
 import type { Capability } from '../object/capabilities.js';
 import { AddressSpace } from '../mm/address-space.js';
+import { monoMs } from '../core/clock.js';
 import { authorize, injectFaults, requireString } from './guard.js';
 import { mapInto } from './mm.js';
 import { MAX_ARGV_BYTES, MAX_USER_ADDRESS } from './limits.js';
@@ -42,7 +43,7 @@ export function procHandlers(k: Kernel): ProcBrokerHandlers {
       const slot = req.replacePid ? k.processes.allocatePid() : pid;
       k.processes.add({
         pid: slot, ppid: req.parentPid, name: req.name, exe: req.exe, argv: req.argv, state: 'PREPARED', space,
-        abi: 'linux', preparedBy: builder(cap), replaces: req.replacePid, windows: undefined, exitStatus: 0,
+        abi: 'linux', preparedBy: builder(cap), replaces: req.replacePid, windows: undefined, exitStatus: 0, threads: 0, startMs: monoMs(),
       });
       k.count('proc.prepared');
       return { pid: slot };

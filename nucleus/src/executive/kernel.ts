@@ -24,6 +24,16 @@ export interface NucleusConfig {
   secret: string;
   /** Emulated physical RAM, in MiB. */
   ramMiB: number;
+  /** Virtual CPUs of the machine. */
+  vcpus: number;
+}
+
+/** What the CPU reports of itself (CPUID), for the loader's auxv and /proc/cpuinfo. */
+export interface CpuFeatures {
+  hwcap: number;
+  hwcap2: number;
+  model: string;
+  flags: string[];
 }
 
 export class Kernel {
@@ -40,6 +50,8 @@ export class Kernel {
   readonly state = new StateStore();
   /** The CPU's scheduler, once the machine's CPUs are up. */
   scheduler: Scheduler | undefined;
+  /** CPUID's view of the CPU, once the CPUs are up. */
+  cpuFeatures: () => CpuFeatures = () => ({ hwcap: 0, hwcap2: 0, model: '', flags: [] });
   /** rootd's lease table as last reported (status survives a rootd restart). */
   leases: Lease[] = [];
   /** Counters shown by `rustos status` (broker calls, denials, ENOSYS, ...). */

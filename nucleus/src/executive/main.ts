@@ -18,6 +18,7 @@ import { mmHandlers } from '../brokers/mm.js';
 import { procHandlers } from '../brokers/proc.js';
 import { driverHandlers } from '../brokers/driver.js';
 import { stateHandlers } from '../brokers/state.js';
+import { processesHandlers } from '../brokers/processes.js';
 import { shutdown } from './shutdown.js';
 
 async function main(): Promise<void> {
@@ -35,7 +36,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const listen = process.env.RUSTOS_NUCLEUS_LISTEN ?? nucleusAddress();
-  const k = new Kernel({ listen, secret: secret(), ramMiB: Number(process.env.RUSTOS_RAM_MB ?? 256) }, log, faults);
+  const k = new Kernel({ listen, secret: secret(), ramMiB: Number(process.env.RUSTOS_RAM_MB ?? 256), vcpus: Number(process.env.RUSTOS_VCPUS ?? 2) }, log, faults);
   if (!k.config.secret) log.warn('no enrollment secret configured (RUSTOS_SECRET or RUSTOS_HOME/secret): any local process may enroll');
 
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
         { definition: v1.ProcBroker.service, handlers: procHandlers(k) },
         { definition: v1.DriverBroker.service, handlers: driverHandlers(k) },
         { definition: v1.StateStore.service, handlers: stateHandlers(k) },
+        { definition: v1.Processes.service, handlers: processesHandlers(k) },
       ]);
       server.health.setStatus('', 'SERVING');
       return `brokers, IPC and control served on ${listen}`;

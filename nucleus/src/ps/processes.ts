@@ -31,6 +31,10 @@ export interface Process {
   replaces: number;
   windows: WindowsRuntime | undefined;
   exitStatus: number;
+  /** Live threads. */
+  threads: number;
+  /** When it was prepared, on the nucleus monotonic clock. */
+  startMs: number;
 }
 
 /** Linux's default pid_max. */

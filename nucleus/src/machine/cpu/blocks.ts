@@ -38,6 +38,10 @@ export class Block {
   /** Executions so far (the translator's hotness counter). */
   runs = 0;
   fn: BlockFn | null = null;
+  /** Interpreter successor cache: the block executed after this one last time. */
+  follow: Block | null = null;
+  /** Virtual page number of the block's first byte. */
+  readonly vpage: number;
   /** Translator chaining slots: the blocks this one jumped to last (taken / fallthrough). */
   next0: Block | null = null;
   next1: Block | null = null;
@@ -49,7 +53,8 @@ export class Block {
     this.insns = insns;
     const last = insns[insns.length - 1];
     this.end = last.va + last.len;
-    this.physPage = phys - (va - Math.floor(va / PAGE) * PAGE);
+    this.vpage = Math.floor(va / PAGE);
+    this.physPage = phys - (va - this.vpage * PAGE);
   }
 }
 
@@ -178,10 +183,24 @@ export class CodeCache {
   }
 }
 
+/**
+ * The cached successor of `from` if it starts at rip and is still valid and
+ * mapped there: a block on the same virtual page as `from` shares its (current)
+ * translation; another page is checked against the exec TLB.
+ */
+export function cachedSuccessor(from: Block, rip: number, mmu: CpuMmu): Block | null {
+  const nb = from.follow;
+  if (nb === null || nb.va !== rip || !nb.valid || nb.phys2 >= 0) return null;
+  if (nb.vpage === from.vpage) return nb.physPage === from.physPage ? nb : null;
+  const p = nb.vpage;
+  const idx = p & 1023;
+  return p >= 0 && mmu.tlbExecTag[idx] === p && mmu.tlbExecBase[idx] === nb.physPage ? nb : null;
+}
+
 /** The valid block at s.rip, decoding it if needed. Throws #PF/#GP if rip cannot be fetched. */
 export function blockAt(s: CpuState, mmu: CpuMmu, cache: CodeCache): Block {
   const rip = s.rip;
-  const vpn = Math.floor(rip / PAGE);
+  const vpn = Math.floor(rip * (1 / PAGE));
   const idx = vpn & 1023;
   const phys = vpn >= 0 && mmu.tlbExecTag[idx] === vpn ? mmu.tlbExecBase[idx] + (rip - vpn * PAGE) : mmu.translate(rip, Access.Exec);
   let b = cache.lookup(phys, rip);
@@ -199,4 +218,13 @@ function secondPageOk(b: Block, mmu: CpuMmu): boolean {
     if (e instanceof GuestFault) return false;
     throw e;
   }
+}
+
+/**
+ * For kernel code that writes a RAM frame directly (loading, zero-filling or
+ * reusing a frame) rather than through an MMU: drops decoded code of the frame.
+ * Cheap when the frame holds no code.
+ */
+export function invalidateCodeFrame(ram: PhysicalMemory, frame: number): void {
+  if (ram.codeFrames[frame] !== 0) CodeCache.for(ram).invalidateFrame(frame);
 }

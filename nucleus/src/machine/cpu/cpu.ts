@@ -11,7 +11,7 @@
  * error kept in `lastInternalError`.
  */
 import { GuestFault, Vector } from "../fault.js";
-import { Block, CodeCache, blockAt, type BlockFn } from "./blocks.js";
+import { Block, CodeCache, blockAt, cachedSuccessor, type BlockFn } from "./blocks.js";
 import type { Insn } from "./decode/insn.js";
 import { formByName, forms } from "./decode/forms.js";
 import { bitAddress } from "./exec/bits.js";
@@ -49,11 +49,6 @@ export class Cpu {
     this.index = options.index ?? 0;
   }
 
-  /** Drops decoded code of a frame the kernel rewrote without going through an MMU. */
-  invalidateFrame(ram: import("../memory.js").PhysicalMemory, frame: number): void {
-    CodeCache.for(ram).invalidateFrame(frame);
-  }
-
   run(s: CpuState, mmu: CpuMmu, budget: number): Exit {
     const cache = CodeCache.for(mmu.ram);
     mmu.onCodeWrite = cache.onCodeWrite;
@@ -64,14 +59,21 @@ export class Cpu {
     s.budget = budget;
     const translate = this.engine === "translate";
     let cur: Insn | null = null;
+    let prev: Block | null = null;
     try {
       while (s.budget > 0) {
-        let b: Block | null = blockAt(s, mmu, cache);
+        let b: Block | null = prev !== null ? cachedSuccessor(prev, s.rip, mmu) : null;
+        if (b === null) {
+          b = blockAt(s, mmu, cache);
+          if (prev !== null) prev.follow = b;
+        }
+        prev = b;
         if (translate && b.fn === null && ++b.runs > this.threshold) b.fn = translateBlock(b);
         if (b.fn !== null && b.insns.length <= s.budget) {
           // Translated blocks chain among themselves (a BlockFn only returns translated
           // blocks); null brings us back here.
           while (b !== null) b = (b.fn as BlockFn)(s);
+          prev = null;
         } else {
           const insns = b.insns;
           const n = insns.length;

@@ -180,6 +180,28 @@ export function writeFlagBits(s: CpuState, mask: number, bits: number): void {
 
 /** Evaluates condition code cc (0..15, the low nibble of jcc/setcc/cmovcc). */
 export function cond(s: CpuState, cc: number): boolean {
+  // Fast paths for the common producers: 32-bit compare/subtract and logic ops.
+  const op = s.fOp;
+  if (op === (FlagOp.Sub | Sz.D)) {
+    const a = s.fA, b = (a - s.fR) | 0;
+    let t: boolean;
+    switch (cc >> 1) {
+      case 1: t = (a >>> 0) < (b >>> 0); break;
+      case 2: t = a === b; break;
+      case 3: t = (a >>> 0) <= (b >>> 0); break;
+      case 6: t = a < b; break;
+      case 7: t = a <= b; break;
+      default: return slowCond(s, cc);
+    }
+    return t !== ((cc & 1) !== 0);
+  }
+  if (op === (FlagOp.Logic | Sz.D) || op === (FlagOp.Dec | Sz.D) || op === (FlagOp.Inc | Sz.D)) {
+    if ((cc >> 1) === 2) return (s.fR === 0) !== ((cc & 1) !== 0);
+  }
+  return slowCond(s, cc);
+}
+
+function slowCond(s: CpuState, cc: number): boolean {
   let r: number;
   switch (cc >> 1) {
     case 0: r = of(s); break;

@@ -235,9 +235,10 @@ export function formByName(key: string): Form | undefined {
   return formByKey.get(key);
 }
 
-/** The mnemonic for a decoded operand size (`W|D|Q` forms). */
-export function mnemonicFor(form: Form, osz: number): string {
+/** The mnemonic for a decoded operand size (`W|D|Q` forms) and address size (JRCXZ/JECXZ). */
+export function mnemonicFor(form: Form, osz: number, asz = 8): string {
   const m = form.mnemonics;
+  if (m[0] === "JRCXZ" && asz === 4) return "JECXZ";
   if (m.length === 1) return m[0];
   if (m.length === 2) return osz === 2 ? m[0] : m[1];
   return osz === 2 ? m[0] : osz === 4 ? m[1] : m[2];

@@ -136,7 +136,7 @@ export const TWO_BYTE: string[] = [
   "0FBF MOVSX Gv,Ew",
   "0FC0 XADD Eb,Gb lock",
   "0FC1 XADD Ev,Gv lock",
-  "0FC7/1 CMPXCHG8B|CMPXCHG8B|CMPXCHG16B M lock",
+  "0FC7/1 CMPXCHG8B|CMPXCHG8B|CMPXCHG16B M lock #cx8",
   "NP,66.0FC7/6 RDRAND Rv reg #rdrand",
   "NP,66.0FC7/7 RDSEED Rv reg #rdrand",
   "F3.0FC7/7 RDPID Rq reg #rdpid",

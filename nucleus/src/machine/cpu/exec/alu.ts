@@ -10,6 +10,7 @@ import type { Handler, Insn } from "../decode/insn.js";
 import type { CpuState } from "../state.js";
 import { ea, getReg, hi64, mask, readE, readE64, readMem, rmwEa, setReg, szIndex, writeMem } from "./operands.js";
 import { registerSelector } from "./registry.js";
+import { dec32, dec64, fastAlu, inc32, inc64 } from "./fast.js";
 
 export const enum AluOp { Add = 0, Or, Adc, Sbb, And, Sub, Xor, Cmp, Test }
 
@@ -151,25 +152,30 @@ function bySize(narrow: Handler, wide: Handler) {
   return (i: Insn) => (i.osz === 8 ? wide : narrow);
 }
 
+/** Picks the specialised variant (fast.ts) when there is one, else the generic handler. */
+function select(name: string, narrow: Handler, wide: Handler, dstIsRm: boolean, immSrc: boolean) {
+  return (i: Insn) => fastAlu(name, i, dstIsRm, immSrc) ?? (i.osz === 8 ? wide : narrow);
+}
+
 NAMES.forEach((name, op) => {
   const e = eSrc(op, false), e64 = eSrc64(op, false);
   const ei = eSrc(op, true), ei64 = eSrc64(op, true);
   const g = gSrc(op, false), g64 = gSrc64(op, false);
   const gi = gSrc(op, true), gi64 = gSrc64(op, true);
   registerSelector(`${name} Eb,Gb`, bySize(e, e64));
-  registerSelector(`${name} Ev,Gv`, bySize(e, e64));
+  registerSelector(`${name} Ev,Gv`, select(name, e, e64, true, false));
   registerSelector(`${name} Eb,Ib`, bySize(ei, ei64));
   registerSelector(`${name} AL,Ib`, bySize(gi, gi64));
   if (op === AluOp.Test) {
-    registerSelector(`${name} Ev,Iz`, bySize(ei, ei64));
-    registerSelector(`${name} rAX,Iz`, bySize(gi, gi64));
+    registerSelector(`${name} Ev,Iz`, select(name, ei, ei64, true, true));
+    registerSelector(`${name} rAX,Iz`, select(name, gi, gi64, false, true));
     return;
   }
   registerSelector(`${name} Gb,Eb`, bySize(g, g64));
-  registerSelector(`${name} Gv,Ev`, bySize(g, g64));
-  registerSelector(`${name} rAX,Iz`, bySize(gi, gi64));
-  registerSelector(`${name} Ev,Iz`, bySize(ei, ei64));
-  registerSelector(`${name} Ev,Ib`, bySize(ei, ei64));
+  registerSelector(`${name} Gv,Ev`, select(name, g, g64, false, false));
+  registerSelector(`${name} rAX,Iz`, select(name, gi, gi64, false, true));
+  registerSelector(`${name} Ev,Iz`, select(name, ei, ei64, true, true));
+  registerSelector(`${name} Ev,Ib`, select(name, ei, ei64, true, true));
 });
 
 // ---- unary: INC DEC NOT NEG -------------------------------------------------
@@ -225,8 +231,15 @@ function unary64(u: number): Handler {
   };
 }
 
+const FAST_INC_DEC: Record<string, [Handler, Handler]> = { INC: [inc32, inc64], DEC: [dec32, dec64] };
+
 (["INC", "DEC", "NOT", "NEG"] as const).forEach((name, u) => {
-  const sel = bySize(unary(u), unary64(u));
-  registerSelector(`${name} Eb`, sel);
-  registerSelector(`${name} Ev`, sel);
+  const generic = bySize(unary(u), unary64(u));
+  const fast = FAST_INC_DEC[name];
+  registerSelector(`${name} Eb`, generic);
+  registerSelector(`${name} Ev`, (i) => {
+    if (fast && i.rm >= 0 && i.osz === 4) return fast[0];
+    if (fast && i.rm >= 0 && i.osz === 8) return fast[1];
+    return generic(i);
+  });
 });

@@ -18,7 +18,9 @@ import { addRsp, pop16, pop64, popHi, push16, push64, pushAddress, rsp } from ".
 const ENDS = { ends: true };
 
 CC.forEach((c, cc) => {
-  const h: Handler = (s, i) => { if (cond(s, cc)) s.rip = i.target; };
+  // One function per condition with cc as a literal, so cond() folds to the one test.
+  const make = new Function("cond", `return function J${c}(s, i) { if (cond(s, ${cc})) s.rip = i.target; };`);
+  const h = make(cond) as Handler;
   register(`J${c} Jb`, h, ENDS);
   register(`J${c} Jz`, h, ENDS);
 });

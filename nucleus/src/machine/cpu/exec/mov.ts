@@ -11,6 +11,7 @@ import { CC } from "../decode/table-onebyte.js";
 import { TWO32, ea, getReg, hi64, mask, probeWrite, readE, readE64, readMem, rmwEa, setReg, szIndex, writeE, writeE64, writeMem } from "./operands.js";
 import { register, registerSelector } from "./registry.js";
 import { calc64, resHi, AluOp } from "./alu.js";
+import { movGR32, movGR64, movLoad32, movLoad64, movRR32, movRR64, movStore32, movStore64 } from "./fast.js";
 
 function bySize(narrow: Handler, wide: Handler) {
   return (i: Insn) => (i.osz === 8 ? wide : narrow);
@@ -31,8 +32,18 @@ const movEI64: Handler = (s, i) => writeE64(s, i, i.imm, i.immHi);
 const movGI: Handler = (s, i) => setReg(s, i.reg, i.osz, i.imm);
 const movGI64: Handler = (s, i) => { s.lo[i.reg] = i.imm; s.hi[i.reg] = i.immHi; };
 
-for (const k of ["MOV Eb,Gb", "MOV Ev,Gv", "MOV Ob,AL", "MOV Ov,rAX"]) registerSelector(k, bySize(movEG, movEG64));
-for (const k of ["MOV Gb,Eb", "MOV Gv,Ev", "MOV AL,Ob", "MOV rAX,Ov"]) registerSelector(k, bySize(movGE, movGE64));
+for (const k of ["MOV Eb,Gb", "MOV Ob,AL", "MOV Ov,rAX"]) registerSelector(k, bySize(movEG, movEG64));
+for (const k of ["MOV Gb,Eb", "MOV AL,Ob", "MOV rAX,Ov"]) registerSelector(k, bySize(movGE, movGE64));
+registerSelector("MOV Ev,Gv", (i) => {
+  if (i.osz === 4) return i.rm >= 0 ? movRR32 : movStore32;
+  if (i.osz === 8) return i.rm >= 0 ? movRR64 : movStore64;
+  return movEG;
+});
+registerSelector("MOV Gv,Ev", (i) => {
+  if (i.osz === 4) return i.rm >= 0 ? movGR32 : movLoad32;
+  if (i.osz === 8) return i.rm >= 0 ? movGR64 : movLoad64;
+  return movGE;
+});
 for (const k of ["MOV Eb,Ib", "MOV Ev,Iz"]) registerSelector(k, bySize(movEI, movEI64));
 for (const k of ["MOV Zb,Ib", "MOV Zv,Iv"]) registerSelector(k, bySize(movGI, movGI64));
 

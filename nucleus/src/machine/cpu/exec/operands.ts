@@ -33,7 +33,7 @@ export function ea(s: CpuState, i: Insn): number {
  */
 export function probeWrite(s: CpuState, va: number, size: number): number {
   const m = s.mmu;
-  const vpn = Math.floor(va / 4096);
+  const vpn = Math.floor(va * (1 / 4096));
   const off = va - vpn * 4096;
   if (vpn >= 0 && m.tlbWriteTag[vpn & 1023] === vpn && off <= 4096 - size) return va;
   m.translate(va, Access.Write);

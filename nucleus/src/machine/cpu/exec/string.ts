@@ -69,7 +69,7 @@ function physForWrite(s: CpuState, va: number): number {
 
 /** Elements that fit before either address crosses a page boundary. */
 function pageRun(va: number, e: number): number {
-  return Math.floor((4096 - (va % 4096)) / e);
+  return Math.floor((4096 - (va - Math.floor(va / 4096) * 4096)) / e);
 }
 
 function finish(s: CpuState, i: Insn, rep: boolean, remaining: number): void {

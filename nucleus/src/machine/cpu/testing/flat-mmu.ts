@@ -31,7 +31,7 @@ export class FlatMmu implements CpuMmu {
 
   /** Maps [va, va+bytes) page by page to fresh frames (or to frames starting at `frame`). */
   map(va: number, bytes: number, perm: number, frame = -1): void {
-    const first = Math.floor(va / PAGE);
+    const first = Math.floor(va * (1 / PAGE));
     const last = Math.floor((va + bytes - 1) / PAGE);
     for (let vpn = first; vpn <= last; vpn++) {
       const f = frame >= 0 ? frame + (vpn - first) : this.nextFrame++;
@@ -42,7 +42,7 @@ export class FlatMmu implements CpuMmu {
   }
 
   unmap(va: number, bytes: number): void {
-    const first = Math.floor(va / PAGE);
+    const first = Math.floor(va * (1 / PAGE));
     const last = Math.floor((va + bytes - 1) / PAGE);
     for (let vpn = first; vpn <= last; vpn++) this.pages.delete(vpn);
     this.flush();
@@ -50,7 +50,7 @@ export class FlatMmu implements CpuMmu {
 
   /** Frame number backing va, or -1. */
   frameOf(va: number): number {
-    const e = this.pages.get(Math.floor(va / PAGE));
+    const e = this.pages.get(Math.floor(va * (1 / PAGE)));
     return e === undefined ? -1 : Math.floor(e / 8);
   }
 
@@ -59,7 +59,7 @@ export class FlatMmu implements CpuMmu {
       if (va < 0 && va >= -CANONICAL) raise(Vector.PF, PfError.User | (access === Access.Write ? PfError.Write : 0) | PfError.Present | (access === Access.Exec ? PfError.Fetch : 0), va);
       raise(Vector.GP, 0);
     }
-    const vpn = Math.floor(va / PAGE);
+    const vpn = Math.floor(va * (1 / PAGE));
     const e = this.pages.get(vpn);
     const err = PfError.User | (access === Access.Write ? PfError.Write : 0) | (access === Access.Exec ? PfError.Fetch : 0);
     if (e === undefined) raise(Vector.PF, err, va);
@@ -82,14 +82,14 @@ export class FlatMmu implements CpuMmu {
   }
 
   private rd(va: number): number {
-    const vpn = Math.floor(va / PAGE);
+    const vpn = Math.floor(va * (1 / PAGE));
     const idx = vpn & (TLB_SIZE - 1);
     if (vpn >= 0 && this.tlbReadTag[idx] === vpn) return this.tlbReadBase[idx] + (va - vpn * PAGE);
     return this.translate(va, Access.Read);
   }
 
   private wr(va: number): number {
-    const vpn = Math.floor(va / PAGE);
+    const vpn = Math.floor(va * (1 / PAGE));
     const idx = vpn & (TLB_SIZE - 1);
     if (vpn >= 0 && this.tlbWriteTag[idx] === vpn) return this.tlbWriteBase[idx] + (va - vpn * PAGE);
     const pa = this.translate(va, Access.Write);
@@ -98,8 +98,25 @@ export class FlatMmu implements CpuMmu {
     return pa;
   }
 
+  /** Physical address for an n-byte read within one page, or -1 (crossing or TLB miss). */
+  private fastRead(va: number, n: number): number {
+    const vpn = Math.floor(va * (1 / PAGE));
+    const idx = vpn & (TLB_SIZE - 1);
+    const off = (va - vpn * PAGE) | 0;
+    if (vpn >= 0 && this.tlbReadTag[idx] === vpn && off <= PAGE - n) return this.tlbReadBase[idx] + off;
+    return -1;
+  }
+
+  private fastWrite(va: number, n: number): number {
+    const vpn = Math.floor(va * (1 / PAGE));
+    const idx = vpn & (TLB_SIZE - 1);
+    const off = (va - vpn * PAGE) | 0;
+    if (vpn >= 0 && this.tlbWriteTag[idx] === vpn && off <= PAGE - n) return this.tlbWriteBase[idx] + off;
+    return -1;
+  }
+
   private crosses(va: number, n: number): boolean {
-    return (va % PAGE + PAGE) % PAGE > PAGE - n;
+    return va - Math.floor(va * (1 / PAGE)) * PAGE > PAGE - n;
   }
 
   read8(va: number): number {
@@ -107,23 +124,30 @@ export class FlatMmu implements CpuMmu {
   }
 
   read16(va: number): number {
+    const pa = this.fastRead(va, 2);
+    if (pa >= 0) return this.ram.dv.getUint16(pa, true);
     if (this.crosses(va, 2)) return this.readSplit(va, 2);
     return this.ram.dv.getUint16(this.rd(va), true);
   }
 
   read32(va: number): number {
+    const pa = this.fastRead(va, 4);
+    if (pa >= 0) return this.ram.dv.getInt32(pa, true);
     if (this.crosses(va, 4)) return this.readSplit(va, 4) | 0;
     return this.ram.dv.getInt32(this.rd(va), true);
   }
 
   read64(va: number): number {
-    if (this.crosses(va, 8)) {
-      this.rd(va + 7);
-      const lo = this.readSplit(va, 4) | 0;
-      this.hi64 = this.readSplit(va + 4, 4) | 0;
-      return lo;
+    let pa = this.fastRead(va, 8);
+    if (pa < 0) {
+      if (this.crosses(va, 8)) {
+        this.rd(va + 7);
+        const lo = this.readSplit(va, 4) | 0;
+        this.hi64 = this.readSplit(va + 4, 4) | 0;
+        return lo;
+      }
+      pa = this.rd(va);
     }
-    const pa = this.rd(va);
     this.hi64 = this.ram.dv.getInt32(pa + 4, true);
     return this.ram.dv.getInt32(pa, true);
   }
@@ -138,7 +162,7 @@ export class FlatMmu implements CpuMmu {
   }
 
   fetch8(va: number): number {
-    const vpn = Math.floor(va / PAGE);
+    const vpn = Math.floor(va * (1 / PAGE));
     const idx = vpn & (TLB_SIZE - 1);
     const pa = vpn >= 0 && this.tlbExecTag[idx] === vpn ? this.tlbExecBase[idx] + (va - vpn * PAGE) : this.translate(va, Access.Exec);
     return this.ram.u8[pa];
@@ -149,18 +173,25 @@ export class FlatMmu implements CpuMmu {
   }
 
   write16(va: number, v: number): void {
+    const pa = this.fastWrite(va, 2);
+    if (pa >= 0) { this.ram.dv.setUint16(pa, v, true); return; }
     if (this.crosses(va, 2)) return this.writeSplit(va, 2, v, 0);
     this.ram.dv.setUint16(this.wr(va), v, true);
   }
 
   write32(va: number, v: number): void {
+    const pa = this.fastWrite(va, 4);
+    if (pa >= 0) { this.ram.dv.setInt32(pa, v, true); return; }
     if (this.crosses(va, 4)) return this.writeSplit(va, 4, v, 0);
     this.ram.dv.setInt32(this.wr(va), v, true);
   }
 
   write64(va: number, lo: number, hi: number): void {
-    if (this.crosses(va, 8)) return this.writeSplit(va, 8, lo, hi);
-    const pa = this.wr(va);
+    let pa = this.fastWrite(va, 8);
+    if (pa < 0) {
+      if (this.crosses(va, 8)) return this.writeSplit(va, 8, lo, hi);
+      pa = this.wr(va);
+    }
     this.ram.dv.setInt32(pa, lo, true);
     this.ram.dv.setInt32(pa + 4, hi, true);
   }
@@ -187,7 +218,7 @@ export class FlatMmu implements CpuMmu {
   }
 
   invalidatePage(va: number): void {
-    const vpn = Math.floor(va / PAGE);
+    const vpn = Math.floor(va * (1 / PAGE));
     const idx = vpn & (TLB_SIZE - 1);
     if (this.tlbReadTag[idx] === vpn) this.tlbReadTag[idx] = TLB_EMPTY;
     if (this.tlbWriteTag[idx] === vpn) this.tlbWriteTag[idx] = TLB_EMPTY;
@@ -205,7 +236,7 @@ export class FlatMmu implements CpuMmu {
     for (let k = 0; k < bytes.length; k++) {
       const e = this.pages.get(Math.floor((va + k) / PAGE));
       if (e === undefined) throw new RangeError(`flat mmu: poke at unmapped ${va + k}`);
-      const pa = Math.floor(e / 8) * PAGE + ((va + k) % PAGE);
+      const pa = Math.floor(e / 8) * PAGE + (va + k - Math.floor((va + k) / PAGE) * PAGE);
       const frame = Math.floor(pa / PAGE);
       if (this.ram.codeFrames[frame] !== 0) this.onCodeWrite(frame);
       this.ram.u8[pa] = bytes[k];

@@ -86,9 +86,7 @@ export function icedDecode(bytes: Uint8Array, ip: number): IcedInfo {
 
 /** The iced mnemonic our form should produce. */
 export function expectedMnemonic(form: Form, i: Insn): string {
-  const m = mnemonicFor(form, i.osz);
-  if (m === "JRCXZ" && i.asz === 4) return "JECXZ";
-  return m;
+  return mnemonicFor(form, i.osz, i.asz);
 }
 
 function regClass(token: string): string {

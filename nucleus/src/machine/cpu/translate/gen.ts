@@ -85,7 +85,7 @@ export class Gen {
 
   /** Leaves the block after instruction k completed (its own code was overwritten). */
   smcExitCode(): string {
-    return `{ ${this.commitCode()} s.rip = ${this.nextVa}; s.budget += ${this.remaining}; return null; }`;
+    return `{ ${this.commitCode()} s.rip = ${this.nextVa}; B += ${this.remaining}; ret = null; break exit; }`;
   }
 
   /** A new flag producer replaces the pending one (whose flags are now dead). */
@@ -98,10 +98,25 @@ export class Gen {
     this.pending = null;
   }
 
-  /** Marks instruction k as a possible fault point: flags must be in the state first. */
+  /**
+   * Statements the fault handler runs for a fault at instruction k: they store
+   * the flag record that was pending there, so faults stay precise without
+   * storing flags before every memory access.
+   */
+  readonly faultCommits = new Map<number, string>();
+
+  /** Marks instruction k as a possible fault point. */
   faultPoint(): void {
-    this.commit();
     this.line(`f = ${this.k};`);
+    const c = this.commitCode();
+    if (c) this.faultCommits.set(this.k, c);
+  }
+
+  /** The fault handler's flag fix-up, a switch on the faulting instruction. */
+  faultFixup(): string {
+    if (this.faultCommits.size === 0) return "";
+    const cases = [...this.faultCommits].map(([k, c]) => `case ${k}: ${c} break;`).join(" ");
+    return `switch (f) { ${cases} }`;
   }
 
   /** CF as a 0/1 expression, usable after the pending producer (state CF otherwise). */
@@ -220,7 +235,7 @@ export class Gen {
     const vh = size === 8 ? this.tmp("vh") : "";
     const p = this.tmp("p"), x = this.tmp("x"), o = this.tmp("o");
     const tag = rmw ? "wT" : "rT", base = rmw ? "wB" : "rB";
-    this.line(`${p} = Math.floor(${va} / 4096); ${x} = ${p} & 1023; ${o} = ${va} - ${p} * 4096;`);
+    this.line(`${p} = Math.floor(${va} * 0.000244140625); ${x} = ${p} & 1023; ${o} = (${va} - ${p} * 4096) | 0;`);
     const fast = size === 1 ? `u8[${base}[${x}] + ${o}]`
       : size === 2 ? `dv.getUint16(${base}[${x}] + ${o}, true)` : `dv.getInt32(${base}[${x}] + ${o}, true)`;
     const slow = rmw ? `X.probe(s, ${va}, ${size}); ` : "";
@@ -233,7 +248,7 @@ export class Gen {
   /** Emits a store; the slow path may invalidate this block (self-modifying code). */
   store(va: string, size: number, v: string, vh = ""): void {
     const p = this.tmp("p"), x = this.tmp("x"), o = this.tmp("o");
-    this.line(`${p} = Math.floor(${va} / 4096); ${x} = ${p} & 1023; ${o} = ${va} - ${p} * 4096;`);
+    this.line(`${p} = Math.floor(${va} * 0.000244140625); ${x} = ${p} & 1023; ${o} = (${va} - ${p} * 4096) | 0;`);
     const fast = size === 1 ? `u8[wB[${x}] + ${o}] = ${v};`
       : size === 2 ? `dv.setUint16(wB[${x}] + ${o}, ${v}, true);`
       : size === 4 ? `dv.setInt32(wB[${x}] + ${o}, ${v}, true);`

@@ -28,8 +28,8 @@ function staticExit(g: Gen, b: Block, target: number, slot: number, loop: boolea
   g.commit();
   const n = b.insns.length;
   if (loop && target === b.va) {
-    g.line(`if (s.budget >= ${n}) { s.budget -= ${n}; continue; }`);
-    g.line(`s.rip = ${target}; return null;`);
+    g.line(`if (B >= ${n}) { B -= ${n}; continue; }`);
+    g.line(`s.rip = ${target}; ret = null; break exit;`);
     return;
   }
   g.line(`s.rip = ${target};`);
@@ -41,26 +41,26 @@ function staticExit(g: Gen, b: Block, target: number, slot: number, loop: boolea
     mapped = p >= 0 ? `eT[${p & 1023}] === ${p} && eB[${p & 1023}] === nb.physPage` : "false";
   }
   g.line(`nb = blk.next${slot};`);
-  g.line(`if (nb !== null && nb.va === ${target} && nb.valid && nb.fn !== null && s.budget >= nb.insns.length && ${mapped}) return nb;`);
-  g.line(`return X.chain(s, blk, ${slot});`);
+  g.line(`if (nb !== null && nb.va === ${target} && nb.valid && nb.fn !== null && B >= nb.insns.length && ${mapped}) { ret = nb; break exit; }`);
+  g.line(`s.budget = B; ret = X.chain(s, blk, ${slot}); break exit;`);
 }
 
 /** Exit to the address already in s.rip. */
 function dynamicExit(g: Gen): void {
   g.commit();
   const p = g.tmp("p");
-  g.line(`nb = blk.next0; ${p} = Math.floor(s.rip / 4096);`);
-  g.line(`if (nb !== null && nb.va === s.rip && nb.valid && nb.fn !== null && s.budget >= nb.insns.length && ${p} >= 0 && eT[${p} & 1023] === ${p} && eB[${p} & 1023] === nb.physPage) return nb;`);
-  g.line("return X.chain(s, blk, 0);");
+  g.line(`nb = blk.next0; ${p} = Math.floor(s.rip * 0.000244140625);`);
+  g.line(`if (nb !== null && nb.va === s.rip && nb.valid && nb.fn !== null && B >= nb.insns.length && ${p} >= 0 && eT[${p} & 1023] === ${p} && eB[${p} & 1023] === nb.physPage) { ret = nb; break exit; }`);
+  g.line("s.budget = B; ret = X.chain(s, blk, 0); break exit;");
 }
 
 /** Calls instruction k's interpreter handler. */
 function fallback(g: Gen, b: Block, k: number, terminator: boolean): void {
   g.commit();
   if (terminator) g.line(`s.rip = ${b.end};`);
-  g.line(`f = ${k}; H[${k}](s, I[${k}]);`);
+  g.line(`f = ${k}; /*SPILL*/ H[${k}](s, I[${k}]); /*RELOAD*/`);
   g.forgetFlags();
-  if (!terminator) g.line(`if (!blk.valid) { s.rip = ${g.nextVa}; s.budget += ${g.remaining}; return null; }`);
+  if (!terminator) g.line(`if (!blk.valid) { s.rip = ${g.nextVa}; B += ${g.remaining}; ret = null; break exit; }`);
 }
 
 function isJcc(key: string): boolean {
@@ -88,21 +88,28 @@ export function translateBlock(b: Block): BlockFn | null {
     const e = emitterFor(key);
     if (!(e && e(g, i))) fallback(g, b, k, false);
   }
+  const regs = cacheRegisters(g.lines.join("\n"));
   const head = [
     "const lo = s.lo, hi = s.hi, m = s.mmu;",
     "const rT = m.tlbReadTag, rB = m.tlbReadBase, wT = m.tlbWriteTag, wB = m.tlbWriteBase, eT = m.tlbExecTag, eB = m.tlbExecBase;",
     "const u8 = m.ram.u8, dv = m.ram.dv;",
-    "let f = 0, nb = null;",
+    "let f = 0, nb = null, ret = null;",
     g.declarations(),
-    `s.budget -= ${n};`,
+    regs.declare,
+    `let B = s.budget - ${n};`,
   ];
   const src = [
     ...head,
     "try {",
+    "exit: {",
     loop ? "for (;;) {" : "",
-    ...g.lines,
+    regs.body,
     loop ? "}" : "",
-    "} catch (e) { s.faultInsn = I[f]; throw e; }",
+    "}",
+    `} catch (e) { ${g.faultFixup()} ${regs.spill} s.budget = B; s.faultInsn = I[f]; throw e; }`,
+    regs.spill,
+    "s.budget = B;",
+    "return ret;",
   ].join("\n");
   const handlers = insns.map((i) => i.h);
   const make = new Function("blk", "I", "H", "X", `return function block_${b.va.toString(16)}(s) {\n${src}\n};`);
@@ -152,9 +159,35 @@ function emitLast(g: Gen, b: Block, i: Insn, key: string, loop: boolean): void {
   }
   fallback(g, b, k, ends);
   if (ends) {
-    g.line("if (s.exit !== 0) return null;");
+    g.line("if (s.exit !== 0) { ret = null; break exit; }");
     dynamicExit(g);
   } else {
     staticExit(g, b, b.end, 1, false);
   }
+}
+
+/**
+ * Keeps the block's guest registers in JS locals: every `lo[N]` / `hi[N]` with
+ * a literal N in the generated body becomes the local `LN` / `HN`, loaded once
+ * at entry. Registers the body assigns are stored back at the single exit, in
+ * the fault handler (registers are unchanged at a fault point, so the locals
+ * hold the pre-instruction values), and around each interpreter-handler call
+ * (`/*SPILL*\/` and `/*RELOAD*\/` markers), which may read or write any register.
+ */
+function cacheRegisters(body: string): { declare: string; body: string; spill: string } {
+  const used = new Set<string>();
+  const dirty = new Set<string>();
+  const ref = /\b(lo|hi)\[(\d+)\](\s*=(?!=))?/g;
+  for (const m of body.matchAll(ref)) {
+    const name = `${m[1] === "lo" ? "L" : "H"}${m[2]}`;
+    used.add(name);
+    if (m[3]) dirty.add(name);
+  }
+  const arr = (name: string) => `${name[0] === "L" ? "lo" : "hi"}[${name.slice(1)}]`;
+  const load = [...used].map((r) => `${r} = ${arr(r)};`).join(" ");
+  const spill = [...dirty].map((r) => `${arr(r)} = ${r};`).join(" ");
+  const replaced = body.replace(/\b(lo|hi)\[(\d+)\]/g, (_, a: string, n: string) => `${a === "lo" ? "L" : "H"}${n}`)
+    .replaceAll("/*SPILL*/", spill).replaceAll("/*RELOAD*/", load);
+  const declare = used.size ? `let ${[...used].map((r) => `${r} = ${arr(r)}`).join(", ")};` : "";
+  return { declare, body: replaced, spill };
 }

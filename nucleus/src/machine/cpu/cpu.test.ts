@@ -1,0 +1,150 @@
+/**
+ * Engine behaviour that needs no host oracle: traps and exits, exact budgets,
+ * the code cache under remapping and rewriting, page-straddling instructions,
+ * internal errors, and the public decodeAt.
+ */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { PhysicalMemory } from "../memory.js";
+import { Cpu, CpuState, Exit, decodeAt } from "./index.js";
+import { FlatMmu, Perm } from "./testing/flat-mmu.js";
+import { Vector } from "../fault.js";
+
+const CODE = 0x400000;
+const ENGINES = [["interpreter", 0], ["translate", 0], ["translate", 2]] as const;
+
+function setup(code: number[], perm = Perm.RX): { s: CpuState; mmu: FlatMmu; ram: PhysicalMemory } {
+  const ram = new PhysicalMemory(1 << 20);
+  const mmu = new FlatMmu(ram);
+  mmu.map(CODE, 0x2000, perm);
+  mmu.map(0x7ff000, 0x1000, Perm.RW);
+  mmu.poke(CODE, Uint8Array.from(code));
+  const s = new CpuState();
+  s.setBig(4, 0x7fff00n);
+  s.rip = CODE;
+  return { s, mmu, ram };
+}
+
+test("syscall exits with rcx = next rip, r11 = rflags, and resumes", () => {
+  // mov eax, 60; stc; syscall; inc eax; int3
+  const code = [0xb8, 60, 0, 0, 0, 0xf9, 0x0f, 0x05, 0xff, 0xc0, 0xcc];
+  for (const [engine, threshold] of ENGINES) {
+    const { s, mmu } = setup(code);
+    const cpu = new Cpu({ engine, threshold });
+    assert.equal(cpu.run(s, mmu, 100), Exit.Syscall);
+    assert.equal(s.rip, CODE + 8);
+    assert.equal(s.getBig(1), BigInt(CODE + 8));
+    assert.equal(Number(s.getBig(11)), s.getRflags());
+    assert.equal(s.getBig(11) & 0x203n, 0x203n, "IF, reserved bit 1 and CF");
+    assert.equal(cpu.run(s, mmu, 100), Exit.Fault);
+    assert.equal(s.trapVector, Vector.BP);
+    assert.equal(s.lo[0], 61);
+  }
+});
+
+test("budgets are exact: one instruction per run when the budget is 1", () => {
+  // a loop: dec ecx; jnz -4 (6 instructions per 3 iterations...) then int3
+  const code = [0xb9, 3, 0, 0, 0, 0xff, 0xc9, 0x75, 0xfc, 0xcc];
+  const expected = [CODE + 5, CODE + 7, CODE + 5, CODE + 7, CODE + 5, CODE + 7, CODE + 9];
+  for (const [engine, threshold] of ENGINES) {
+    const { s, mmu } = setup(code);
+    const cpu = new Cpu({ engine, threshold });
+    const rips: number[] = [];
+    for (let k = 0; k < expected.length; k++) {
+      assert.equal(cpu.run(s, mmu, 1), Exit.Budget);
+      assert.equal(s.budget, 0);
+      rips.push(s.rip);
+    }
+    assert.deepEqual(rips, expected, `${engine}/${threshold}`);
+  }
+});
+
+test("remapping a code page runs the new frame's code", () => {
+  for (const [engine, threshold] of ENGINES) {
+    const { s, mmu, ram } = setup([0xb8, 1, 0, 0, 0, 0xcc]); // mov eax, 1; int3
+    const cpu = new Cpu({ engine, threshold });
+    for (let k = 0; k < 4; k++) {
+      s.rip = CODE;
+      assert.equal(cpu.run(s, mmu, 100), Exit.Fault);
+      assert.equal(s.lo[0], 1);
+    }
+    // The same virtual page now maps another frame holding mov eax, 2.
+    const other = 200;
+    ram.u8.set([0xb8, 2, 0, 0, 0, 0xcc], other * 4096);
+    mmu.map(CODE, 0x1000, Perm.RX, other);
+    s.rip = CODE;
+    assert.equal(cpu.run(s, mmu, 100), Exit.Fault);
+    assert.equal(s.lo[0], 2, `${engine}/${threshold}`);
+  }
+});
+
+test("rewriting code (by a guest store or the kernel) drops its decoded blocks", () => {
+  for (const [engine, threshold] of ENGINES) {
+    // mov eax, 1; int3 — then a guest store from another page patches the immediate.
+    const { s, mmu } = setup([0xb8, 1, 0, 0, 0, 0xcc], Perm.RWX);
+    const cpu = new Cpu({ engine, threshold });
+    for (let k = 0; k < 4; k++) { s.rip = CODE; cpu.run(s, mmu, 100); }
+    assert.equal(s.lo[0], 1);
+    // At CODE+0x1000: mov byte [CODE+1], 7; int3
+    mmu.poke(CODE + 0x1000, Uint8Array.from([0xc6, 0x04, 0x25, 0x01, 0x00, 0x40, 0x00, 0x07, 0xcc]));
+    s.rip = CODE + 0x1000;
+    assert.equal(cpu.run(s, mmu, 100), Exit.Fault);
+    s.rip = CODE;
+    cpu.run(s, mmu, 100);
+    assert.equal(s.lo[0], 7, `${engine}/${threshold}: guest store`);
+    mmu.poke(CODE + 1, Uint8Array.from([9]));
+    s.rip = CODE;
+    cpu.run(s, mmu, 100);
+    assert.equal(s.lo[0], 9, `${engine}/${threshold}: kernel write`);
+  }
+});
+
+test("an instruction straddling into an unmapped page faults after its predecessors", () => {
+  for (const [engine, threshold] of ENGINES) {
+    const ram = new PhysicalMemory(1 << 20);
+    const mmu = new FlatMmu(ram);
+    mmu.map(CODE, 0x1000, Perm.RX);
+    // inc eax at CODE+0xff9.., then mov eax, imm32 starting 2 bytes before the page end.
+    const tail = [0xff, 0xc0, 0xff, 0xc0, 0xff, 0xc0, 0xb8, 0x11];
+    mmu.poke(CODE + 0x1000 - tail.length, Uint8Array.from(tail));
+    const s = new CpuState();
+    s.rip = CODE + 0x1000 - tail.length;
+    const cpu = new Cpu({ engine, threshold });
+    assert.equal(cpu.run(s, mmu, 100), Exit.Fault);
+    assert.equal(s.trapVector, Vector.PF);
+    assert.equal(s.trapAddr, CODE + 0x1000);
+    assert.equal(s.trapError, 4 | 16, "user, instruction fetch, not present");
+    assert.equal(s.rip, CODE + 0x1000 - 2);
+    assert.equal(s.lo[0], 3);
+    // Map the next page with the rest of the instruction and an int3.
+    mmu.map(CODE + 0x1000, 0x1000, Perm.RX);
+    mmu.poke(CODE + 0x1000, Uint8Array.from([0x22, 0x33, 0x44, 0xcc]));
+    assert.equal(cpu.run(s, mmu, 100), Exit.Fault);
+    assert.equal(s.trapVector, Vector.BP);
+    assert.equal(s.lo[0] >>> 0, 0x44332211);
+  }
+});
+
+test("an internal error is reported as #MC, never thrown", () => {
+  const { s, mmu } = setup([0x8b, 0x04, 0x25, 0, 0x10, 0, 0]); // mov eax, [0x1000]
+  mmu.read32 = () => { throw new TypeError("broken"); };
+  const cpu = new Cpu({ engine: "interpreter" });
+  assert.equal(cpu.run(s, mmu, 10), Exit.Fault);
+  assert.equal(s.trapVector, Vector.MC);
+  assert.ok(cpu.lastInternalError instanceof TypeError);
+});
+
+test("decodeAt reports form, length, mnemonic and whether it executes", () => {
+  const add = decodeAt(Uint8Array.from([0x90, 0x48, 0x01, 0xd8]), 1, 0x1000);
+  assert.deepEqual(add && { ...add, features: [...add.features] }, {
+    valid: true, length: 3, mnemonic: "ADD", form: "ADD Ev,Gv", implemented: true, features: [],
+  });
+  const movsq = decodeAt(Uint8Array.from([0xf3, 0x48, 0xa5]), 0, 0);
+  assert.equal(movsq?.mnemonic, "MOVSQ");
+  const addps = decodeAt(Uint8Array.from([0x0f, 0x58, 0xc1]), 0, 0);
+  assert.equal(addps?.form, "ADDPS Vps,Wps");
+  assert.deepEqual(addps?.features, ["sse"]);
+  const vex = decodeAt(Uint8Array.from([0xc5, 0xf8, 0x77]), 0, 0);
+  assert.equal(vex?.valid, false);
+  assert.equal(decodeAt(Uint8Array.from([0x48, 0xb8, 1, 2]), 0, 0), null, "truncated");
+});
