@@ -12,7 +12,7 @@ import { CODE_BASE, CODE_FILL, type CpuCase, DATA_BASE, DATA_RO_OFFSET, DATA_SIZ
 import type { Form } from './forms.js';
 import { FCW_DEFAULT, FX_FSW, FX_FTW, fxsaveImage, stOffset, xmmOffset } from './fxsave.js';
 import { Rng } from './rng.js';
-import { fswBits, isShiftFamily, nothingUndefined, shiftUndefined, x86Flags, x87PointerFields } from './undefined-behaviour.js';
+import { FSW_C1, approximatedResults, fswBits, isShiftFamily, nothingUndefined, shiftUndefined, x86Flags, x87PointerFields } from './undefined-behaviour.js';
 import { gprValue, shiftCount, x87Value, xmmValue } from './values.js';
 
 const { Instruction, Encoder, Formatter, FormatterSyntax, OpKind, Register: R, OpCodeOperandKind: K, Mnemonic: M, CodeExt } = iced;
@@ -475,6 +475,8 @@ function undefinedOf(ins: Instr, form: Form, b: Builder, places: Place[]): Undef
   const u = nothingUndefined();
   u.rflags = flagInfo(ins, form, b).undef;
   u.fsw = fswBits(ins.rflagsUndefined);
+  u.stUlp = approximatedResults(form.mnemonic);
+  if (u.stUlp.length) u.fsw |= FSW_C1;
   if (isShiftFamily(form.mnemonic) && form.operands.length === 3) {
     const count = form.operands[2] === K.cl ? Number(b.gpr[1] & 0xffn) : Number(ins.immediate8);
     if (shiftUndefined(form.mnemonic, operandWidth(form), count).destination) {

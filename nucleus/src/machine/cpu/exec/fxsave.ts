@@ -17,12 +17,16 @@ import { image, readImage, writeImage } from "./memory-image.js";
 import { ea } from "./operands.js";
 import { register } from "./registry.js";
 
-/** The area's address, checked for alignment and then for access to its first and last byte. */
+/**
+ * The area's address, checked for alignment, then for access to its last byte
+ * and then its first: the host's order (a fault anywhere in the area reports CR2
+ * = va + 511 unless only the first page faults).
+ */
 function area(s: CpuState, i: Insn, access: Access): number {
   const va = ea(s, i);
   if (va % 16 !== 0) raise(Vector.GP, 0);
-  s.mmu.translate(va, access);
   s.mmu.translate(va + FXSAVE_SIZE - 1, access);
+  s.mmu.translate(va, access);
   return va;
 }
 

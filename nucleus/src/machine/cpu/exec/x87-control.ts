@@ -7,8 +7,9 @@
  */
 import { Vector, raise } from "../../fault.js";
 import { ENV16_SIZE, ENV_SIZE, SAVE16_SIZE, SAVE_SIZE } from "../x87/image.js";
-import { image, readImage, writeImage } from "./memory-image.js";
-import { ea, probeWrite, setReg } from "./operands.js";
+import { Access } from "../mmu-surface.js";
+import { image, probeImage, readImage, writeImage } from "./memory-image.js";
+import { ea, setReg } from "./operands.js";
 import { register, registerAll } from "./registry.js";
 import { waitingFpu } from "./x87-entry.js";
 
@@ -32,19 +33,26 @@ register("FLDCW Mw", (s, i) => {
 register("FLDENV M", (s, i) => {
   const f = waitingFpu(s);
   const small = i.osz === 2;
-  f.fldenv(readImage(s, ea(s, i), small ? ENV16_SIZE : ENV_SIZE), 0, small);
+  const n = small ? ENV16_SIZE : ENV_SIZE;
+  const va = ea(s, i);
+  probeImage(s, va, n, small ? 2 : 4, Access.Read);
+  f.fldenv(readImage(s, va, n), 0, small);
 });
 
 register("FRSTOR M", (s, i) => {
   const f = waitingFpu(s);
   const small = i.osz === 2;
-  f.frstor(readImage(s, ea(s, i), small ? SAVE16_SIZE : SAVE_SIZE), 0, small);
+  const n = small ? SAVE16_SIZE : SAVE_SIZE;
+  const va = ea(s, i);
+  probeImage(s, va, n, small ? 2 : 4, Access.Read);
+  f.frstor(readImage(s, va, n), 0, small);
 });
 
 register("FNSTENV M", (s, i) => {
   const small = i.osz === 2;
   const n = small ? ENV16_SIZE : ENV_SIZE;
-  const va = probeWrite(s, ea(s, i), n);
+  const va = ea(s, i);
+  probeImage(s, va, n, small ? 2 : 4, Access.Write);
   s.fpu.fnstenv(image, 0, small);
   writeImage(s, va, n);
 });
@@ -52,7 +60,8 @@ register("FNSTENV M", (s, i) => {
 register("FNSAVE M", (s, i) => {
   const small = i.osz === 2;
   const n = small ? SAVE16_SIZE : SAVE_SIZE;
-  const va = probeWrite(s, ea(s, i), n);
+  const va = ea(s, i);
+  probeImage(s, va, n, small ? 2 : 4, Access.Write);
   s.fpu.fnsave(image, 0, small);
   writeImage(s, va, n);
 });

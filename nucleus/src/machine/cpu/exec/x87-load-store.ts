@@ -1,12 +1,12 @@
 /**
  * x87 loads and stores with a memory operand: FLD/FILD/FBLD (m16 to m80) and
  * FST(P)/FIST(P)/FISTTP/FBSTP. Loads read the operand before the FPU changes;
- * stores prove the destination writable first (a store commits its pop and
- * flags inside the FPU), then write the value unless an unmasked exception
- * suppressed it (the method returned false).
+ * stores compute first and write unless an unmasked exception suppressed the
+ * value (the method returned false), undoing the store if the write faults
+ * (see "stores" below).
  */
 import type { Handler } from "../decode/insn.js";
-import { ea, probeWrite } from "./operands.js";
+import { ea } from "./operands.js";
 import { register } from "./registry.js";
 import { noteMem, waitingFpu } from "./x87-entry.js";
 
@@ -75,13 +75,25 @@ register("FBLD Mt", (s, i) => {
 });
 
 // ---- stores ----------------------------------------------------------------------
+// A store form runs first and touches memory only when its value is to be written:
+// an unmasked exception that suppresses the value makes no access, so it cannot
+// fault (as on the host). A write that faults takes the store back (undoStore).
+// The 80-bit forms write 8 bytes and then 2, as the host does: when only the last
+// two fault, the first eight stay written.
 
 function fst32(pop: boolean): Handler {
   return (s, i) => {
     const f = waitingFpu(s);
-    const va = probeWrite(s, ea(s, i), 4);
+    const va = ea(s, i);
+    if (f.fstF32(pop)) {
+      try {
+        s.mmu.write32(va, f.out0);
+      } catch (e) {
+        f.undoStore();
+        throw e;
+      }
+    }
     noteMem(f, i, va);
-    if (f.fstF32(pop)) s.mmu.write32(va, f.out0);
   };
 }
 register("FST Md", fst32(false));
@@ -90,45 +102,57 @@ register("FSTP Md", fst32(true));
 function fst64(pop: boolean): Handler {
   return (s, i) => {
     const f = waitingFpu(s);
-    const va = probeWrite(s, ea(s, i), 8);
+    const va = ea(s, i);
+    if (f.fstF64(pop)) {
+      try {
+        s.mmu.write64(va, f.out0, f.out1);
+      } catch (e) {
+        f.undoStore();
+        throw e;
+      }
+    }
     noteMem(f, i, va);
-    if (f.fstF64(pop)) s.mmu.write64(va, f.out0, f.out1);
   };
 }
 register("FST Mq", fst64(false));
 register("FSTP Mq", fst64(true));
 
-register("FSTP Mt", (s, i) => {
-  const f = waitingFpu(s);
-  const va = probeWrite(s, ea(s, i), 10);
-  noteMem(f, i, va);
-  if (f.fstpF80()) {
-    s.mmu.write64(va, f.out0, f.out1);
-    s.mmu.write16(va + 8, f.out2);
-  }
-});
-
-register("FBSTP Mt", (s, i) => {
-  const f = waitingFpu(s);
-  const va = probeWrite(s, ea(s, i), 10);
-  noteMem(f, i, va);
-  if (f.fbstp()) {
-    s.mmu.write64(va, f.out0, f.out1);
-    s.mmu.write16(va + 8, f.out2);
-  }
-});
+/** The two 80-bit stores: FSTP m80fp and FBSTP m80bcd. */
+function fst80(bcd: boolean): Handler {
+  return (s, i) => {
+    const f = waitingFpu(s);
+    const va = ea(s, i);
+    if (bcd ? f.fbstp() : f.fstpF80()) {
+      try {
+        s.mmu.write64(va, f.out0, f.out1);
+        s.mmu.write16(va + 8, f.out2);
+      } catch (e) {
+        f.undoStore();
+        throw e;
+      }
+    }
+    noteMem(f, i, va);
+  };
+}
+register("FSTP Mt", fst80(false));
+register("FBSTP Mt", fst80(true));
 
 /** FIST (pop false), FISTP, and FISTTP (truncate) to an integer of `bits`. */
 function fist(bits: 16 | 32 | 64, pop: boolean, truncate: boolean): Handler {
-  const size = bits / 8;
   return (s, i) => {
     const f = waitingFpu(s);
-    const va = probeWrite(s, ea(s, i), size);
+    const va = ea(s, i);
+    if (f.fist(bits, pop, truncate)) {
+      try {
+        if (bits === 16) s.mmu.write16(va, f.out0);
+        else if (bits === 32) s.mmu.write32(va, f.out0);
+        else s.mmu.write64(va, f.out0, f.out1);
+      } catch (e) {
+        f.undoStore();
+        throw e;
+      }
+    }
     noteMem(f, i, va);
-    if (!f.fist(bits, pop, truncate)) return;
-    if (bits === 16) s.mmu.write16(va, f.out0);
-    else if (bits === 32) s.mmu.write32(va, f.out0);
-    else s.mmu.write64(va, f.out0, f.out1);
   };
 }
 register("FIST Mw", fist(16, false, false));

@@ -1,6 +1,6 @@
 /**
  * x87 register-stack moves: FLD ST(i), the constants, FST/FSTP ST(i) (and the
- * FSTP aliases D9 D8+i, DF D0+i, DF D8+i), FXCH (and its DD/DF aliases),
+ * FSTP aliases DF D0+i, DF D8+i; D9 D8+i differs), FXCH (and its DD/DF aliases),
  * FCMOVcc (condition from EFLAGS), FFREE/FFREEP, FINCSTP/FDECSTP, FNOP.
  */
 import { cond } from "../flags.js";
@@ -27,10 +27,16 @@ register("FST STi", (s, i) => {
   f.fstSt(i.modrm & 7, false);
 });
 
-registerAll(["FSTP STi", "FSTPNCE STi"], (s, i) => {
+register("FSTP STi", (s, i) => {
   const f = waitingFpu(s);
   noteInsn(f, i);
   f.fstSt(i.modrm & 7, true);
+});
+
+register("FSTPNCE STi", (s, i) => {
+  const f = waitingFpu(s);
+  noteInsn(f, i);
+  f.fstpNoCheck(i.modrm & 7);
 });
 
 register("FXCH ST,STi", (s, i) => {

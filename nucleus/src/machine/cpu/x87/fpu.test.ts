@@ -155,3 +155,18 @@ test('copyFrom duplicates the whole state and shares nothing', () => {
   assert.equal(g.pendingFault, true);
   assert.equal(f.pendingFault, false);
 });
+
+test('undoStore takes back a store whose write faulted: pop, flags and C1', () => {
+  const f = loaded(3);
+  f.fldF64(0x9999999a, 0x3fb99999); // 0.1: FIST is inexact
+  const before = new Uint8Array(SAVE_SIZE);
+  const g = new Fpu();
+  g.copyFrom(f);
+  g.fnsave(before, 0);
+  assert.equal(f.fist(32, true, false), true);
+  assert.notEqual(f.top, 6);
+  f.undoStore();
+  const after = new Uint8Array(SAVE_SIZE);
+  f.fnsave(after, 0);
+  assert.deepEqual(after, before);
+});

@@ -63,6 +63,9 @@ export class Fpu {
   out1 = 0;
   out2 = 0;
 
+  private undoTop = 0;
+  private undoEmpty = 0;
+  private undoSw = 0;
   private readonly tmp = new F80();
   private readonly tmp2 = new F80();
 
@@ -289,7 +292,7 @@ export class Fpu {
   // be written; the value to write is in out0 (and out1, out2).
 
   fstF32(pop: boolean): boolean {
-    this.begin();
+    this.beginStore();
     let v: number;
     if (this.isEmpty(0)) {
       if (!this.underflow()) return this.endStore(false, false);
@@ -302,7 +305,7 @@ export class Fpu {
   }
 
   fstF64(pop: boolean): boolean {
-    this.begin();
+    this.beginStore();
     if (this.isEmpty(0)) {
       if (!this.underflow()) return this.endStore(false, false);
       this.out0 = 0;
@@ -316,7 +319,7 @@ export class Fpu {
 
   /** FSTP m80 (there is no non-popping form). */
   fstpF80(): boolean {
-    this.begin();
+    this.beginStore();
     let v: F80 = this.tmp;
     if (this.isEmpty(0)) {
       if (!this.underflow()) return this.endStore(false, false);
@@ -332,7 +335,7 @@ export class Fpu {
 
   /** FIST/FISTP (bits 16, 32 or 64; 64 only pops) or, with `truncate`, FISTTP. */
   fist(bits: number, pop: boolean, truncate: boolean): boolean {
-    this.begin();
+    this.beginStore();
     if (this.isEmpty(0)) {
       if (!this.underflow()) return this.endStore(false, false);
       this.out0 = bits === 16 ? 0x8000 : bits === 32 ? 0x80000000 : 0;
@@ -345,7 +348,7 @@ export class Fpu {
   }
 
   fbstp(): boolean {
-    this.begin();
+    this.beginStore();
     if (this.isEmpty(0)) {
       if (!this.underflow()) return this.endStore(false, false);
       this.out0 = 0;
@@ -357,6 +360,25 @@ export class Fpu {
       this.out2 = w[W.Top];
     }
     return this.endStore(true, true);
+  }
+
+  /** begin() for a store form, remembering the only state a store changes (TOP, tags, status word) for undoStore(). */
+  private beginStore(): void {
+    this.undoTop = this.top;
+    this.undoEmpty = this.emptyMask;
+    this.undoSw = this.sw;
+    this.begin();
+  }
+
+  /**
+   * Takes back the last store form (its pop and flags) when its memory write
+   * faults: the CPU runs the store first, since a suppressed write touches no
+   * memory (and so cannot fault), then writes, and undoes on a fault.
+   */
+  undoStore(): void {
+    this.top = this.undoTop;
+    this.emptyMask = this.undoEmpty;
+    this.sw = this.undoSw;
   }
 
   private endStore(write: boolean, pop: boolean): boolean {
@@ -384,6 +406,21 @@ export class Fpu {
       if (pop) this.pop();
     }
     this.finishC1();
+  }
+
+  /**
+   * D9 D8+i, the undocumented FSTP alias (iced-x86's FSTPNCE): FSTP ST(i)
+   * without the stack check. On the host an empty ST(0) raises nothing and
+   * writes nothing, ST(i) keeps its value and tag, and the stack still pops;
+   * C1 is cleared either way.
+   */
+  fstpNoCheck(i: number): void {
+    if (!this.isEmpty(0)) {
+      this.st(i).copy(this.st(0));
+      this.emptyMask &= ~(1 << ((this.top + i) & 7));
+    }
+    this.pop();
+    this.sw &= ~Sw.C1;
   }
 
   // -------------------------------------------------------------------------

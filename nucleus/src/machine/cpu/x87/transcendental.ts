@@ -13,7 +13,7 @@
 import { ERR_BITS, atan, bitLength, cos, ln, ln2, pi, shift, sin } from './bigfixed.js';
 import { div, mul } from './arith.js';
 import {
-  BIAS, Cw, F80, fpStatus, Kind, kindOf, propagateNaN, propagateNaN1, roundPack, setIndefinite, setInfinity, setZero, Sw, unpack, W, w,
+  BIAS, Cw, F80, fpStatus, Kind, kindOf, propagateNaN, propagateNaN1, Rc, roundPack, setIndefinite, setInfinity, setZero, Sw, unpack, W, w,
 } from './float80.js';
 
 // ---------------------------------------------------------------------------
@@ -183,6 +183,26 @@ function log2Far(X: bigint, ex: number, F: number): bigint {
   return (BigInt(E) << BigInt(F)) + (ln(m, F) << BigInt(F)) / ln2(F);
 }
 
+/** The next finite value toward zero of a finite nonzero a (a normal may become a denormal). */
+function decrementMagnitude(a: F80): void {
+  let lo = a.lo, hi = a.hi, e = a.se & 0x7fff;
+  if (lo !== 0) lo -= 1;
+  else {
+    lo = 0xffffffff;
+    hi -= 1;
+  }
+  if (e > 0 && hi < 0x80000000) { // lost the integer bit
+    if (e > 1) {
+      e -= 1;
+      hi = ((hi << 1) | (lo >>> 31)) >>> 0;
+      lo = ((lo << 1) | 1) >>> 0;
+    } else {
+      e = 0; // below the smallest normal: the largest denormals
+    }
+  }
+  a.set((a.se & 0x8000) | e, hi >>> 0, lo >>> 0);
+}
+
 /**
  * out = y * log2(z) for finite y != 0 and z = Z * 2^ez > 0. A power of two
  * gives an integer logarithm, so that is an ordinary rounded product. Near 1
@@ -194,11 +214,18 @@ function yLog2(out: F80, y: F80, Z: bigint, ez: number, cw: number): void {
   const n = bitLength(Z);
   const E = ez + n - 1;
   if (Z === 1n << BigInt(n - 1)) {
-    fpStatus.flags |= Sw.PE; // the host computes this exact product as inexact too
     const k = scratch;
     const m = Math.abs(E);
     k.set(((E < 0 ? 1 : 0) << 15) | (BIAS + 31 - Math.clz32(m)), (m << Math.clz32(m)) >>> 0, 0);
+    const before = fpStatus.flags;
+    fpStatus.flags = 0;
     mul(out, y, k, cw | (3 << Cw.PcShift));
+    const exactProduct = (fpStatus.flags & Sw.PE) === 0;
+    // The host computes even this product as inexact, and for z < 1 from a value
+    // just below it in magnitude: rounding toward zero then gives the next smaller magnitude.
+    fpStatus.flags |= before | Sw.PE;
+    const rc = (cw >>> Cw.RcShift) & 3;
+    if (exactProduct && E < 0 && (rc === Rc.Zero || rc === (out.se >>> 15 === 0 ? Rc.Down : Rc.Up))) decrementMagnitude(out);
     if ((out.se & 0x7fff) === 0 && (out.hi | out.lo) !== 0) fpStatus.flags |= Sw.UE; // inexact, hence underflow
     return;
   }
@@ -254,8 +281,7 @@ export function fyl2x(out: F80, x: F80, y: F80, cw: number): void {
     setIndefinite(out);
     return;
   }
-  if (kx === Kind.Denormal || ky === Kind.Denormal) fpStatus.flags |= Sw.DE;
-  if (kx === Kind.Zero) { // log2 is -infinity
+  if (kx === Kind.Zero) { // log2 is -infinity; ZE outranks a denormal y's DE (host)
     if (ky === Kind.Zero) {
       fpStatus.flags |= Sw.IE;
       setIndefinite(out);
@@ -265,6 +291,7 @@ export function fyl2x(out: F80, x: F80, y: F80, cw: number): void {
     }
     return;
   }
+  if (kx === Kind.Denormal || ky === Kind.Denormal) fpStatus.flags |= Sw.DE;
   if (kx === Kind.Infinity) {
     if (ky === Kind.Zero) {
       fpStatus.flags |= Sw.IE;
@@ -303,6 +330,11 @@ export function fyl2xp1(out: F80, x: F80, y: F80, cw: number): void {
   }
   const sx = x.se >>> 15;
   const sy = y.se >>> 15;
+  if (kx === Kind.Infinity && sx !== 0 && ky !== Kind.Zero) { // log2(1 - inf): invalid, outranking DE (host)
+    fpStatus.flags |= Sw.IE;
+    setIndefinite(out);
+    return;
+  }
   if (kx === Kind.Denormal || ky === Kind.Denormal) fpStatus.flags |= Sw.DE;
   if (kx === Kind.Zero || ky === Kind.Zero) { // a zero factor: the other must be finite
     if (kx === Kind.Infinity || ky === Kind.Infinity) {
