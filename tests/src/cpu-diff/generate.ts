@@ -417,6 +417,11 @@ function edgeRules(b: Builder, ins: Instr, form: Form, places: Place[], snippet:
     b.writeMem(Number(b.gpr[RSP] - BigInt(DATA_BASE)), BigInt(rng.u32() & 0xcd5) | 2n, 8); // never TF or AC
   } else if (mn === M.Enter || mn === M.Leave) {
     if (!b.pinned.has(5)) b.setPointer(5, 0x1000 + 8 * rng.range(0x20, 0x1e0));
+  } else if ((mn === M.Fxrstor || mn === M.Fxrstor64) && places[0].kind === 'mem') {
+    // A state image like the ones the initial states are made of; sometimes an MXCSR with reserved bits (#GP).
+    const image = randomFpuState(rng);
+    if (rng.chance(0.1)) image[26] |= 1 << rng.int(8);
+    for (let k = 0; k < image.length; k++) b.writeMem(places[0].offset + k, BigInt(image[k]), 1);
   } else if (mn === M.Ldmxcsr && places[0].kind === 'mem' && rng.chance(0.7)) {
     b.writeMem(places[0].offset, BigInt(rng.u32() & 0xffff), 4);
   } else if ((ins.isLoop || ins.isLoopcc || ins.isJcxShort) && !b.pinned.has(1)) {
