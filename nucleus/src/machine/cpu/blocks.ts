@@ -16,7 +16,7 @@ import type { PhysicalMemory } from "../memory.js";
 import { decode, type ByteSource } from "./decode/decoder.js";
 import { Insn } from "./decode/insn.js";
 import { endsBlock, handlerFor } from "./exec/registry.js";
-import { Access, TLB_EMPTY, TLB_SIZE, type CpuMmu } from "./mmu-surface.js";
+import { Access, type CpuMmu } from "./mmu-surface.js";
 import type { CpuState } from "./state.js";
 
 export const MAX_INSNS = 64;
@@ -144,13 +144,8 @@ export class CodeCache {
       this.byFrame.set(frame, list);
     }
     list.push(b);
-    if (this.ram.codeFrames[frame] === 0) {
-      this.ram.codeFrames[frame] = 1;
-      // Writes to a code frame must take the MMU's slow path: drop write-TLB entries for it.
-      const base = frame * PAGE;
-      const tag = mmu.tlbWriteTag, bases = mmu.tlbWriteBase;
-      for (let k = 0; k < TLB_SIZE; k++) if (tag[k] !== TLB_EMPTY && bases[k] === base) tag[k] = TLB_EMPTY;
-    }
+    // Writes to a code frame must take the MMU's slow path (which calls onCodeWrite).
+    if (this.ram.codeFrames[frame] === 0) mmu.markCodeFrame(frame);
   }
 
   /** Drops every block decoded from the frame (a write is about to land in it). */

@@ -125,6 +125,25 @@ test("an instruction straddling into an unmapped page faults after its predecess
   }
 });
 
+test("TF single-steps: a #DB trap after each instruction", () => {
+  // pushf; or qword [rsp], 0x100; popf; inc eax; inc eax; int3
+  const code = [0x9c, 0x48, 0x81, 0x0c, 0x24, 0x00, 0x01, 0x00, 0x00, 0x9d, 0xff, 0xc0, 0xff, 0xc0, 0xcc];
+  for (const [engine, threshold] of ENGINES) {
+    const { s, mmu } = setup(code);
+    const cpu = new Cpu({ engine, threshold });
+    assert.equal(cpu.run(s, mmu, 100), Exit.Fault);
+    assert.equal(s.trapVector, Vector.DB, "after the instruction following popf");
+    assert.equal(s.rip, CODE + 12);
+    assert.equal(s.lo[0], 1);
+    assert.equal(cpu.run(s, mmu, 100), Exit.Fault);
+    assert.equal(s.trapVector, Vector.DB);
+    assert.equal(s.rip, CODE + 14);
+    s.setRflags(s.getRflags() & ~0x100);
+    assert.equal(cpu.run(s, mmu, 100), Exit.Fault);
+    assert.equal(s.trapVector, Vector.BP);
+  }
+});
+
 test("an internal error is reported as #MC, never thrown", () => {
   const { s, mmu } = setup([0x8b, 0x04, 0x25, 0, 0x10, 0, 0]); // mov eax, [0x1000]
   mmu.read32 = () => { throw new TypeError("broken"); };

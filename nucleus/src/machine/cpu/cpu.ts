@@ -18,7 +18,7 @@ import { bitAddress } from "./exec/bits.js";
 import { ea } from "./exec/operands.js";
 import "./exec/index.js";
 import type { CpuMmu } from "./mmu-surface.js";
-import { Exit, type CpuState } from "./state.js";
+import { Exit, Rflag, type CpuState } from "./state.js";
 import { translateBlock } from "./translate/translator.js";
 
 export type Engine = "interpreter" | "translate";
@@ -62,6 +62,21 @@ export class Cpu {
     let prev: Block | null = null;
     try {
       while (s.budget > 0) {
+        if ((s.flags & Rflag.TF) !== 0) {
+          // Single-step: one instruction, then a #DB trap (rip after it).
+          const b = blockAt(s, mmu, cache);
+          cur = b.insns[0];
+          s.rip = cur.va + cur.len;
+          s.budget--;
+          cur.h(s, cur);
+          cur = null;
+          prev = null;
+          if (s.exit !== Exit.None) return s.exit;
+          s.trapVector = Vector.DB;
+          s.trapError = 0;
+          s.trapAddr = 0;
+          return Exit.Fault;
+        }
         let b: Block | null = prev !== null ? cachedSuccessor(prev, s.rip, mmu) : null;
         if (b === null) {
           b = blockAt(s, mmu, cache);

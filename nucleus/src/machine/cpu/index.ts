@@ -9,12 +9,24 @@ import { INVALID_FORM, mnemonicFor } from "./decode/forms.js";
 import { Insn } from "./decode/insn.js";
 import { isImplemented } from "./exec/registry.js";
 import "./exec/index.js";
+import { Cpu } from "./cpu.js";
+import { CpuState, Exit } from "./state.js";
 
 export { Cpu, type CpuOptions, type Engine } from "./cpu.js";
 export { invalidateCodeFrame } from "./blocks.js";
 export { CpuState, Exit, Reg, Rflag } from "./state.js";
 export type { CpuMmu } from "./mmu-surface.js";
 export { cpuidLeaf } from "./exec/cpuid.js";
+
+/**
+ * The diff harness's view of an engine (tests/src/cpu-diff/emulator-port.ts):
+ * "interpreter", or "translator" translating every block before its first run;
+ * run() uses the address space already in state.mmu.
+ */
+export function createEngine(kind: "interpreter" | "translator"): { run(state: CpuState, budget: number): Exit } {
+  const cpu = new Cpu(kind === "translator" ? { engine: "translate", threshold: 0 } : { engine: "interpreter" });
+  return { run: (state, budget) => cpu.run(state, state.mmu, budget) };
+}
 
 export interface DecodedInfo {
   /** False for invalid encodings (and instructions longer than 15 bytes): they raise #UD / #GP. */

@@ -8,11 +8,11 @@ import type { PhysicalMemory } from "../memory.js";
 export const enum Access { Read = 0, Write = 1, Exec = 2 }
 export const TLB_SIZE = 1024;
 /**
- * The contract's empty tag. Note: -1 is also the page number of va in
- * [-4096, 0) (the top of the canonical upper half, e.g. a NULL pointer minus a
- * small offset), so every inlined hit test here also requires vpn >= 0.
+ * The contract's empty tag (machine/mmu.ts uses -0.5). The CPU does not rely on
+ * its value: every inlined hit test also requires vpn >= 0, so even an MMU using
+ * -1 (the page number of va in [-4096, 0)) could not produce a false hit.
  */
-export const TLB_EMPTY = -1;
+export const TLB_EMPTY = -0.5;
 
 export interface CpuMmu {
   readonly ram: PhysicalMemory;
@@ -33,4 +33,10 @@ export interface CpuMmu {
   readBytes(va: number, n: number): Uint8Array;
   writeBytes(va: number, bytes: Uint8Array): void;
   onCodeWrite: (frame: number) => void;
+  /**
+   * Marks a frame as holding decoded code: sets ram.codeFrames and drops every
+   * write-TLB entry for the frame (in all address spaces over the RAM), so that
+   * later writes take the slow path and call onCodeWrite.
+   */
+  markCodeFrame(frame: number): void;
 }

@@ -141,7 +141,7 @@ register("POP Ev", (s, i) => {
 // ---- PUSHF / POPF ----------------------------------------------------------------
 
 /** RFLAGS bits a CPL-3 POPF may change (IOPL 0: IF and IOPL are silently kept). */
-const POPF_MASK = Rflag.Arith | Rflag.DF | Rflag.NT | Rflag.AC | Rflag.ID;
+const POPF_MASK = Rflag.Arith | Rflag.TF | Rflag.DF | Rflag.NT | Rflag.AC | Rflag.ID;
 
 register("PUSHF|PUSHFQ -", (s, i) => {
   // RF and VM always read as 0 in the pushed image.
@@ -156,35 +156,36 @@ register("POPF|POPFQ -", (s, i) => {
   const f = (old & ~m) | (v & m);
   setFlags(s, (f & ~Rflag.DF) | Rflag.Fixed1);
   s.df = (f >>> 10) & 1;
-});
+}, ENDS); // POPF may set TF: the run loop must look at it before the next instruction.
 
 // ---- ENTER / LEAVE -----------------------------------------------------------------
 
 register("ENTER Iw,Ib", (s, i) => {
-  if (i.osz !== 8) raise(Vector.UD);
-  const size = i.imm;
+  // 64-bit or (with 0x66) 16-bit frames; the stack itself is always addressed by rsp.
+  const size = i.osz === 8 ? 8 : 2;
   const level = i.imm2 & 31;
-  const saveLo = [s.lo[4], s.hi[4], s.lo[5], s.hi[5]];
+  const oldSpLo = s.lo[4], oldSpHi = s.hi[4], oldBpLo = s.lo[5], oldBpHi = s.hi[5];
   try {
-    push64(s, s.lo[5], s.hi[5]);
+    if (size === 8) push64(s, s.lo[5], s.hi[5]); else push16(s, s.lo[5]);
     const frameLo = s.lo[4], frameHi = s.hi[4];
     for (let k = 1; k < level; k++) {
-      // rbp -= 8; push [rbp]
-      const t = (s.lo[5] >>> 0) - 8;
+      const t = (s.lo[5] >>> 0) - size;
       s.lo[5] = t | 0;
       if (t < 0) s.hi[5] = (s.hi[5] - 1) | 0;
-      const lo = s.mmu.read64(s.getNumber(5));
-      push64(s, lo, s.mmu.hi64);
+      if (size === 8) {
+        const lo = s.mmu.read64(s.getNumber(5));
+        push64(s, lo, s.mmu.hi64);
+      } else {
+        push16(s, s.mmu.read16(s.getNumber(5)));
+      }
     }
-    if (level > 0) push64(s, frameLo, frameHi);
-    s.lo[5] = frameLo;
-    s.hi[5] = frameHi;
+    if (level > 0) { if (size === 8) push64(s, frameLo, frameHi); else push16(s, frameLo); }
+    if (size === 8) { s.lo[5] = frameLo; s.hi[5] = frameHi; } else setReg(s, 5, 2, frameLo);
     // The new stack top must be writable (the SDM checks it).
-    const top = rsp(s) - size;
-    if (size > 0) s.mmu.translate(top, 1);
-    addRsp(s, -size);
+    if (i.imm > 0) s.mmu.translate(rsp(s) - i.imm, 1);
+    addRsp(s, -i.imm);
   } catch (e) {
-    s.lo[4] = saveLo[0]; s.hi[4] = saveLo[1]; s.lo[5] = saveLo[2]; s.hi[5] = saveLo[3];
+    s.lo[4] = oldSpLo; s.hi[4] = oldSpHi; s.lo[5] = oldBpLo; s.hi[5] = oldBpHi;
     throw e;
   }
 });

@@ -29,7 +29,7 @@ export function ea(s: CpuState, i: Insn): number {
 /**
  * Read-modify-write operands are accessed with write intent: a fault on them is
  * a write fault (#PF error code W=1) even though the read comes first, as on
- * hardware. Checks write access to [va, va+size) (size <= 4096) and returns va.
+ * hardware. Checks write access to [va, va+size) and returns va.
  */
 export function probeWrite(s: CpuState, va: number, size: number): number {
   const m = s.mmu;
@@ -37,8 +37,8 @@ export function probeWrite(s: CpuState, va: number, size: number): number {
   const off = va - vpn * 4096;
   if (vpn >= 0 && m.tlbWriteTag[vpn & 1023] === vpn && off <= 4096 - size) return va;
   m.translate(va, Access.Write);
-  // A split access that faults on its second page reports that page's first byte (CR2), as hardware does.
-  if (off > 4096 - size) m.translate(va - off + 4096, Access.Write);
+  // A fault on the second page reports that page's first byte as CR2, as hardware does.
+  if (off > 4096 - size) m.translate(va + (4096 - off), Access.Write);
   return va;
 }
 

@@ -3,11 +3,14 @@
  * SHLD/SHRD.
  *
  * The count is masked to 5 bits (6 for 64-bit operands); a masked count of 0
- * changes no flags. Shifts set CF (last bit out), OF (the 1-bit definition,
- * also used for larger counts where the SDM leaves it undefined), SF/ZF/PF from
- * the result and AF = 0 (undefined). Rotates change only CF and OF.
- * SHLD/SHRD with a 16-bit count above 16 are undefined; this computes them on
- * the 32-bit concatenation dest:src.
+ * changes no flags. Shifts set CF (last bit out), SF/ZF/PF from the result and
+ * AF = 0 (undefined). Rotates change only CF and OF. OF, which the SDM defines
+ * for a count of 1 only, is computed as Intel hardware does for any count: from
+ * the first 1-bit step (SHL/SHLD: bit w-1 xor bit w-2 of the destination; SHRD:
+ * its bit w-1 xor the source's bit 0; SHR: bit w-1; SAR: 0; RCL as SHL; RCR:
+ * old CF xor bit w-1), except ROL/ROR by more than 1, which leave OF unchanged.
+ * SHLD/SHRD with a 16-bit operand shift the 48-bit dest:src:dest, which is what
+ * hardware does for counts above 16 (undefined in the SDM).
  */
 import { FlagOp, cf as carryFlag, writeFlagBits } from "../flags.js";
 import type { Handler, Insn } from "../decode/insn.js";
@@ -63,7 +66,7 @@ function narrow(s: CpuState, op: number, size: number, a: number, n: number): nu
     case Op.Shl: case Op.Sal:
       r = mask(n < 32 ? a << n : 0, size);
       c = n <= w ? (a >>> (w - n)) & 1 : 0;
-      o = ((r >>> top) & 1) ^ c;
+      o = ((a >>> top) ^ (a >>> (top - 1))) & 1;
       pending = 1; pc = c; po = o;
       return r;
     case Op.Shr:
@@ -85,7 +88,7 @@ function narrow(s: CpuState, op: number, size: number, a: number, n: number): nu
       r = k === 0 ? a : mask((a << k) | (a >>> (w - k)), size);
       c = r & 1;
       o = ((r >>> top) & 1) ^ c;
-      pending = 2; pc = c; po = o;
+      pending = n === 1 ? 2 : 3; pc = c; po = o;
       return r;
     }
     case Op.Ror: {
@@ -93,7 +96,7 @@ function narrow(s: CpuState, op: number, size: number, a: number, n: number): nu
       r = k === 0 ? a : mask((a >>> k) | (a << (w - k)), size);
       c = (r >>> top) & 1;
       o = c ^ ((r >>> (top - 1)) & 1);
-      pending = 2; pc = c; po = o;
+      pending = n === 1 ? 2 : 3; pc = c; po = o;
       return r;
     }
     case Op.Rcl: {
@@ -107,20 +110,21 @@ function narrow(s: CpuState, op: number, size: number, a: number, n: number): nu
         r = mask((r << 1) | cf, size);
         cf = out;
       }
-      pending = 2; pc = cf; po = ((r >>> top) & 1) ^ cf;
+      pending = 2; pc = cf; po = ((a >>> top) ^ (a >>> (top - 1))) & 1;
       return r;
     }
     default: {
       let k = size < 4 ? n % (w + 1) : n;
       if (k === 0) { pending = 0; return a; }
-      let cf = carryFlag(s);
+      const cfOld = carryFlag(s);
+      let cf = cfOld;
       r = a;
       for (; k > 0; k--) {
         const out = r & 1;
         r = mask((r >>> 1) | (cf << top), size);
         cf = out;
       }
-      pending = 2; pc = cf; po = ((r >>> top) & 1) ^ ((r >>> (top - 1)) & 1);
+      pending = 2; pc = cf; po = cfOld ^ ((a >>> top) & 1);
       return r;
     }
   }
@@ -132,7 +136,7 @@ function wide(s: CpuState, op: number, lo: number, hi: number, n: number): void 
     case Op.Shl: case Op.Sal:
       shl64(lo, hi, n);
       pc = bit64(lo, hi, 64 - n);
-      pending = 1; po = (rHi >>> 31) ^ pc;
+      pending = 1; po = ((hi >>> 31) ^ (hi >>> 30)) & 1;
       return;
     case Op.Shr:
       shr64(lo, hi, n);
@@ -147,45 +151,49 @@ function wide(s: CpuState, op: number, lo: number, hi: number, n: number): void 
     case Op.Rol: {
       shl64(lo, hi, n); const l = rLo, h = rHi;
       shr64(lo, hi, 64 - n); rLo |= l; rHi |= h;
-      pc = rLo & 1; po = (rHi >>> 31) ^ pc; pending = 2;
+      pc = rLo & 1; po = (rHi >>> 31) ^ pc; pending = n === 1 ? 2 : 3;
       return;
     }
     case Op.Ror: {
       shr64(lo, hi, n); const l = rLo, h = rHi;
       shl64(lo, hi, 64 - n); rLo |= l; rHi |= h;
-      pc = rHi >>> 31; po = pc ^ ((rHi >>> 30) & 1); pending = 2;
+      pc = rHi >>> 31; po = pc ^ ((rHi >>> 30) & 1); pending = n === 1 ? 2 : 3;
       return;
     }
     case Op.Rcl: {
       let cf = carryFlag(s);
+      po = ((hi >>> 31) ^ (hi >>> 30)) & 1;
       for (let k = n; k > 0; k--) {
         const out = hi >>> 31;
         hi = (hi << 1) | (lo >>> 31);
         lo = (lo << 1) | cf;
         cf = out;
       }
-      rLo = lo; rHi = hi; pc = cf; po = (hi >>> 31) ^ cf; pending = 2;
+      rLo = lo; rHi = hi; pc = cf; pending = 2;
       return;
     }
     default: {
       let cf = carryFlag(s);
+      po = cf ^ (hi >>> 31);
       for (let k = n; k > 0; k--) {
         const out = lo & 1;
         lo = (lo >>> 1) | (hi << 31);
         hi = (hi >>> 1) | (cf << 31);
         cf = out;
       }
-      rLo = lo; rHi = hi; pc = cf; po = (hi >>> 31) ^ ((hi >>> 30) & 1); pending = 2;
+      rLo = lo; rHi = hi; pc = cf; pending = 2;
     }
   }
 }
 
-// Flag outcome of the last narrow/wide call: 1 = shift (CfOf), 2 = rotate (CF/OF only), 0 = none.
+// Flag outcome of the last narrow/wide call: 1 = shift (CfOf), 2 = rotate (CF and OF),
+// 3 = rotate by more than 1 (CF only), 0 = none.
 let pending = 0, pc = 0, po = 0;
 
 function commitFlags(s: CpuState, size: number, lo: number, hi: number): void {
   if (pending === 1) shiftFlags(s, size, pc, po, lo, hi);
   else if (pending === 2) writeFlagBits(s, Rflag.CF | Rflag.OF, pc | (po << 11));
+  else if (pending === 3) writeFlagBits(s, Rflag.CF, pc);
 }
 
 function shiftHandler(op: number, src: CountSrc): Handler {
@@ -247,7 +255,7 @@ function doubleShift(left: boolean, src: "Ib" | "CL"): Handler {
       }
       const rl = rLo, rh = rHi;
       if (i.rm >= 0) { s.lo[i.rm] = rl; s.hi[i.rm] = rh; } else s.mmu.write64(va, rl, rh);
-      shiftFlags(s, 8, c, ((rh ^ hi) >>> 31) & 1, rl, rh);
+      shiftFlags(s, 8, c, left ? ((hi >>> 31) ^ (hi >>> 30)) & 1 : ((hi >>> 31) ^ gl) & 1, rl, rh);
       return;
     }
     const a = i.rm >= 0 ? getReg(s, i.rm, size) : readMem(s, va, size);
@@ -262,21 +270,20 @@ function doubleShift(left: boolean, src: "Ib" | "CL"): Handler {
       r = left ? (a << n) | (g >>> (32 - n)) : (a >>> n) | (g << (32 - n));
       c = left ? (a >>> (32 - n)) & 1 : (a >>> (n - 1)) & 1;
     } else {
-      // 16-bit: shift the 32-bit concatenation (dest:src for SHLD, src:dest for SHRD).
+      // 16-bit: shift the 48-bit value dest:src:dest (what Intel hardware does; counts
+      // above 16 are undefined in the SDM). SHLD keeps bits 32-n..47-n, SHRD bits n..n+15.
+      const t = a * 4294967296 + g * 65536 + a;
       if (left) {
-        const t = ((a << 16) | g) >>> 0;
-        r = n <= 16 ? (t << n) >>> 16 : ((t << n) | (a << (n - 16))) >>> 16;
-        c = n <= 16 ? (a >>> (16 - n)) & 1 : (g >>> (32 - n)) & 1;
+        r = Math.floor(t / 2 ** (32 - n)) % 65536;
+        c = Math.floor(t / 2 ** (48 - n)) % 2;
       } else {
-        const t = ((g << 16) | a) >>> 0;
-        r = t >>> n;
-        c = (t >>> (n - 1)) & 1;
+        r = Math.floor(t / 2 ** n) % 65536;
+        c = Math.floor(t / 2 ** (n - 1)) % 2;
       }
-      r &= 0xffff;
     }
     r = mask(r, size);
     if (i.rm >= 0) setReg(s, i.rm, size, r); else writeMem(s, va, size, r);
-    shiftFlags(s, size, c, ((r ^ a) >>> (w - 1)) & 1, r, 0);
+    shiftFlags(s, size, c, left ? ((a >>> (w - 1)) ^ (a >>> (w - 2))) & 1 : ((a >>> (w - 1)) ^ g) & 1, r, 0);
   };
 }
 

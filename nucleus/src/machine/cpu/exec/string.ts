@@ -72,6 +72,18 @@ function pageRun(va: number, e: number): number {
   return Math.floor((4096 - (va - Math.floor(va / 4096) * 4096)) / e);
 }
 
+/**
+ * REP with a 32-bit address size writes ECX (zero-extending RCX) even when the
+ * count is already 0, and MOVS/STOS likewise their index registers: what the host
+ * CPU does (the iterations zero-extend them anyway).
+ */
+function zeroExtendRep(s: CpuState, i: Insn, regs: number): void {
+  if (i.asz !== 4 || i.rep === RepPrefix.None) return;
+  s.hi[RCX] = 0;
+  if (regs & 1) s.hi[RSI] = 0;
+  if (regs & 2) s.hi[RDI] = 0;
+}
+
 function finish(s: CpuState, i: Insn, rep: boolean, remaining: number): void {
   // Unfinished REP: run the same instruction again.
   if (rep && remaining > 0) s.rip = i.va;
@@ -79,6 +91,7 @@ function finish(s: CpuState, i: Insn, rep: boolean, remaining: number): void {
 
 function movs(byteForm: boolean): Handler {
   return (s, i) => {
+    zeroExtendRep(s, i, 3);
     const e = elementSize(i, byteForm);
     const asz = i.asz;
     const step = s.df ? -e : e;
@@ -120,6 +133,7 @@ function movs(byteForm: boolean): Handler {
 
 function stos(byteForm: boolean): Handler {
   return (s, i) => {
+    zeroExtendRep(s, i, 2);
     const e = elementSize(i, byteForm);
     const asz = i.asz;
     const step = s.df ? -e : e;
@@ -160,6 +174,7 @@ function stos(byteForm: boolean): Handler {
 
 function lods(byteForm: boolean): Handler {
   return (s, i) => {
+    zeroExtendRep(s, i, 0);
     const e = elementSize(i, byteForm);
     const asz = i.asz;
     const step = s.df ? -e : e;
@@ -182,44 +197,57 @@ function lods(byteForm: boolean): Handler {
 /** SCAS (compare rAX with [rdi]) and CMPS (compare [rsi] with [rdi]); REPE/REPNE stop on ZF. */
 function compare(byteForm: boolean, cmps: boolean): Handler {
   return (s, i) => {
-    const e = elementSize(i, byteForm);
-    const asz = i.asz;
-    const step = s.df ? -e : e;
-    const rep = i.rep;
-    let left = rep !== RepPrefix.None ? countOf(s, asz) : 1;
-    let budget = CHUNK / e;
-    const base = srcBase(s, i);
-    const m = s.mmu;
-    while (left > 0 && budget > 0) {
-      let al: number, ah = 0;
-      if (cmps) { al = readElem(s, addr(s, RSI, asz) + base, e); ah = m.hi64; }
-      else { al = e === 8 ? s.lo[0] : getReg(s, 0, e); ah = s.hi[0]; }
-      const bl = readElem(s, addr(s, RDI, asz), e);
-      const bh = m.hi64;
-      if (cmps) advance(s, RSI, step, asz);
-      advance(s, RDI, step, asz);
-      if (rep !== RepPrefix.None) advance(s, RCX, -1, asz);
-      left--;
-      budget--;
-      let zero: boolean;
-      if (e === 8) {
-        const t = (al >>> 0) - (bl >>> 0);
-        const rh = (ah - bh - (t < 0 ? 1 : 0)) | 0;
-        s.fOp = FlagOp.Sub | 3;
-        s.fA = al; s.fAh = ah; s.fR = t | 0; s.fRh = rh;
-        zero = (t | 0) === 0 && rh === 0;
-      } else {
-        const r = mask(al - bl, e);
-        s.fOp = FlagOp.Sub | szIndex(e);
-        s.fA = al;
-        s.fR = r;
-        zero = r === 0;
-      }
-      if (rep === RepPrefix.F3 && !zero) return;
-      if (rep === RepPrefix.F2 && zero) return;
+    // A fault part-way leaves the flags as they were before the instruction (as the
+    // host CPU does); the registers keep the completed iterations.
+    const fOp = s.fOp, fA = s.fA, fAh = s.fAh, fR = s.fR, fRh = s.fRh, flags = s.flags;
+    zeroExtendRep(s, i, 0);
+    try {
+      compareLoop(s, i, byteForm, cmps);
+    } catch (e) {
+      s.fOp = fOp; s.fA = fA; s.fAh = fAh; s.fR = fR; s.fRh = fRh; s.flags = flags;
+      throw e;
     }
-    finish(s, i, rep !== RepPrefix.None, left);
   };
+}
+
+function compareLoop(s: CpuState, i: Insn, byteForm: boolean, cmps: boolean): void {
+  const e = elementSize(i, byteForm);
+  const asz = i.asz;
+  const step = s.df ? -e : e;
+  const rep = i.rep;
+  let left = rep !== RepPrefix.None ? countOf(s, asz) : 1;
+  let budget = CHUNK / e;
+  const base = srcBase(s, i);
+  const m = s.mmu;
+  while (left > 0 && budget > 0) {
+    let al: number, ah = 0;
+    if (cmps) { al = readElem(s, addr(s, RSI, asz) + base, e); ah = m.hi64; }
+    else { al = e === 8 ? s.lo[0] : getReg(s, 0, e); ah = s.hi[0]; }
+    const bl = readElem(s, addr(s, RDI, asz), e);
+    const bh = m.hi64;
+    if (cmps) advance(s, RSI, step, asz);
+    advance(s, RDI, step, asz);
+    if (rep !== RepPrefix.None) advance(s, RCX, -1, asz);
+    left--;
+    budget--;
+    let zero: boolean;
+    if (e === 8) {
+      const t = (al >>> 0) - (bl >>> 0);
+      const rh = (ah - bh - (t < 0 ? 1 : 0)) | 0;
+      s.fOp = FlagOp.Sub | 3;
+      s.fA = al; s.fAh = ah; s.fR = t | 0; s.fRh = rh;
+      zero = (t | 0) === 0 && rh === 0;
+    } else {
+      const r = mask(al - bl, e);
+      s.fOp = FlagOp.Sub | szIndex(e);
+      s.fA = al;
+      s.fR = r;
+      zero = r === 0;
+    }
+    if (rep === RepPrefix.F3 && !zero) return;
+    if (rep === RepPrefix.F2 && zero) return;
+  }
+  finish(s, i, rep !== RepPrefix.None, left);
 }
 
 register("MOVSB Yb,Xb", movs(true), ENDS);

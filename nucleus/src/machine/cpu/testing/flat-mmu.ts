@@ -115,6 +115,11 @@ export class FlatMmu implements CpuMmu {
     return -1;
   }
 
+  /** First byte of the page after va's (what CR2 reports for a fault on the second page). */
+  private nextPage(va: number): number {
+    return (Math.floor(va * (1 / PAGE)) + 1) * PAGE;
+  }
+
   private crosses(va: number, n: number): boolean {
     return va - Math.floor(va * (1 / PAGE)) * PAGE > PAGE - n;
   }
@@ -141,7 +146,8 @@ export class FlatMmu implements CpuMmu {
     let pa = this.fastRead(va, 8);
     if (pa < 0) {
       if (this.crosses(va, 8)) {
-        this.rd(va + 7);
+        this.rd(va);
+        this.rd(this.nextPage(va));
         const lo = this.readSplit(va, 4) | 0;
         this.hi64 = this.readSplit(va + 4, 4) | 0;
         return lo;
@@ -155,7 +161,7 @@ export class FlatMmu implements CpuMmu {
   /** A page-crossing read: both pages are checked before any byte is read. */
   private readSplit(va: number, n: number): number {
     this.rd(va);
-    this.rd(va + n - 1);
+    this.rd(this.nextPage(va));
     let v = 0;
     for (let k = 0; k < n; k++) v += this.ram.u8[this.rd(va + k)] * 2 ** (8 * k);
     return v;
@@ -199,7 +205,7 @@ export class FlatMmu implements CpuMmu {
   /** A page-crossing write: both pages are checked before any byte is written. */
   private writeSplit(va: number, n: number, lo: number, hi: number): void {
     this.wr(va);
-    this.wr(va + n - 1);
+    this.wr(this.nextPage(va));
     for (let k = 0; k < n; k++) {
       const b = k < 4 ? (lo >>> (8 * k)) & 0xff : (hi >>> (8 * (k - 4))) & 0xff;
       this.ram.u8[this.wr(va + k)] = b;
@@ -213,8 +219,14 @@ export class FlatMmu implements CpuMmu {
   }
 
   writeBytes(va: number, bytes: Uint8Array): void {
-    if (bytes.length > 0) { this.wr(va); this.wr(va + bytes.length - 1); }
+    for (let p = Math.floor(va / PAGE) * PAGE; p < va + bytes.length; p += PAGE) this.wr(Math.max(p, va));
     for (let k = 0; k < bytes.length; k++) this.write8(va + k, bytes[k]);
+  }
+
+  markCodeFrame(frame: number): void {
+    this.ram.codeFrames[frame] = 1;
+    const base = frame * PAGE;
+    for (let k = 0; k < TLB_SIZE; k++) if (this.tlbWriteBase[k] === base) this.tlbWriteTag[k] = TLB_EMPTY;
   }
 
   invalidatePage(va: number): void {

@@ -323,7 +323,7 @@ function shiftImm(kind: "SHL" | "SHR" | "SAR", one: boolean): Emitter {
     if (size === 4) {
       const a = regLocal(g, i.rm, 4), r = g.tmp("r");
       let cf: string, of: string;
-      if (kind === "SHL") { g.line(`${r} = ${a} << ${n};`); cf = `((${a} >>> ${32 - n}) & 1)`; of = `((${r} >>> 31) ^ ${cf})`; }
+      if (kind === "SHL") { g.line(`${r} = ${a} << ${n};`); cf = `((${a} >>> ${32 - n}) & 1)`; of = `(((${a} >>> 31) ^ (${a} >>> 30)) & 1)`; }
       else if (kind === "SHR") { g.line(`${r} = (${a} >>> ${n}) | 0;`); cf = `((${a} >>> ${n - 1}) & 1)`; of = `(${a} >>> 31)`; }
       else { g.line(`${r} = ${a} >> ${n};`); cf = `((${a} >> ${n - 1}) & 1)`; of = "0"; }
       g.produce({ kind: FlagOp.CfOf, sz: 2, a, ah: "", b: "", bh: "", r, rh: "", cf, of });
@@ -337,7 +337,7 @@ function shiftImm(kind: "SHL" | "SHR" | "SAR", one: boolean): Emitter {
     if (kind === "SHL") {
       if (n < 32) g.line(`${rh} = (${ah} << ${n}) | (${a} >>> ${32 - n}); ${r} = ${a} << ${n};`);
       else g.line(`${rh} = ${a} << ${n - 32}; ${r} = 0;`);
-      cf = bit(64 - n); of = `((${rh} >>> 31) ^ ${cf})`;
+      cf = bit(64 - n); of = `(((${ah} >>> 31) ^ (${ah} >>> 30)) & 1)`;
     } else if (kind === "SHR") {
       if (n < 32) g.line(`${r} = (${a} >>> ${n}) | (${ah} << ${32 - n}); ${rh} = (${ah} >>> ${n}) | 0;`);
       else g.line(`${r} = (${ah} >>> ${n - 32}) | 0; ${rh} = 0;`);
