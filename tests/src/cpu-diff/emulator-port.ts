@@ -1,22 +1,22 @@
 /**
- * The one place that names the emulated CPU's API (nucleus/src/machine/README.md,
- * nucleus/src/machine/cpu/). Everything the harness assumes about it is confined
- * here and checked at load time, so a change on its side is a change to this file
- * only; if it is not built (or its API differs), `loadEmulator()` returns the
- * reason instead, and the differential test says so loudly.
+ * The one place that names the emulated CPU's API. The CPU (nucleus/src/machine/cpu/)
+ * and the MMU (nucleus/src/machine/mmu.ts) are being written in parallel with this
+ * harness, against nucleus/src/machine/README.md; everything the harness assumes
+ * about them is confined here and checked at load time, so a change on their side
+ * is a change to this file only. Until they are in the build, `loadEmulator()`
+ * returns the reason instead, and the differential test says so loudly.
  *
- * Assumed surface:
+ * Assumed surface (from the machine README and the CPU's contract):
  *   machine/memory.js  PhysicalMemory(bytes) with .u8, .size
  *   machine/mmu.js     Mmu(ram) with setRoot(cr3)
  *   machine/cpu/state.js  CpuState: lo/hi Int32Array(16), rip, getRflags()/setRflags(v),
- *                      saveFxImage(out, off, rexW) / loadFxImage(img, off, rexW) -> ok (the
- *                      x87 and SSE state as an FXSAVE image), trapVector/trapError/trapAddr, mmu
- *   machine/cpu/cpu.js new Cpu({ engine: 'interpreter' | 'translate', threshold }).run(state, mmu, budget) -> exit
- *   machine/cpu/decode/decoder.js  decode(source, va, insn) -> form, ArraySource(bytes, base)
- *   machine/cpu/decode/insn.js     Insn
- *   machine/cpu/exec/index.js      isImplemented(form) (loading it registers every handler)
+ *                      saveFxImage(out, off, rexW) / loadFxImage(img, off, rexW) -> ok (the whole
+ *                      x87 + SSE state as an FXSAVE image), trapVector/trapError/trapAddr, mmu
+ *   machine/cpu/index.js  createEngine(kind: 'interpreter' | 'translator') -> { run(state, budget): exit }
+ *                      decodeAt(bytes, offset, rip) -> { mnemonic, length, implemented }
  *   run's exit codes are cpu/state.ts's `const enum Exit` (Syscall 1, Fault 2, Budget 3): a const
- *   enum has no runtime object, so the numbers are restated here.
+ *   enum has no runtime object, so the numbers are restated here (a module-level `Exit`
+ *   object, if the CPU exports one, takes precedence).
  */
 export type EngineKind = 'interpreter' | 'translator';
 
@@ -26,9 +26,9 @@ export interface EmuState {
   rip: number;
   getRflags(): number;
   setRflags(v: number): void;
-  /** The x87/SSE state as a (64-bit) FXSAVE image: bytes [off, off + 416) of out. */
+  /** The x87/SSE state as an FXSAVE image (64-bit layout with rexW): bytes [off, off + 416) of out. */
   saveFxImage(out: Uint8Array, off: number, rexW: boolean): void;
-  /** Loads an FXSAVE image; false when its MXCSR is invalid. */
+  /** Loads an FXSAVE image; false (nothing loaded) when its MXCSR sets a reserved bit. */
   loadFxImage(img: Uint8Array, off: number, rexW: boolean): boolean;
   trapVector: number;
   trapError: number;
@@ -65,9 +65,6 @@ function need<T>(m: Module, name: string, what: string): T {
 
 let loaded: Promise<Emulator | string> | undefined;
 
-interface Form { key: string; mnemonics: string[] }
-type Decode = (src: unknown, va: number, insn: unknown) => Form;
-
 /** The emulator, or the reason it cannot be used (not built yet, or its API differs). */
 export function loadEmulator(): Promise<Emulator | string> {
   return (loaded ??= (async () => {
@@ -75,28 +72,17 @@ export function loadEmulator(): Promise<Emulator | string> {
       const memory = await load('memory.js');
       const mmu = await load('mmu.js');
       const stateMod = await load('cpu/state.js');
-      const cpuMod = await load('cpu/cpu.js');
-      const decoder = await load('cpu/decode/decoder.js');
-      const insnMod = await load('cpu/decode/insn.js');
-      const exec = await load('cpu/exec/index.js');
+      const cpu = await load('cpu/index.js');
       const PhysicalMemory = need<new (n: number) => EmuRam>(memory, 'PhysicalMemory', 'machine/memory');
       const Mmu = need<new (ram: EmuRam) => { setRoot(cr3: number): void }>(mmu, 'Mmu', 'machine/mmu');
       const CpuState = need<new () => EmuState>(stateMod, 'CpuState', 'machine/cpu/state');
-      for (const method of ['saveFxImage', 'loadFxImage', 'getRflags', 'setRflags']) {
+      for (const method of ['saveFxImage', 'loadFxImage']) {
         if (typeof (CpuState.prototype as unknown as Record<string, unknown>)[method] !== 'function') throw new Error(`CpuState has no ${method}()`);
       }
-      type CpuEngine = { run(s: EmuState, mmu: unknown, budget: number): number };
-      const Cpu = need<new (options: object) => CpuEngine>(cpuMod, 'Cpu', 'machine/cpu/cpu');
-      const decode = need<Decode>(decoder, 'decode', 'machine/cpu/decode/decoder');
-      const ArraySource = need<new (bytes: Uint8Array, base: number) => unknown>(decoder, 'ArraySource', 'machine/cpu/decode/decoder');
-      const Insn = need<new () => unknown>(insnMod, 'Insn', 'machine/cpu/decode/insn');
-      const isImplemented = need<(f: Form) => boolean>(exec, 'isImplemented', 'machine/cpu/exec');
-      const Exit = { Syscall: 1, Fault: 2, Budget: 3 };
-      // threshold 0: the translator translates every block before its first run.
-      const engines = {
-        interpreter: new Cpu({ engine: 'interpreter' }),
-        translator: new Cpu({ engine: 'translate', threshold: 0 }),
-      };
+      const createEngine = need<(k: EngineKind) => { run(s: EmuState, budget: number): number }>(cpu, 'createEngine', 'machine/cpu');
+      const decodeAt = need<Emulator['decodeAt']>(cpu, 'decodeAt', 'machine/cpu');
+      const Exit = (cpu.Exit as Record<string, number> | undefined) ?? { Syscall: 1, Fault: 2, Budget: 3 };
+      const engines = { interpreter: createEngine('interpreter'), translator: createEngine('translator') };
       return {
         newRam: (bytes) => new PhysicalMemory(bytes),
         newMmu: (ram, cr3) => {
@@ -106,14 +92,10 @@ export function loadEmulator(): Promise<Emulator | string> {
         },
         newState: () => new CpuState(),
         run: (engine, state, budget) => {
-          const exit = engines[engine].run(state, state.mmu, budget);
+          const exit = engines[engine].run(state, budget);
           return exit === Exit.Fault ? 'fault' : exit === Exit.Budget ? 'budget' : 'other';
         },
-        decodeAt: (bytes, offset, rip) => {
-          const insn = new Insn() as { len: number };
-          const form = decode(new ArraySource(bytes.subarray(offset), rip), rip, insn);
-          return { mnemonic: form.mnemonics[0] ?? form.key, length: insn.len, implemented: isImplemented(form) };
-        },
+        decodeAt,
       } satisfies Emulator;
     } catch (e) {
       return `emulated CPU not usable: ${(e as Error).message}`;
