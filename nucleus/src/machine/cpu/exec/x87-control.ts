@@ -5,7 +5,6 @@
  * prefix). The FN forms do not check for a pending #MF; the assembler's
  * FINIT/FSTSW/... are FWAIT followed by them. None of these update FIP/FDP/FOP.
  */
-import { Vector, raise } from "../../fault.js";
 import { ENV16_SIZE, ENV_SIZE, SAVE16_SIZE, SAVE_SIZE } from "../x87/image.js";
 import { Access } from "../mmu-surface.js";
 import { image, probeImage, readImage, writeImage } from "./memory-image.js";
@@ -14,7 +13,7 @@ import { register, registerAll } from "./registry.js";
 import { waitingFpu } from "./x87-entry.js";
 
 register("WAIT -", (s) => {
-  if (s.fpu.pendingFault) raise(Vector.MF);
+  waitingFpu(s);
 });
 
 register("FNINIT -", (s) => s.fpu.fninit());
