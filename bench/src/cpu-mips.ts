@@ -1,6 +1,6 @@
 /**
- * CPU speed: MIPS of the interpreter and of the block translator on three
- * compute loops (an array sum, a sieve, a bitwise CRC32), assembled with nasm at
+ * CPU speed: MIPS of the interpreter and of the block translator on four
+ * compute loops (an array sum, a sieve, a bitwise CRC32, x87 arithmetic), assembled with nasm at
  * bench time and run over the flat test MMU. Both engines must compute the same
  * results; the table shows their ratio side by side. Speeds are per second of
  * process CPU time (best of BENCH_RUNS runs), so a busy machine skews them less.
@@ -105,6 +105,36 @@ const LOOPS: Loop[] = [
       dec ecx
       jnz byte_
       not eax
+      dec r9d
+      jnz again
+      int3`,
+  },
+  {
+    name: "x87 arithmetic (fild, fmul, fadd, fcomi, fcmov, fst m64)",
+    asm: `
+      fninit
+      mov r9d, 40
+    again:
+      mov rsi, ${DATA}
+      mov rdi, ${DATA + DATA_SIZE / 2}
+      mov ecx, 8192
+      fldz
+    l:
+      fild word [rsi]
+      fld st0
+      fmul st0, st0
+      fadd st0, st1
+      fcomi st0, st1
+      fcmovb st0, st1
+      fstp st1
+      fst qword [rdi]
+      faddp st1, st0
+      add rsi, 2
+      add rdi, 8
+      dec ecx
+      jnz l
+      fistp qword [rdi]
+      mov rax, [rdi]
       dec r9d
       jnz again
       int3`,

@@ -56,6 +56,8 @@ export interface Undefined {
   rflags: number;
   /** FSW bits not compared (x87 condition codes). */
   fsw: number;
+  /** ST(i) (stack order, after the snippet) compared only to within one unit in the last place. */
+  stUlp: number[];
   /** GPR indices whose final value is not compared. */
   gprs: number[];
   /** [offset, length] byte ranges of the data region not compared. */

@@ -10,8 +10,8 @@
  *   machine/memory.js  PhysicalMemory(bytes) with .u8, .size
  *   machine/mmu.js     Mmu(ram) with setRoot(cr3)
  *   machine/cpu/state.js  CpuState: lo/hi Int32Array(16), rip, getRflags()/setRflags(v),
- *                      xmm8 (256 bytes), mxcsr, fpuControl, fpuStatus, fpuTag (full tag word),
- *                      fpuRegs (8 x 80-bit, physical order), trapVector/trapError/trapAddr, mmu
+ *                      saveFxImage(out, off, rexW) / loadFxImage(img, off, rexW) -> ok (the whole
+ *                      x87 + SSE state as an FXSAVE image), trapVector/trapError/trapAddr, mmu
  *   machine/cpu/index.js  createEngine(kind: 'interpreter' | 'translator') -> { run(state, budget): exit }
  *                      decodeAt(bytes, offset, rip) -> { mnemonic, length, implemented }
  *   run's exit codes are cpu/state.ts's `const enum Exit` (Syscall 1, Fault 2, Budget 3): a const
@@ -26,12 +26,10 @@ export interface EmuState {
   rip: number;
   getRflags(): number;
   setRflags(v: number): void;
-  xmm8: Uint8Array;
-  mxcsr: number;
-  fpuControl: number;
-  fpuStatus: number;
-  fpuTag: number;
-  fpuRegs: Uint8Array;
+  /** The x87/SSE state as an FXSAVE image (64-bit layout with rexW): bytes [off, off + 416) of out. */
+  saveFxImage(out: Uint8Array, off: number, rexW: boolean): void;
+  /** Loads an FXSAVE image; false (nothing loaded) when its MXCSR sets a reserved bit. */
+  loadFxImage(img: Uint8Array, off: number, rexW: boolean): boolean;
   trapVector: number;
   trapError: number;
   trapAddr: number;
@@ -78,6 +76,9 @@ export function loadEmulator(): Promise<Emulator | string> {
       const PhysicalMemory = need<new (n: number) => EmuRam>(memory, 'PhysicalMemory', 'machine/memory');
       const Mmu = need<new (ram: EmuRam) => { setRoot(cr3: number): void }>(mmu, 'Mmu', 'machine/mmu');
       const CpuState = need<new () => EmuState>(stateMod, 'CpuState', 'machine/cpu/state');
+      for (const method of ['saveFxImage', 'loadFxImage']) {
+        if (typeof (CpuState.prototype as unknown as Record<string, unknown>)[method] !== 'function') throw new Error(`CpuState has no ${method}()`);
+      }
       const createEngine = need<(k: EngineKind) => { run(s: EmuState, budget: number): number }>(cpu, 'createEngine', 'machine/cpu');
       const decodeAt = need<Emulator['decodeAt']>(cpu, 'decodeAt', 'machine/cpu');
       const Exit = (cpu.Exit as Record<string, number> | undefined) ?? { Syscall: 1, Fault: 2, Budget: 3 };

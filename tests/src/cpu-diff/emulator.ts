@@ -4,7 +4,7 @@
  * the CPU traps, and the outcome in the native result's shape.
  */
 import { CODE_BASE, CODE_FILL, CODE_SIZE, type CpuCase, type CpuResult, DATA_BASE, DATA_RO_OFFSET, DATA_SIZE, Exit } from './case.js';
-import { FX_FCW, FX_FSW, FX_FTW, FX_MXCSR, FX_MXCSR_MASK, FX_XMM0, FXSAVE_SIZE, stOffset } from './fxsave.js';
+import { FXSAVE_SIZE } from './fxsave.js';
 import type { EmuState, Emulator, EngineKind } from './emulator-port.js';
 import { buildPageTables } from './page-tables.js';
 
@@ -20,16 +20,6 @@ const PAGES = [
   ...Array.from({ length: DATA_SIZE / PAGE }, (_, i) => ({ va: DATA_BASE + i * PAGE, write: i * PAGE < DATA_RO_OFFSET, exec: false })),
 ];
 
-/** x87 tag of one 80-bit register as FXRSTOR derives it: 0 valid, 1 zero, 2 special (SDM Vol. 1 8.1.7). */
-export function tagOf(reg: Uint8Array): number {
-  const dv = new DataView(reg.buffer, reg.byteOffset, 10);
-  const exp = dv.getUint16(8, true) & 0x7fff;
-  const mant = dv.getBigUint64(0, true);
-  if (exp === 0x7fff) return 2;
-  if (exp === 0) return mant === 0n ? 1 : 2;
-  return mant >> 63n ? 0 : 2;
-}
-
 export function loadState(s: EmuState, c: CpuCase): void {
   const init = c.initial;
   for (let i = 0; i < 16; i++) {
@@ -38,39 +28,13 @@ export function loadState(s: EmuState, c: CpuCase): void {
   }
   s.rip = CODE_BASE;
   s.setRflags(Number(init.rflags & 0xcd5n) | 0x202);
-  const fx = new DataView(init.fxsave.buffer, init.fxsave.byteOffset);
-  s.fpuControl = fx.getUint16(FX_FCW, true);
-  s.fpuStatus = fx.getUint16(FX_FSW, true);
-  s.mxcsr = fx.getUint32(FX_MXCSR, true);
-  s.xmm8.set(init.fxsave.subarray(FX_XMM0, FX_XMM0 + 256));
-  // FXSAVE holds ST(i) in stack order and an abridged tag per physical register.
-  const top = (s.fpuStatus >> 11) & 7;
-  let tag = 0;
-  for (let phys = 0; phys < 8; phys++) {
-    const st = (phys - top) & 7;
-    const reg = init.fxsave.subarray(stOffset(st), stOffset(st) + 10);
-    s.fpuRegs.set(reg, phys * 10);
-    tag |= ((init.fxsave[FX_FTW] >> phys) & 1 ? tagOf(reg) : 3) << (2 * phys);
-  }
-  s.fpuTag = tag;
+  // The same FXRSTOR64 image the native runner loads.
+  if (!s.loadFxImage(init.fxsave, 0, true)) throw new Error(`case ${c.index}: the emulator rejected the initial FXSAVE image`);
 }
 
 export function fxsaveOf(s: EmuState): Uint8Array {
   const fx = new Uint8Array(FXSAVE_SIZE);
-  const dv = new DataView(fx.buffer);
-  dv.setUint16(FX_FCW, s.fpuControl, true);
-  dv.setUint16(FX_FSW, s.fpuStatus, true);
-  let abridged = 0;
-  for (let phys = 0; phys < 8; phys++) if (((s.fpuTag >> (2 * phys)) & 3) !== 3) abridged |= 1 << phys;
-  fx[FX_FTW] = abridged;
-  dv.setUint32(FX_MXCSR, s.mxcsr >>> 0, true);
-  dv.setUint32(FX_MXCSR_MASK, 0xffff, true);
-  const top = (s.fpuStatus >> 11) & 7;
-  for (let st = 0; st < 8; st++) {
-    const phys = (st + top) & 7;
-    fx.set(s.fpuRegs.subarray(phys * 10, phys * 10 + 10), stOffset(st));
-  }
-  fx.set(s.xmm8.subarray(0, 256), FX_XMM0);
+  s.saveFxImage(fx, 0, true);
   return fx;
 }
 

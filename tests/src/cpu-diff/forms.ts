@@ -35,9 +35,6 @@ const EXCLUDED: ReadonlyMap<number, string> = new Map([
   [Mnemonic.Smsw, 'UMIP'], [Mnemonic.Sgdt, 'UMIP'], [Mnemonic.Sidt, 'UMIP'], [Mnemonic.Swapgs, 'privileged'],
   [Mnemonic.Iretd, 'far return'], [Mnemonic.Lss, 'segment load'], [Mnemonic.Lfs, 'segment load: would replace the fs base'],
   [Mnemonic.Lgs, 'segment load'],
-  [Mnemonic.Fxrstor, 'loads arbitrary memory into MXCSR; #GP for most random images'],
-  [Mnemonic.Fxrstor64, 'loads arbitrary memory into MXCSR; #GP for most random images'],
-  [Mnemonic.Wait, 'no-op here; unmasked exceptions are not generated'],
 ]);
 
 export interface Form {

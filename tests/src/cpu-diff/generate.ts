@@ -12,7 +12,7 @@ import { CODE_BASE, CODE_FILL, type CpuCase, DATA_BASE, DATA_RO_OFFSET, DATA_SIZ
 import type { Form } from './forms.js';
 import { FCW_DEFAULT, FX_FSW, FX_FTW, fxsaveImage, stOffset, xmmOffset } from './fxsave.js';
 import { Rng } from './rng.js';
-import { fswBits, isShiftFamily, nothingUndefined, shiftUndefined, x86Flags, x87PointerFields } from './undefined-behaviour.js';
+import { FSW_C1, approximatedResults, fswBits, isShiftFamily, nothingUndefined, shiftUndefined, x86Flags, x87PointerFields } from './undefined-behaviour.js';
 import { gprValue, shiftCount, x87Value, xmmValue } from './values.js';
 
 const { Instruction, Encoder, Formatter, FormatterSyntax, OpKind, Register: R, OpCodeOperandKind: K, Mnemonic: M, CodeExt } = iced;
@@ -417,6 +417,11 @@ function edgeRules(b: Builder, ins: Instr, form: Form, places: Place[], snippet:
     b.writeMem(Number(b.gpr[RSP] - BigInt(DATA_BASE)), BigInt(rng.u32() & 0xcd5) | 2n, 8); // never TF or AC
   } else if (mn === M.Enter || mn === M.Leave) {
     if (!b.pinned.has(5)) b.setPointer(5, 0x1000 + 8 * rng.range(0x20, 0x1e0));
+  } else if ((mn === M.Fxrstor || mn === M.Fxrstor64) && places[0].kind === 'mem') {
+    // A state image like the ones the initial states are made of; sometimes an MXCSR with reserved bits (#GP).
+    const image = randomFpuState(rng);
+    if (rng.chance(0.1)) image[26] |= 1 << rng.int(8);
+    for (let k = 0; k < image.length; k++) b.writeMem(places[0].offset + k, BigInt(image[k]), 1);
   } else if (mn === M.Ldmxcsr && places[0].kind === 'mem' && rng.chance(0.7)) {
     b.writeMem(places[0].offset, BigInt(rng.u32() & 0xffff), 4);
   } else if ((ins.isLoop || ins.isLoopcc || ins.isJcxShort) && !b.pinned.has(1)) {
@@ -475,6 +480,8 @@ function undefinedOf(ins: Instr, form: Form, b: Builder, places: Place[]): Undef
   const u = nothingUndefined();
   u.rflags = flagInfo(ins, form, b).undef;
   u.fsw = fswBits(ins.rflagsUndefined);
+  u.stUlp = approximatedResults(form.mnemonic);
+  if (u.stUlp.length) u.fsw |= FSW_C1;
   if (isShiftFamily(form.mnemonic) && form.operands.length === 3) {
     const count = form.operands[2] === K.cl ? Number(b.gpr[1] & 0xffn) : Number(ins.immediate8);
     if (shiftUndefined(form.mnemonic, operandWidth(form), count).destination) {

@@ -22,6 +22,8 @@ export interface HarnessOptions {
   engines: EngineName[];
   /** Run only this case index (repro). */
   only?: number;
+  /** Generate only forms whose iced-x86 Code name matches (e.g. /^F/ for x87). */
+  forms?: RegExp;
   /** Test hook: corrupts an engine's result before comparison (the mutation check). */
   mutate?: (c: CpuCase, r: CpuResult) => void;
 }
@@ -44,13 +46,14 @@ export interface HarnessReport {
   millis: Record<string, number>;
 }
 
-export function reproCommand(seed: number, index: number, engine: EngineName): string {
-  return `npx tsc -b tests && node tests/dist/cpu-diff/cli.js --seed ${seed} --case ${index} --engine ${engine}`;
+export function reproCommand(seed: number, index: number, engine: EngineName, forms?: RegExp): string {
+  const only = forms ? ` --forms '${forms.source}'` : '';
+  return `npx tsc -b tests && node tests/dist/cpu-diff/cli.js --seed ${seed} --case ${index} --engine ${engine}${only}`;
 }
 
 /** Forms the emulator implements, judged by its decoder on one instance of each. */
-function implementedForms(emu: Emulator | undefined, seed: number): { forms: Form[]; notImplemented: string[] } {
-  const all = candidateForms();
+function implementedForms(emu: Emulator | undefined, seed: number, filter?: RegExp): { forms: Form[]; notImplemented: string[] } {
+  const all = candidateForms().filter((f) => !filter || filter.test(f.name));
   if (!emu) return { forms: all, notImplemented: [] };
   const forms: Form[] = [];
   const notImplemented: string[] = [];
@@ -77,7 +80,7 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessReport> {
     if (typeof loaded === 'string') throw new Error(loaded);
     emu = loaded;
   }
-  const { forms, notImplemented } = implementedForms(emu, opts.seed);
+  const { forms, notImplemented } = implementedForms(emu, opts.seed, opts.forms);
   if (forms.length === 0) throw new Error('no instruction form to generate: the emulator implements none of the candidates');
   const pools = sequencePools(forms);
   const indices = opts.only !== undefined ? [opts.only] : Array.from({ length: opts.count }, (_, i) => i);
@@ -91,13 +94,13 @@ export async function runHarness(opts: HarnessOptions): Promise<HarnessReport> {
       const r = results[i];
       if (typeof r === 'string') {
         const diffs = [{ field: 'engine', native: 'ran', emulated: r }];
-        mismatches.push({ case: cases[i], engine, diffs, report: formatMismatch(cases[i], engine, diffs, reproCommand(opts.seed, cases[i].index, engine)) });
+        mismatches.push({ case: cases[i], engine, diffs, report: formatMismatch(cases[i], engine, diffs, reproCommand(opts.seed, cases[i].index, engine, opts.forms)) });
         continue;
       }
       opts.mutate?.(cases[i], r);
       const diffs = compareResults(cases[i], reference[i], r);
       if (diffs.length) {
-        mismatches.push({ case: cases[i], engine, diffs, report: formatMismatch(cases[i], engine, diffs, reproCommand(opts.seed, cases[i].index, engine)) });
+        mismatches.push({ case: cases[i], engine, diffs, report: formatMismatch(cases[i], engine, diffs, reproCommand(opts.seed, cases[i].index, engine, opts.forms)) });
       }
     }
   }

@@ -17,7 +17,7 @@ function snippet(bytes: number[], gpr: Record<number, bigint> = {}, rflags = 0n)
     text: bytes.map((b) => b.toString(16)).join(' '),
     initial: { gpr: regs, rflags, fxsave: fxsaveImage(), data: new Uint8Array(DATA_SIZE) },
     code: Uint8Array.from(bytes),
-    undefined: { rflags: 0, fsw: 0, gprs: [], data: [] },
+    undefined: { rflags: 0, fsw: 0, stUlp: [], gprs: [], data: [] },
     entry: 0,
   };
 }

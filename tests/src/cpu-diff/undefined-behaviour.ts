@@ -16,6 +16,7 @@
  * | 5 | RFLAGS bits other than CF PF AF ZF SF DF OF | always | Vol. 3A 6.8.3 / 17.3.1.1: RF, IF, IOPL, ID are system state the kernel owns (e.g. RF is set in the image saved for faults) |
  * | 6 | FOP, FIP, FDP (and FCS/FDS) in the FXSAVE state and in memory images stored by FXSAVE, FNSAVE, FNSTENV | always | Vol. 1 8.1.8-8.1.10: last-instruction pointers; Intel CPUs with "FDP_EXCPTN_ONLY"/"FCS/FDS deprecation" update them only on unmasked exceptions. The emulator's CpuState does not model them (nucleus/src/machine/README.md); a deliberate exclusion, not an architectural undefined |
  * | 7 | MXCSR_MASK and the reserved/available bytes 464-511 of FXSAVE state | always | Vol. 1 10.5.1 Table 10-2: MXCSR_MASK is a CPU constant; the reserved bytes are not state |
+ * | 8 | the last bit of the result registers (compared to within 1 ulp: same sign, adjacent 80-bit magnitudes) and C1 | F2XM1 FYL2X FYL2XP1 FSIN FCOS FSINCOS FPTAN FPATAN | Vol. 1 8.3.10 "Transcendental Instruction Accuracy": the result is an approximation within 1 ulp (round to nearest) of the true value, not a correctly rounded one; C1 ("result rounded up", FSIN etc. "FPU Flags Affected") depends on which side of the true value the approximation fell |
  *
  * Compared even though an emulator might find them convenient to skip:
  * BSF/BSR with a zero source leave the destination unchanged on Intel CPUs (the
@@ -99,6 +100,39 @@ export function x87PointerFields(mnemonic: number, memSize: number): Array<[numb
   }
 }
 
+/** FSW C1 (bit 9). */
+export const FSW_C1 = 1 << 9;
+
+/**
+ * Rule 8: the stack registers holding an approximated transcendental result once the
+ * instruction completed (FPTAN's pushed 1.0 is exact; FSINCOS leaves cos in ST(0) and
+ * sin in ST(1); FYL2X, FYL2XP1 and FPATAN pop onto their result). Empty for other forms.
+ */
+export function approximatedResults(mnemonic: number): number[] {
+  switch (mnemonic) {
+    case Mnemonic.F2xm1: case Mnemonic.Fsin: case Mnemonic.Fcos:
+    case Mnemonic.Fyl2x: case Mnemonic.Fyl2xp1: case Mnemonic.Fpatan:
+      return [0];
+    case Mnemonic.Fptan: return [1];
+    case Mnemonic.Fsincos: return [0, 1];
+    default: return [];
+  }
+}
+
+/** Rule 8's comparison: two 80-bit register images with the same sign and magnitudes at most one step apart. */
+export function withinOneUlp(a: Uint8Array, b: Uint8Array): boolean {
+  const magnitude = (r: Uint8Array): bigint => {
+    const dv = new DataView(r.buffer, r.byteOffset, 10);
+    const exp = BigInt(dv.getUint16(8, true) & 0x7fff);
+    const mant = dv.getBigUint64(0, true);
+    // Normal numbers: exponent and fraction form one ordered integer (the explicit J bit is implied by exp).
+    return exp === 0n ? mant : (exp << 63n) + (mant & ((1n << 63n) - 1n));
+  };
+  if ((a[9] & 0x80) !== (b[9] & 0x80)) return false;
+  const d = magnitude(a) - magnitude(b);
+  return d >= -1n && d <= 1n;
+}
+
 export function nothingUndefined(): Undefined {
-  return { rflags: 0, fsw: 0, gprs: [], data: [] };
+  return { rflags: 0, fsw: 0, stUlp: [], gprs: [], data: [] };
 }

@@ -173,12 +173,16 @@ test("FXSAVE and FXRSTOR round-trip the x87/SSE state", () => {
   const code = [0x0f, 0xae, 0x04, 0x25, 0x00, 0xf2, 0x7f, 0x00, 0x0f, 0xae, 0x0c, 0x25, 0x00, 0xf2, 0x7f, 0x00, 0xcc];
   const { s, mmu } = setup(code);
   s.mxcsr = 0x1fa0;
-  s.fpuControl = 0x027f;
-  s.fpuStatus = 0x3800 | 0x01; // TOP = 7 and a pending invalid-operation flag (masked by the control word)
-  s.fpuTag = 0x3fff; // ST(0) = physical 7 valid, others empty
-  s.fpuRegs.set([0, 0, 0, 0, 0, 0, 0, 0x80, 0xff, 0x3f], 70); // 1.0 in physical register 7
+  s.fpu.cw = 0x027f;
+  s.fpu.setStatusWord(0x3800 | 0x01); // TOP = 7 and a pending invalid-operation flag (masked by the control word)
+  s.fpu.emptyMask = 0x7f; // ST(0) = physical 7 valid, others empty
+  Object.assign(s.fpu.regs[7], { se: 0x3fff, hi: 0x80000000, lo: 0 }); // 1.0
   for (let k = 0; k < 256; k++) s.xmm8[k] = k;
-  const before = { mxcsr: s.mxcsr, fcw: s.fpuControl, fsw: s.fpuStatus, tag: s.fpuTag, regs: [...s.fpuRegs], xmm: [...s.xmm8] };
+  const snapshot = () => ({
+    mxcsr: s.mxcsr, fcw: s.fpu.cw, fsw: s.fpu.statusWord(), tag: s.fpu.tagWord(),
+    regs: s.fpu.regs.map((r) => [r.se, r.hi, r.lo]), xmm: [...s.xmm8],
+  });
+  const before = snapshot();
   const cpu = new Cpu({ engine: "interpreter" });
   assert.equal(cpu.run(s, mmu, 10), Exit.Fault);
   assert.equal(s.trapVector, Vector.BP);
@@ -186,5 +190,5 @@ test("FXSAVE and FXRSTOR round-trip the x87/SSE state", () => {
   assert.equal(area[4], 0x80, "abridged tag: only physical register 7 in use");
   assert.deepEqual([...area.subarray(32, 42)], [0, 0, 0, 0, 0, 0, 0, 0x80, 0xff, 0x3f], "ST(0) first");
   assert.equal(new DataView(area.buffer).getUint32(24, true), 0x1fa0);
-  assert.deepEqual({ mxcsr: s.mxcsr, fcw: s.fpuControl, fsw: s.fpuStatus, tag: s.fpuTag, regs: [...s.fpuRegs], xmm: [...s.xmm8] }, before);
+  assert.deepEqual(snapshot(), before);
 });

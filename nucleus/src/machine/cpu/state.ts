@@ -10,6 +10,8 @@
 import { FlagOp, materialize, setFlags } from "./flags.js";
 import type { CpuMmu } from "./mmu-surface.js";
 import type { Insn } from "./decode/insn.js";
+import { Fpu } from "./x87/fpu.js";
+import { MXCSR_MASK, fxrstor, fxsave } from "./x87/image.js";
 
 /** RFLAGS bits the CPU keeps outside the lazy arithmetic set. */
 export const enum Rflag {
@@ -56,18 +58,8 @@ export class CpuState {
   readonly xmm8 = new Uint8Array(this.xmmBuffer);
   mxcsr = 0x1f80;
 
-  // x87: control/status/tag words and the eight physical registers in the
-  // architectural 80-bit format (10 bytes each, little endian, register i at
-  // byte 10*i). Arithmetic belongs to cpu/x87/.
-  fpuControl = 0x037f;
-  fpuStatus = 0;
-  /** Full tag word (2 bits per register, 11 = empty). */
-  fpuTag = 0xffff;
-  readonly fpuRegs = new Uint8Array(80);
-  /** Last x87 instruction/operand pointers and opcode, as fxsave stores them. */
-  fpuIp = 0;
-  fpuDp = 0;
-  fpuOpcode = 0;
+  /** The x87 FPU (cpu/x87/): registers, control/status/tag words, last-instruction pointers. */
+  readonly fpu = new Fpu();
 
   fsBase = 0;
   gsBase = 0;
@@ -101,6 +93,26 @@ export class CpuState {
     this.df = (v >>> 10) & 1;
   }
 
+  /**
+   * Writes the FXSAVE image of the x87 and SSE state into bytes [off, off + 416)
+   * of `out` (FXSAVE leaves the rest of its 512-byte area alone); rexW selects
+   * FXSAVE64's 64-bit instruction/operand pointers. Also the signal-frame format.
+   */
+  saveFxImage(out: Uint8Array, off: number, rexW: boolean): void {
+    fxsave(this.fpu, out, off, this.xmm8, this.mxcsr, rexW);
+  }
+
+  /**
+   * Loads an FXSAVE image (FXRSTOR, sigreturn). Returns false and changes nothing
+   * when its MXCSR sets a reserved bit (FXRSTOR's #GP).
+   */
+  loadFxImage(img: Uint8Array, off: number, rexW: boolean): boolean {
+    const mxcsr = (img[off + 24] | (img[off + 25] << 8) | (img[off + 26] << 16) | (img[off + 27] << 24)) >>> 0;
+    if ((mxcsr & ~MXCSR_MASK) !== 0) return false;
+    this.mxcsr = fxrstor(this.fpu, img, off, this.xmm8, rexW);
+    return true;
+  }
+
   /** A 64-bit register as a JS number: exact for anything within +-2^53. */
   getNumber(r: number): number {
     return this.hi[r] * TWO32 + (this.lo[r] >>> 0);
@@ -131,9 +143,7 @@ export class CpuState {
     this.df = o.df;
     this.xmm8.set(o.xmm8);
     this.mxcsr = o.mxcsr;
-    this.fpuControl = o.fpuControl; this.fpuStatus = o.fpuStatus; this.fpuTag = o.fpuTag;
-    this.fpuRegs.set(o.fpuRegs);
-    this.fpuIp = o.fpuIp; this.fpuDp = o.fpuDp; this.fpuOpcode = o.fpuOpcode;
+    this.fpu.copyFrom(o.fpu);
     this.fsBase = o.fsBase;
     this.gsBase = o.gsBase;
   }

@@ -2,106 +2,43 @@
  * FXSAVE / FXRSTOR (the 512-byte legacy save area the dynamic linker's lazy
  * binding trampoline uses when XSAVE is absent) and LDMXCSR / STMXCSR.
  *
- * Layout (SDM vol. 1, 10.5.1): FCW, FSW, abridged FTW, FOP, FPU IP/DP (64-bit
- * form with REX.W, offset + selector otherwise), MXCSR, MXCSR_MASK, ST(0)..ST(7)
- * in 16-byte slots (stack order, i.e. relative to TOP), XMM0..XMM15. Bytes
- * 416..511 are not written.
+ * The image layout (SDM vol. 1, 10.5.1) is the x87 library's (x87/image.ts)
+ * with the CPU's MXCSR and XMM0-15 (CpuState.saveFxImage / loadFxImage); REX.W
+ * selects the 64-bit FPU IP/DP form. The area must be 16-byte aligned (#GP(0));
+ * bytes 416..511 are not written. Neither instruction checks for a pending
+ * x87 exception (#MF).
  */
 import { raise, Vector } from "../../fault.js";
 import type { CpuState } from "../state.js";
+import type { Insn } from "../decode/insn.js";
 import { Access } from "../mmu-surface.js";
+import { FXSAVE_SIZE, FXSAVE_WRITTEN, MXCSR_MASK } from "../x87/image.js";
+import { image, readImage, writeImage } from "./memory-image.js";
 import { ea } from "./operands.js";
 import { register } from "./registry.js";
 
-/** MXCSR bits this CPU implements (DAZ included). */
-export const MXCSR_MASK = 0xffff;
-
-function checkArea(s: CpuState, va: number, access: Access): void {
+/**
+ * The area's address, checked for alignment, then for access to its last byte
+ * and then its first: the host's order (a fault anywhere in the area reports CR2
+ * = va + 511 unless only the first page faults).
+ */
+function area(s: CpuState, i: Insn, access: Access): number {
+  const va = ea(s, i);
   if (va % 16 !== 0) raise(Vector.GP, 0);
-  // The host CPU reports a fault in the area at its last byte first.
-  s.mmu.translate(va + 511, access);
+  s.mmu.translate(va + FXSAVE_SIZE - 1, access);
   s.mmu.translate(va, access);
-}
-
-function top(s: CpuState): number {
-  return (s.fpuStatus >> 11) & 7;
+  return va;
 }
 
 register("FXSAVE|FXSAVE|FXSAVE64 M", (s, i) => {
-  const va = ea(s, i);
-  checkArea(s, va, Access.Write);
-  const area = new Uint8Array(416);
-  const dv = new DataView(area.buffer);
-  dv.setUint16(0, s.fpuControl, true);
-  dv.setUint16(2, s.fpuStatus, true);
-  let abridged = 0;
-  for (let r = 0; r < 8; r++) if (((s.fpuTag >> (2 * r)) & 3) !== 3) abridged |= 1 << r;
-  area[4] = abridged;
-  dv.setUint16(6, s.fpuOpcode & 0x7ff, true);
-  if (i.rexW) {
-    dv.setBigUint64(8, BigInt(Math.max(0, s.fpuIp)), true);
-    dv.setBigUint64(16, BigInt(Math.max(0, s.fpuDp)), true);
-  } else {
-    dv.setUint32(8, s.fpuIp >>> 0, true);
-    dv.setUint32(16, s.fpuDp >>> 0, true);
-  }
-  dv.setUint32(24, s.mxcsr, true);
-  dv.setUint32(28, MXCSR_MASK, true);
-  const t = top(s);
-  for (let k = 0; k < 8; k++) {
-    const phys = (t + k) & 7;
-    area.set(s.fpuRegs.subarray(phys * 10, phys * 10 + 10), 32 + 16 * k);
-  }
-  area.set(s.xmm8, 160);
-  s.mmu.writeBytes(va, area);
+  const va = area(s, i, Access.Write);
+  s.saveFxImage(image, 0, i.rexW);
+  writeImage(s, va, FXSAVE_WRITTEN);
 });
 
-/** The full 2-bit tag of an 80-bit register value: 0 valid, 1 zero, 2 special. */
-function tagOf(b: Uint8Array, at: number): number {
-  const exp = (b[at + 8] | (b[at + 9] << 8)) & 0x7fff;
-  let mantZero = true;
-  for (let k = 0; k < 8; k++) if (b[at + k] !== 0) mantZero = false;
-  const integerBit = b[at + 7] >> 7;
-  if (exp === 0) return mantZero ? 1 : 2;
-  if (exp === 0x7fff || integerBit === 0) return 2;
-  return 0;
-}
-
 register("FXRSTOR|FXRSTOR|FXRSTOR64 M", (s, i) => {
-  const va = ea(s, i);
-  checkArea(s, va, Access.Read);
-  const area = s.mmu.readBytes(va, 416);
-  const dv = new DataView(area.buffer, area.byteOffset, area.byteLength);
-  const mxcsr = dv.getUint32(24, true);
-  if ((mxcsr & ~MXCSR_MASK) !== 0) raise(Vector.GP, 0);
-  s.fpuControl = dv.getUint16(0, true);
-  // ES (error summary) and B (busy) follow the loaded exception flags and masks, as
-  // FXRSTOR leaves them on hardware.
-  const fsw = dv.getUint16(2, true);
-  const es = (fsw & ~s.fpuControl & 0x3f) !== 0 ? 0x8080 : 0;
-  s.fpuStatus = (fsw & ~0x8080) | es;
-  s.fpuOpcode = dv.getUint16(6, true) & 0x7ff;
-  if (i.rexW) {
-    s.fpuIp = Number(dv.getBigUint64(8, true));
-    s.fpuDp = Number(dv.getBigUint64(16, true));
-  } else {
-    s.fpuIp = dv.getUint32(8, true);
-    s.fpuDp = dv.getUint32(16, true);
-  }
-  s.mxcsr = mxcsr;
-  const t = top(s);
-  for (let k = 0; k < 8; k++) {
-    const phys = (t + k) & 7;
-    s.fpuRegs.set(area.subarray(32 + 16 * k, 42 + 16 * k), phys * 10);
-  }
-  const abridged = area[4];
-  let tag = 0;
-  for (let r = 0; r < 8; r++) {
-    const t2 = (abridged >> r) & 1 ? tagOf(s.fpuRegs, r * 10) : 3;
-    tag |= t2 << (2 * r);
-  }
-  s.fpuTag = tag;
-  s.xmm8.set(area.subarray(160, 416));
+  const va = area(s, i, Access.Read);
+  if (!s.loadFxImage(readImage(s, va, FXSAVE_WRITTEN), 0, i.rexW)) raise(Vector.GP, 0);
 });
 
 register("LDMXCSR Md", (s, i) => {
