@@ -1,0 +1,16 @@
+/**
+ * What must outlive a vfsd generation is written to the nucleus StateStore under
+ * keys: each piece of state says which key changed and how to produce its bytes,
+ * and the store is written in batches (a few ms after the first change), not per
+ * write. A key whose producer returns null is deleted.
+ */
+export interface Journal {
+  touch(key: string, produce: () => Buffer | null): void;
+}
+
+/** For state nobody needs to keep (unit tests of a single part). */
+export const NO_JOURNAL: Journal = { touch() {} };
+
+export function json(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value));
+}
