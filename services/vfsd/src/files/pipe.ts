@@ -1,11 +1,13 @@
 /**
- * Pipes as Linux's pipe(7) describes them: a 64 KiB buffer (F_SETPIPE_SZ changes
- * it), writes of at most PIPE_BUF bytes are atomic, larger ones may be split;
- * a read returns what is there, end of file once no writer is left; a write with
- * no reader left fails with EPIPE (and SIGPIPE, which the write handler asks the
- * nucleus for). The buffered bytes are journalled: a pipe survives vfsd restarts.
+ * Pipes as Linux implements them (fs/pipe.c): a ring of 16 pages (F_SETPIPE_SZ
+ * changes it), full when every slot holds a page however little of it is unread;
+ * a small write joins the last page when it fits there, so writes of at most
+ * PIPE_BUF bytes are atomic and larger ones may be split; a read returns what is
+ * there, end of file once no writer is left; a write with no reader left fails
+ * with EPIPE (and SIGPIPE, which the write handler asks the nucleus for). The
+ * buffered bytes are journalled: a pipe survives vfsd restarts.
  */
-import { Errno, IOCTL, PIPE_BUF, POLL, S } from '../abi.js';
+import { Errno, IOCTL, POLL, S } from '../abi.js';
 import { fail } from '../fail.js';
 import { json, type Journal } from '../journal.js';
 import { Node, type Fs, type SetAttr, type Stat, type StatfsInfo, type Time, type Who, now } from '../fs/node.js';
@@ -30,7 +32,8 @@ export interface PipeRecord {
   gid: number;
   mode: number;
   times: [number, number][];
-  data: string;
+  /** Each page: its read offset and its bytes up to the write end. */
+  slots: [number, string][];
 }
 
 /** The pipe's inode, for fstat and fchmod. */
@@ -77,15 +80,29 @@ export class PipeNode extends Node {
   }
 }
 
+/**
+ * One page of a pipe's ring (Linux's struct pipe_buffer): bytes [off, end) of it
+ * are unread; a small write may still land after `end` if it fits in the page.
+ */
+interface Slot {
+  page: Buffer;
+  off: number;
+  end: number;
+}
+
+const PAGE_SIZE = 4096;
+
 export class Pipe {
   /** Readers wait here for bytes or end of file. */
   readonly readable = new WaitQueue();
   /** Writers wait here for room, or for the last reader to go. */
   readonly writable = new WaitQueue();
   readonly node: PipeNode;
-  private chunks: Buffer[] = [];
+  /** The ring: a pipe is full when every slot holds a page, however little of it is unread. */
+  private slots: Slot[] = [];
   length = 0;
-  capacity = PIPE_DEFAULT;
+  /** Slots the ring may use (F_SETPIPE_SZ sets it; 16 pages by default). */
+  maxSlots = PIPE_DEFAULT / PAGE_SIZE;
   readers = 0;
   writers = 0;
   /** Called when the last end closed. */
@@ -95,22 +112,25 @@ export class Pipe {
     this.node = new PipeNode(ino, who, this);
   }
 
+  get capacity(): number {
+    return this.maxSlots * PAGE_SIZE;
+  }
+
+  full(): boolean {
+    return this.slots.length >= this.maxSlots;
+  }
+
+  /** Up to `n` bytes, across pages, as pipe_read copies them. */
   take(n: number): Buffer {
-    let out: Buffer;
-    const first = this.chunks[0]!;
-    if (first.length >= n) {
-      out = Buffer.from(first.subarray(0, n));
-      if (first.length === n) this.chunks.shift(); else this.chunks[0] = first.subarray(n);
-    } else {
-      out = Buffer.allocUnsafe(Math.min(n, this.length));
-      let at = 0;
-      while (at < out.length) {
-        const c = this.chunks[0]!;
-        const k = Math.min(c.length, out.length - at);
-        c.copy(out, at, 0, k);
-        at += k;
-        if (k === c.length) this.chunks.shift(); else this.chunks[0] = c.subarray(k);
-      }
+    const out = Buffer.allocUnsafe(Math.min(n, this.length));
+    let at = 0;
+    while (at < out.length) {
+      const s = this.slots[0]!;
+      const k = Math.min(s.end - s.off, out.length - at);
+      s.page.copy(out, at, s.off, s.off + k);
+      s.off += k;
+      at += k;
+      if (s.off === s.end) this.slots.shift();
     }
     this.length -= out.length;
     this.node.atime = now();
@@ -119,20 +139,43 @@ export class Pipe {
     return out;
   }
 
-  put(data: Buffer): void {
-    this.chunks.push(Buffer.from(data));
-    this.length += data.length;
-    this.node.mtime = this.node.ctime = now();
-    this.readable.wake();
-    this.changed();
+  /**
+   * Write what fits now, as pipe_write does: the part past the last whole page
+   * joins the last page if it fits there, the rest fills fresh pages while slots
+   * are free. The count written (0 when full).
+   */
+  write(data: Buffer, unbounded = false): number {
+    let at = 0;
+    const chars = data.length & (PAGE_SIZE - 1);
+    const last = this.slots[this.slots.length - 1];
+    if (chars && last && last.end + chars <= PAGE_SIZE) {
+      data.copy(last.page, last.end, 0, chars);
+      last.end += chars;
+      at = chars;
+    }
+    while (at < data.length && (unbounded || !this.full())) {
+      const k = Math.min(PAGE_SIZE, data.length - at);
+      const page = Buffer.alloc(PAGE_SIZE);
+      data.copy(page, 0, at, at + k);
+      this.slots.push({ page, off: 0, end: k });
+      at += k;
+    }
+    if (at) {
+      this.length += at;
+      this.node.mtime = this.node.ctime = now();
+      this.readable.wake();
+      this.changed();
+    }
+    return at;
   }
 
-  room(): number {
-    return this.capacity - this.length;
+  /** Bytes from outside the guest (a session's input): they all go in, room or not. */
+  put(data: Buffer): void {
+    this.write(data, true);
   }
 
   peek(): Buffer {
-    return Buffer.concat(this.chunks, this.length);
+    return Buffer.concat(this.slots.map((s) => s.page.subarray(s.off, s.end)));
   }
 
   changed(): void {
@@ -143,28 +186,33 @@ export class Pipe {
     const n = this.node;
     return {
       ino: n.ino, capacity: this.capacity, uid: n.uidv, gid: n.gidv, mode: n.modev,
-      times: [n.atime, n.mtime, n.ctime].map((t) => [t.sec, t.nsec]), data: this.peek().toString('base64'),
+      times: [n.atime, n.mtime, n.ctime].map((t) => [t.sec, t.nsec]),
+      slots: this.slots.map((s) => [s.off, s.page.subarray(0, s.end).toString('base64')]),
     };
   }
 
   static restore(id: number, r: PipeRecord, journal: Journal): Pipe {
     const p = new Pipe(id, r.ino, { pid: 0, uid: r.uid, gid: r.gid }, journal);
-    p.capacity = r.capacity;
+    p.maxSlots = r.capacity / PAGE_SIZE;
     p.node.modev = r.mode;
     [p.node.atime, p.node.mtime, p.node.ctime] = r.times.map(([sec, nsec]) => ({ sec, nsec }));
-    const data = Buffer.from(r.data, 'base64');
-    if (data.length) p.chunks.push(data);
-    p.length = data.length;
+    for (const [off, data] of r.slots) {
+      const page = Buffer.alloc(PAGE_SIZE);
+      const bytes = Buffer.from(data, 'base64');
+      bytes.copy(page);
+      p.slots.push({ page, off, end: bytes.length });
+      p.length += bytes.length - off;
+    }
     return p;
   }
 
-  /** F_SETPIPE_SZ: a power-of-two number of pages, not below what is buffered. */
+  /** F_SETPIPE_SZ: a power-of-two number of pages, no fewer than are in use. */
   resize(size: number): number {
     if (size > PIPE_MAX) fail(Errno.EPERM);
-    let cap = 4096;
+    let cap = PAGE_SIZE;
     while (cap < size) cap *= 2;
-    if (cap < this.length) fail(Errno.EBUSY);
-    this.capacity = cap;
+    if (cap / PAGE_SIZE < this.slots.length) fail(Errno.EBUSY);
+    this.maxSlots = cap / PAGE_SIZE;
     this.writable.wake();
     this.changed();
     return cap;
@@ -191,19 +239,15 @@ export class PipeEnd extends FileObject {
   override write(_f: OpenFile, data: Buffer): number | Blocked {
     const p = this.pipe;
     if (p.readers === 0) fail(Errno.EPIPE);
-    const room = p.room();
-    // Up to PIPE_BUF bytes go in whole or not at all; more may go in parts.
-    if (data.length <= PIPE_BUF ? room < data.length : room === 0) return new Blocked([p.writable]);
-    const n = Math.min(room, data.length);
-    p.put(n === data.length ? data : data.subarray(0, n));
-    return n;
+    const n = p.write(data);
+    return n > 0 ? n : new Blocked([p.writable]);
   }
 
   override poll(): number {
     const p = this.pipe;
     if (this.writer) {
-      if (p.readers === 0) return POLL.ERR;
-      return p.room() >= PIPE_BUF ? POLL.OUT | POLL.WRNORM : 0;
+      const ev = p.full() ? 0 : POLL.OUT | POLL.WRNORM;
+      return p.readers === 0 ? ev | POLL.ERR : ev;
     }
     let ev = p.length ? POLL.IN | POLL.RDNORM : 0;
     if (p.writers === 0) ev |= POLL.HUP;

@@ -70,9 +70,16 @@ export class TmpNode extends Node {
     const size = this.entries ? DIR_SIZE + DIRENT_SIZE * this.entries.size : this.size;
     return {
       dev: this.fs.dev, ino: this.ino, mode: this.modev, nlink: this.nlink, uid: this.uidv, gid: this.gidv,
-      rdev: this.rdev, size, blksize: 4096, blocks: this.entries ? 0 : pageBlocks(this.size),
+      rdev: this.rdev, size, blksize: 4096, blocks: this.blocks(),
       atime: this.atime, mtime: this.mtime, ctime: this.ctime, btime: this.btime,
     };
+  }
+
+  /** Directories take no blocks; symlinks shorter than 128 bytes live in the inode (shmem's short symlinks). */
+  private blocks(): number {
+    if (this.entries) return 0;
+    if (this.isSymlink()) return this.size < 128 ? 0 : 8;
+    return pageBlocks(this.size);
   }
 
   private dir(): Map<string, number> {

@@ -69,8 +69,8 @@ function readlinkOf(c: Call, loc: Loc, size: number): Outcome {
 }
 
 export const readlink = (c: Call) => readlinkOf(c, c.v.resolve(c.p, c.who, AT.FDCWD, path(c, 0), false), int(c, 2));
-export const readlinkat = (c: Call) =>
-  readlinkOf(c, target(c, int(c, 0), path(c, 0), path(c, 0).length === 0 ? AT.EMPTY_PATH : 0, AT.EMPTY_PATH), int(c, 3));
+export const readlinkat = (c: Call) => readlinkOf(c,
+  target(c, int(c, 0), path(c, 0), AT.SYMLINK_NOFOLLOW | (path(c, 0).length === 0 ? AT.EMPTY_PATH : 0), AT.SYMLINK_NOFOLLOW | AT.EMPTY_PATH), int(c, 3));
 
 function accessOf(c: Call, dirfd: number, pathname: string, mode: number, flags: number): Outcome {
   if (mode & ~(R_OK | W_OK | X_OK)) fail(Errno.EINVAL);
