@@ -141,6 +141,13 @@ class ProcDir extends ProcNode {
   override open(): FileObject {
     return new DirObject(this);
   }
+
+  // proc's lookup answers ENOENT for a name it does not have, so creating one fails with it.
+  override create(): Node { return fail(Errno.ENOENT); }
+  override mkdir(): void { fail(Errno.ENOENT); }
+  override symlink(): void { fail(Errno.ENOENT); }
+  override mknod(): void { fail(Errno.ENOENT); }
+  override link(): void { fail(Errno.ENOENT); }
 }
 
 class ProcRootDir extends ProcDir {
@@ -148,13 +155,12 @@ class ProcRootDir extends ProcDir {
     super(fs, 1, 0o555, () => statics);
   }
 
-  override lookup(name: string, who: Who): Node | undefined {
+  override lookup(name: string): Node | undefined {
     if (/^[1-9][0-9]*$/.test(name)) {
       const pid = Number(name);
       return this.fs.exists(pid) ? pidDir(this.fs, pid) : undefined;
     }
     return this.statics.find(([n]) => n === name)?.[1];
-    void who;
   }
 
   override list(who: Who): DirEntry[] {

@@ -419,12 +419,15 @@ export class TmpFs implements Fs {
   /** Rebuild from the journal's keys (t/<name>/...). Orphans are swept after descriptions are restored. */
   restore(entries: Map<string, Buffer>): void {
     const prefix = `t/${this.name}/`;
+    // The root node object stays: the mount table holds it.
+    const root = this.root();
     this.inodes.clear();
+    this.inodes.set(1, root);
     this.used = 0;
     for (const [key, value] of entries) {
       if (!key.startsWith(`${prefix}i/`)) continue;
       const ino = Number(key.slice(prefix.length + 2));
-      const node = new TmpNode(this, ino, 0, { pid: 0, uid: 0, gid: 0 });
+      const node = ino === 1 ? root : new TmpNode(this, ino, 0, { pid: 0, uid: 0, gid: 0 });
       node.restore(JSON.parse(value.toString()) as InodeRecord);
       this.inodes.set(ino, node);
       this.nextIno = Math.max(this.nextIno, ino + 1);
@@ -435,7 +438,6 @@ export class TmpFs implements Fs {
       const node = this.inodes.get(ino);
       if (node && block * BLOCK < node.size) value.copy(node.data, block * BLOCK, 0, Math.min(value.length, node.size - block * BLOCK));
     }
-    if (!this.inodes.has(1)) this.allocate(S.IFDIR | 0o1777, { pid: 0, uid: 0, gid: 0 }).parent = 1;
   }
 
   /** After restoring open descriptions: inodes neither named nor open are gone. */
