@@ -109,6 +109,8 @@ export class TreeIn {
       if (e.size === 0) this.finishFile();
     } else if (e.kind === 'DIRECTORY') {
       this.dirs.push([node, e]);
+    } else {
+      node.setattr({ mtime: time(e.mtimeMs) });
     }
     this.entries++;
   }

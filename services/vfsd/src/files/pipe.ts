@@ -75,8 +75,9 @@ export class PipeNode extends Node {
     this.pipe.changed();
   }
 
-  override open(): FileObject {
-    return fail(Errno.ENXIO);
+  /** Opened again through /proc/<pid>/fd/N (or /dev/stdin): a new end of the same pipe. */
+  override open(flags: number): FileObject {
+    return new PipeEnd(this.pipe, (flags & 3) !== 0);
   }
 }
 

@@ -143,13 +143,18 @@ export function meminfoText(m: MachineInfo): string {
     ['KReclaimable', 0], ['Slab', 0], ['SReclaimable', 0], ['SUnreclaim', 0], ['KernelStack', 0], ['PageTables', 0],
     ['SecPageTables', 0], ['NFS_Unstable', 0], ['Bounce', 0], ['WritebackTmp', 0], ['CommitLimit', total],
     ['Committed_AS', total - free], ['VmallocTotal', 34359738367], ['VmallocUsed', 0], ['VmallocChunk', 0],
-    ['Percpu', 0], ['HardwareCorrupted', 0], ['AnonHugePages', 0], ['ShmemHugePages', 0], ['ShmemPmdMapped', 0],
+    ['Percpu', 0], ['AnonHugePages', 0], ['ShmemHugePages', 0], ['ShmemPmdMapped', 0],
     ['FileHugePages', 0], ['FilePmdMapped', 0],
   ];
-  let out = rows.map(([k, v]) => `${`${k}:`.padEnd(16)}${String(v).padStart(8)} kB\n`).join('');
+  let out = rows.map(([k, v]) => meminfoLine(k, v)).join('');
   out += 'HugePages_Total:       0\nHugePages_Free:        0\nHugePages_Rsvd:        0\nHugePages_Surp:        0\n';
-  out += `${'Hugepagesize:'.padEnd(16)}${'2048'.padStart(8)} kB\n${'Hugetlb:'.padEnd(16)}${'0'.padStart(8)} kB\n`;
+  out += `${meminfoLine('Hugepagesize', 2048)}${meminfoLine('Hugetlb', 0)}`;
   return out;
+}
+
+/** One /proc/meminfo line: the label and colon padded to 16 columns, the number right-aligned in 8 (show_val_kb). */
+export function meminfoLine(label: string, kb: number): string {
+  return `${`${label}:`.padEnd(16)}${String(kb).padStart(8)} kB\n`;
 }
 
 export function uptimeText(m: MachineInfo): string {
