@@ -59,6 +59,13 @@ export class Session implements TtyHost {
     return this.pendingBytes;
   }
 
+  discard(): void {
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.tty?.writable.wake();
+    this.registry.changed(this);
+  }
+
   signal(pgrp: number, signo: number): void {
     this.registry.signal(-pgrp, signo);
   }

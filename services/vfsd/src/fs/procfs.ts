@@ -6,7 +6,7 @@
  * (reads see one snapshot, as seq_file gives); fd/N, exe and cwd are magic links
  * that lead to the object itself, so /dev/stdin works on a pipe.
  */
-import { Errno, O, S, dtype, makedev } from '../abi.js';
+import { Errno, O, S, dtype, major, makedev, minor } from '../abi.js';
 import { fail } from '../fail.js';
 import { FileObject, type Persisted } from '../files/file-object.js';
 import { DirObject } from '../files/directory.js';
@@ -193,15 +193,35 @@ function pidDir(fs: ProcFs, pid: number): ProcDir {
     ['environ', file(() => '', 0o400)],
     ['maps', file((who) => text.mapsText(facts(who, true)))],
     ['mounts', file(() => mountsText(fs.ctx.mounts))],
+    ['mountinfo', file(() => mountinfoText(fs.ctx.mounts))],
+    ['task', new ProcDir(fs, pidIno(pid, i++), 0o555, () => [[String(pid), self]])],
     ['stat', file((who) => text.statText(facts(who), undefined))],
     ['statm', file((who) => text.statmText(facts(who)))],
     ['status', file((who) => text.statusText(facts(who)))],
   ];
-  return new ProcDir(fs, pidIno(pid, 0), 0o555, () => entries);
+  // task/<pid>: the main thread, as the process itself (vfsd does not know the other threads' ids).
+  const self: ProcDir = new ProcDir(fs, pidIno(pid, 0), 0o555, () => entries);
+  return self;
 }
 
 export function mountsText(mounts: Mounts): string {
   return mounts.all().map((m) => `${m.fs.source} ${m.path} ${m.fs.type} ${m.options} 0 0\n`).join('');
+}
+
+const PER_MOUNT = new Set(['rw', 'ro', 'nosuid', 'nodev', 'noexec', 'relatime', 'noatime']);
+
+/** /proc/<pid>/mountinfo: id, parent, major:minor, root, mount point, mount options, "-", type, source, superblock options. */
+export function mountinfoText(mounts: Mounts): string {
+  const all = mounts.all();
+  const id = (i: number) => 20 + i;
+  return all.map((m, i) => {
+    const parent = m.path === '/' ? 1 : id(all.reduce((best, o, j) =>
+      (o.path !== m.path && (o.path === '/' || m.path.startsWith(`${o.path}/`)) && o.path.length > all[best]!.path.length ? j : best), 0));
+    const opts = m.options.split(',');
+    const mount = opts.filter((o) => PER_MOUNT.has(o)).join(',');
+    const sb = [opts.includes('ro') ? 'ro' : 'rw', ...opts.filter((o) => !PER_MOUNT.has(o))].join(',');
+    return `${id(i)} ${parent} ${major(m.fs.dev)}:${minor(m.fs.dev)} / ${m.path} ${mount} - ${m.fs.type} ${m.fs.source} ${sb}\n`;
+  }).join('');
 }
 
 class ProcLink extends ProcNode {

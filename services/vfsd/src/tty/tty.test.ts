@@ -84,11 +84,14 @@ test('ISIG: ^C and ^Z signal the foreground process group (TIOCSPGRP), echo ^C a
   assert.equal(await g.result(P, NR.ioctl, [0, IOCTL.TIOCSPGRP, 1], [pg]), 0);
   const got = await g.call(P, NR.ioctl, [0, IOCTL.TIOCGPGRP, 1]);
   assert.equal(got.outputs![0]!.readInt32LE(0), 77);
-  s.input(Buffer.from('sleep 10\x03'));
-  s.input(Buffer.from('\x1a\x1c'));
-  await settle();
+  for (const c of ['sleep 10', '\x03', '\x1a', '\x1c']) {
+    s.input(Buffer.from(c));
+    await settle();
+  }
   assert.deepEqual(g.signals, [[-77, SIG.INT], [-77, SIG.TSTP], [-77, SIG.QUIT]]);
   assert.equal(await shown(), 'sleep 10^C^Z^\\');
+  s.input(Buffer.from('gone\x03'));
+  assert.equal(await shown(), '^C', 'echoes of the same batch are flushed with the input, as n_tty does');
   s.input(Buffer.from('x\r'));
   assert.equal(await g.read(P, 0, 100), 'x\n', 'the interrupted line is gone');
   g.cleanup();

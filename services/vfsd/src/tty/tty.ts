@@ -39,6 +39,8 @@ export interface TtyHost {
   output(data: Buffer): void;
   /** Bytes written but not yet taken by the launcher. */
   backlog(): number;
+  /** Drop output the launcher has not taken yet (a signal character's flush, TCOFLUSH). */
+  discard(): void;
   /** Signal a process group (the foreground one). */
   signal(pgrp: number, signo: number): void;
   /** Terminal state changed: journal it. */
@@ -117,6 +119,11 @@ export class Tty extends FileObject {
   private line: number[] = [];
   private literalNext = false;
   private lastInputAt = 0;
+  /** Echoes of the input batch being processed (undefined outside input()): bytes, where a line began (null), a tab erased. */
+  private echoes: (Buffer | null | { cols: number; afterTab: boolean })[] | undefined;
+  /** The output column (for erasing tabs), and the column where the line being edited began. */
+  private column = 0;
+  private canonColumn = 0;
   /** The launcher closed its input: reads end once what is buffered is read. */
   inputEof = false;
   /** The session is gone: reads return end of file, writes EIO. */
@@ -143,6 +150,7 @@ export class Tty extends FileObject {
   // ---- input from the launcher ----
 
   input(data: Buffer): void {
+    this.echoes = [];
     const t = this.termios;
     const cc = t.cc;
     for (let c of data) {
@@ -161,7 +169,10 @@ export class Tty extends FileObject {
       if (this.on(L.ISIG)) {
         const signo = c === cc[V.INTR] ? SIG.INT : c === cc[V.QUIT] ? SIG.QUIT : c === cc[V.SUSP] ? SIG.TSTP : 0;
         if (signo && c !== 0) {
-          if (!this.on(L.NOFLSH)) this.flushInput();
+          if (!this.on(L.NOFLSH)) {
+            this.flushInput();
+            this.host.discard();
+          }
           this.echoChar(c);
           if (this.fg > 0) this.host.signal(this.fg, signo);
           continue;
@@ -170,6 +181,14 @@ export class Tty extends FileObject {
       if (t.iflag & I.IXON && c !== 0 && (c === cc[V.START] || c === cc[V.STOP])) continue;
       if (this.on(L.ICANON)) this.edit(c); else this.accept(c);
     }
+    const echoes = this.echoes;
+    this.echoes = undefined;
+    const shown: Buffer[] = [];
+    for (const e of echoes) {
+      if (e === null) this.canonColumn = this.column;
+      else shown.push(this.post(Buffer.isBuffer(e) ? e : this.tabBackspaces(e)));
+    }
+    if (shown.length) this.host.output(Buffer.concat(shown));
     // Raw input is one stream: keep it one buffer.
     if (!this.on(L.ICANON) && this.ready.length > 1) this.ready = [Buffer.concat(this.ready)];
     this.lastInputAt = performance.now();
@@ -204,7 +223,9 @@ export class Tty extends FileObject {
       return;
     }
     if (c === 10 || c === cc[V.EOL] || (iexten && c === cc[V.EOL2])) {
-      if (this.on(L.ECHO) || (c === 10 && this.on(L.ECHONL))) this.echoChar(c);
+      if (c !== 10 && this.line.length === 0 && this.on(L.ECHO)) this.markCanon();
+      if (c !== 10) this.echoChar(c);
+      else if (this.on(L.ECHO) || this.on(L.ECHONL)) this.echo(Buffer.of(10));
       this.line.push(c);
       this.push(Buffer.from(this.line));
       this.line = [];
@@ -217,6 +238,7 @@ export class Tty extends FileObject {
   private accept(c: number): void {
     if (this.on(L.ICANON)) {
       if (this.line.length >= LINE_MAX) return;
+      if (this.line.length === 0 && this.on(L.ECHO)) this.markCanon();
       this.line.push(c);
     } else {
       this.ready.push(Buffer.of(c));
@@ -232,13 +254,42 @@ export class Tty extends FileObject {
     for (let i = 0; i < n && this.line.length; i++) {
       const c = this.line.pop()!;
       if (!this.on(L.ECHO)) continue;
-      if (this.on(L.ECHOE)) {
-        const wide = this.on(L.ECHOCTL) && (c < 32 || c === 127) && c !== 9;
-        this.echo(Buffer.from(wide ? '\b\b  \b\b' : '\b \b'));
-      } else {
+      if (!this.on(L.ECHOE)) {
         this.echoChar(this.termios.cc[V.ERASE]!);
+      } else if (c === 9) {
+        this.eraseTab();
+      } else {
+        // A control character echoed as ^X took two columns.
+        const wide = this.on(L.ECHOCTL) && (c < 32 || c === 127);
+        this.echo(Buffer.from(wide ? '\b \b\b \b' : '\b \b'));
       }
     }
+  }
+
+  /**
+   * Erase a tab: back to the column it started at — counted from the previous tab,
+   * or from where the line began — when the echo goes out (n_tty's ECHO_OP_ERASE_TAB).
+   */
+  private eraseTab(): void {
+    let cols = 0;
+    let afterTab = false;
+    for (let i = this.line.length - 1; i >= 0; i--) {
+      const c = this.line[i]!;
+      if (c === 9) {
+        afterTab = true;
+        break;
+      }
+      if (c < 32 || c === 127) cols += this.on(L.ECHOCTL) ? 2 : 0;
+      else if (!(this.termios.iflag & I.IUTF8) || (c & 0xc0) !== 0x80) cols++;
+    }
+    const op = { cols, afterTab };
+    if (this.echoes) this.echoes.push(op);
+    else this.host.output(this.post(this.tabBackspaces(op)));
+  }
+
+  private tabBackspaces(op: { cols: number; afterTab: boolean }): Buffer {
+    const n = op.afterTab ? op.cols : op.cols + this.canonColumn;
+    return Buffer.alloc(Math.min(8 - (n & 7), this.column), 8);
   }
 
   private eraseWord(): void {
@@ -270,13 +321,22 @@ export class Tty extends FileObject {
     }
   }
 
+  /** The column the line being edited began at is recorded when its first character is echoed. */
+  private markCanon(): void {
+    if (this.echoes) this.echoes.push(null);
+    else this.canonColumn = this.column;
+  }
+
+  /** Echoes of one batch of input go out together at its end; a signal's flush drops those not yet out (as n_tty's do). */
   private echo(data: Buffer): void {
-    this.host.output(this.post(data));
+    if (this.echoes) this.echoes.push(data);
+    else this.host.output(this.post(data));
   }
 
   flushInput(): void {
     this.ready = [];
     this.line = [];
+    if (this.echoes) this.echoes.length = 0;
     this.host.changed();
   }
 
@@ -348,16 +408,38 @@ export class Tty extends FileObject {
   }
 
   /** Output processing (OPOST). */
+  /** Output processing (OPOST: ONLCR, OCRNL, ONOCR, ONLRET), keeping the column as do_output_char does. */
   private post(data: Buffer): Buffer {
     const o = this.termios.oflag;
-    if (!(o & OF.OPOST) || !(o & (OF.ONLCR | OF.OCRNL | OF.ONLRET | OF.ONOCR))) return data;
-    const out: number[] = [];
+    if (!(o & OF.OPOST)) return data;
+    const utf8 = (this.termios.iflag & I.IUTF8) !== 0;
+    const out = Buffer.allocUnsafe(data.length * 2);
+    let n = 0;
     for (const c of data) {
-      if (c === 10 && o & OF.ONLCR) out.push(13, 10);
-      else if (c === 13 && o & OF.OCRNL) out.push(10);
-      else out.push(c);
+      if (c === 10) {
+        if (o & OF.ONLRET) this.column = 0;
+        if (o & OF.ONLCR) {
+          this.column = 0;
+          out[n++] = 13;
+        }
+        out[n++] = 10;
+      } else if (c === 13) {
+        if (o & OF.ONOCR && this.column === 0) continue;
+        if (o & OF.OCRNL) {
+          if (o & OF.ONLRET) this.column = 0;
+          out[n++] = 10;
+          continue;
+        }
+        this.column = 0;
+        out[n++] = 13;
+      } else {
+        if (c === 9) this.column = (this.column | 7) + 1;
+        else if (c === 8) { if (this.column > 0) this.column--; }
+        else if (c >= 32 && c !== 127 && !(utf8 && (c & 0xc0) === 0x80)) this.column++;
+        out[n++] = c;
+      }
     }
-    return Buffer.from(out);
+    return out.subarray(0, n);
   }
 
   override poll(): number {
@@ -419,6 +501,7 @@ export class Tty extends FileObject {
       case IOCTL.TCFLSH:
         if (arg < 0 || arg > 2) fail(Errno.EINVAL);
         if (arg !== 1) this.flushInput();
+        if (arg !== 0) this.host.discard();
         return { result: 0 };
       case IOCTL.TCSBRK:
       case IOCTL.TCXONC:
