@@ -4,6 +4,7 @@
  * timeval. Little-endian, laid out as the kernel's uapi headers say.
  */
 import { major, minor } from './abi.js';
+import { fresh, getI64, putI64, putU64 } from './bytes.js';
 import type { Stat, StatfsInfo, Time } from './fs/node.js';
 
 export const STAT_SIZE = 144;
@@ -11,17 +12,17 @@ export const STATX_SIZE = 256;
 export const STATFS_SIZE = 120;
 
 export function encodeStat(s: Stat): Buffer {
-  const b = Buffer.alloc(STAT_SIZE);
-  b.writeBigUInt64LE(BigInt(s.dev), 0);
-  b.writeBigUInt64LE(BigInt(s.ino), 8);
-  b.writeBigUInt64LE(BigInt(s.nlink), 16);
+  const b = fresh(STAT_SIZE);
+  putU64(b, 0, s.dev);
+  putU64(b, 8, s.ino);
+  putU64(b, 16, s.nlink);
   b.writeUInt32LE(s.mode >>> 0, 24);
   b.writeUInt32LE(s.uid >>> 0, 28);
   b.writeUInt32LE(s.gid >>> 0, 32);
-  b.writeBigUInt64LE(BigInt(s.rdev), 40);
-  b.writeBigInt64LE(BigInt(s.size), 48);
-  b.writeBigInt64LE(BigInt(s.blksize), 56);
-  b.writeBigInt64LE(BigInt(s.blocks), 64);
+  putU64(b, 40, s.rdev);
+  putI64(b, 48, s.size);
+  putI64(b, 56, s.blksize);
+  putI64(b, 64, s.blocks);
   time(b, 72, s.atime);
   time(b, 88, s.mtime);
   time(b, 104, s.ctime);
@@ -29,8 +30,8 @@ export function encodeStat(s: Stat): Buffer {
 }
 
 function time(b: Buffer, at: number, t: Time): void {
-  b.writeBigInt64LE(BigInt(t.sec), at);
-  b.writeBigInt64LE(BigInt(t.nsec), at + 8);
+  putI64(b, at, t.sec);
+  putI64(b, at + 8, t.nsec);
 }
 
 /** statx's mask bits. */
@@ -49,19 +50,19 @@ export interface StatxExtra {
 }
 
 export function encodeStatx(s: Stat, x: StatxExtra): Buffer {
-  const b = Buffer.alloc(STATX_SIZE);
+  const b = fresh(STATX_SIZE);
   const mask = STATX.BASIC_STATS | STATX.MNT_ID | (s.btime ? STATX.BTIME : 0);
   b.writeUInt32LE(mask, 0);
   b.writeUInt32LE(s.blksize, 4);
-  b.writeBigUInt64LE(BigInt(x.attributes), 8);
+  putU64(b, 8, x.attributes);
   b.writeUInt32LE(s.nlink, 16);
   b.writeUInt32LE(s.uid >>> 0, 20);
   b.writeUInt32LE(s.gid >>> 0, 24);
   b.writeUInt16LE(s.mode & 0xffff, 28);
-  b.writeBigUInt64LE(BigInt(s.ino), 32);
-  b.writeBigUInt64LE(BigInt(s.size), 40);
-  b.writeBigUInt64LE(BigInt(s.blocks), 48);
-  b.writeBigUInt64LE(BigInt(x.attributesMask), 56);
+  putU64(b, 32, s.ino);
+  putU64(b, 40, s.size);
+  putU64(b, 48, s.blocks);
+  putU64(b, 56, x.attributesMask);
   statxTime(b, 64, s.atime);
   if (s.btime) statxTime(b, 80, s.btime);
   statxTime(b, 96, s.ctime);
@@ -70,12 +71,12 @@ export function encodeStatx(s: Stat, x: StatxExtra): Buffer {
   b.writeUInt32LE(minor(s.rdev), 132);
   b.writeUInt32LE(major(s.dev), 136);
   b.writeUInt32LE(minor(s.dev), 140);
-  b.writeBigUInt64LE(BigInt(x.mntId), 144);
+  putU64(b, 144, x.mntId);
   return b;
 }
 
 function statxTime(b: Buffer, at: number, t: Time): void {
-  b.writeBigInt64LE(BigInt(t.sec), at);
+  putI64(b, at, t.sec);
   b.writeUInt32LE(t.nsec, at + 8);
 }
 
@@ -95,19 +96,19 @@ export function mountFlags(options: string): number {
 }
 
 export function encodeStatfs(magic: number, s: StatfsInfo, dev: number, flags: number): Buffer {
-  const b = Buffer.alloc(STATFS_SIZE);
-  b.writeBigInt64LE(BigInt(magic), 0);
-  b.writeBigInt64LE(4096n, 8);
-  b.writeBigUInt64LE(BigInt(s.blocks), 16);
-  b.writeBigUInt64LE(BigInt(s.bfree), 24);
-  b.writeBigUInt64LE(BigInt(s.bavail), 32);
-  b.writeBigUInt64LE(BigInt(s.files), 40);
-  b.writeBigUInt64LE(BigInt(s.ffree), 48);
+  const b = fresh(STATFS_SIZE);
+  putI64(b, 0, magic);
+  putI64(b, 8, 4096);
+  putU64(b, 16, s.blocks);
+  putU64(b, 24, s.bfree);
+  putU64(b, 32, s.bavail);
+  putU64(b, 40, s.files);
+  putU64(b, 48, s.ffree);
   b.writeInt32LE(dev | 0, 56);
   b.writeInt32LE(0, 60);
-  b.writeBigInt64LE(255n, 64);
-  b.writeBigInt64LE(4096n, 72);
-  b.writeBigInt64LE(BigInt(flags), 80);
+  putI64(b, 64, 255);
+  putI64(b, 72, 4096);
+  putI64(b, 80, flags);
   return b;
 }
 
@@ -118,8 +119,8 @@ export function direntSize(name: Buffer): number {
 
 export function writeDirent(b: Buffer, at: number, ino: number, off: number, type: number, name: Buffer): number {
   const len = direntSize(name);
-  b.writeBigUInt64LE(BigInt(ino), at);
-  b.writeBigInt64LE(BigInt(off), at + 8);
+  putU64(b, at, ino);
+  putI64(b, at + 8, off);
   b.writeUInt16LE(len, at + 16);
   b[at + 18] = type;
   name.copy(b, at + 19);
@@ -129,16 +130,16 @@ export function writeDirent(b: Buffer, at: number, ino: number, off: number, typ
 
 /** A struct timespec (16 bytes) as milliseconds; -1 for malformed (negative, nsec out of range). */
 export function timespecMs(b: Buffer): number {
-  const sec = Number(b.readBigInt64LE(0));
-  const nsec = Number(b.readBigInt64LE(8));
+  const sec = getI64(b, 0);
+  const nsec = getI64(b, 8);
   if (sec < 0 || nsec < 0 || nsec >= 1e9) return -1;
   return sec * 1000 + nsec / 1e6;
 }
 
 /** A struct timeval (16 bytes) as milliseconds; -1 for malformed. */
 export function timevalMs(b: Buffer): number {
-  const sec = Number(b.readBigInt64LE(0));
-  const usec = Number(b.readBigInt64LE(8));
+  const sec = getI64(b, 0);
+  const usec = getI64(b, 8);
   if (sec < 0 || usec < 0 || usec >= 1e6) return -1;
   return sec * 1000 + usec / 1000;
 }
@@ -146,15 +147,15 @@ export function timevalMs(b: Buffer): number {
 export function timespec(ms: number): Buffer {
   const b = Buffer.alloc(16);
   const sec = Math.floor(ms / 1000);
-  b.writeBigInt64LE(BigInt(sec), 0);
-  b.writeBigInt64LE(BigInt(Math.round((ms - sec * 1000) * 1e6)), 8);
+  putI64(b, 0, sec);
+  putI64(b, 8, Math.min(999_999_999, Math.round((ms - sec * 1000) * 1e6)));
   return b;
 }
 
 export function timeval(ms: number): Buffer {
   const b = Buffer.alloc(16);
   const sec = Math.floor(ms / 1000);
-  b.writeBigInt64LE(BigInt(sec), 0);
-  b.writeBigInt64LE(BigInt(Math.round((ms - sec * 1000) * 1e3)), 8);
+  putI64(b, 0, sec);
+  putI64(b, 8, Math.min(999_999, Math.round((ms - sec * 1000) * 1e3)));
   return b;
 }

@@ -33,13 +33,13 @@ export class TestGuest {
   readonly dir: string;
   private nextId = 1;
 
-  constructor(opts: { journal?: Journal; procSource?: ProcSource; rootDir?: string; dir?: string } = {}) {
+  constructor(opts: { journal?: Journal; procSource?: ProcSource; rootDir?: string; dir?: string; tmpfsBytes?: number } = {}) {
     this.dir = opts.dir ?? mkdtempSync(join(tmpdir(), 'vfsd-unit-'));
     const root = opts.rootDir ?? join(this.dir, 'root');
     mkdirSync(root, { recursive: true });
     this.v = new Vfs({
       rootDir: root, homeDir: join(this.dir, 'home'), journal: opts.journal, procSource: opts.procSource,
-      signal: (pid, signo) => this.signals.push([pid, signo]),
+      signal: (pid, signo) => this.signals.push([pid, signo]), tmpfsBytes: opts.tmpfsBytes,
     });
     this.d = new Dispatcher(this.v, (err) => { throw err; });
   }

@@ -16,7 +16,7 @@ import { HostFs } from './fs/hostfs.js';
 import { Mounts } from './fs/mounts.js';
 import type { Who } from './fs/node.js';
 import { ProcFile, ProcFs } from './fs/procfs.js';
-import { TmpFile, TmpFs } from './fs/tmpfs.js';
+import { TmpFile, TmpFs, TmpfsBudget } from './fs/tmpfs.js';
 import { Walker, type Loc } from './fs/walk.js';
 import { NO_JOURNAL, type Journal } from './journal.js';
 import { ProcView, type ProcSource } from './proc/view.js';
@@ -34,7 +34,7 @@ export interface VfsOptions {
   procSource?: ProcSource;
   /** Signal delivery for terminals (syscalld's Kill): pid > 0 a process, < 0 a group. */
   signal?: (pid: number, signo: number) => void;
-  /** Bytes all tmpfs mounts may hold together (they live in the nucleus state store). */
+  /** Bytes all tmpfs mounts may hold together (they live in the nucleus state store, 64 MiB at most). */
   tmpfsBytes?: number;
 }
 
@@ -59,9 +59,9 @@ export class Vfs {
     mkdirSync(opts.homeDir, { recursive: true });
     const root = new HostFs(opts.rootDir, makedev(254, 1), true, '/dev/root');
     const home = new HostFs(opts.homeDir, makedev(254, 2), false, '/dev/home');
-    const limit = opts.tmpfsBytes ?? 48 * 1024 * 1024;
-    const tmp = new TmpFs('tmp', makedev(0, 26), 0o1777, this.journal, limit);
-    const shm = new TmpFs('shm', makedev(0, 25), 0o1777, this.journal, limit);
+    const budget = new TmpfsBudget(opts.tmpfsBytes ?? 40 * 1024 * 1024);
+    const tmp = new TmpFs('tmp', makedev(0, 26), 0o1777, this.journal, budget);
+    const shm = new TmpFs('shm', makedev(0, 25), 0o1777, this.journal, budget);
     this.tmpfs = new Map([['tmp', tmp], ['shm', shm]]);
     const dev = new DevFs({ ctty: (pid) => this.ctty(pid), ttys: () => this.sessions.ttys() });
     const proc = new ProcFs(this);

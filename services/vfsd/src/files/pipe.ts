@@ -156,7 +156,7 @@ export class Pipe {
     }
     while (at < data.length && (unbounded || !this.full())) {
       const k = Math.min(PAGE_SIZE, data.length - at);
-      const page = Buffer.alloc(PAGE_SIZE);
+      const page = Buffer.allocUnsafe(PAGE_SIZE);
       data.copy(page, 0, at, at + k);
       this.slots.push({ page, off: 0, end: k });
       at += k;

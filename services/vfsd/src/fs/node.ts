@@ -74,10 +74,11 @@ export interface SetAttr {
   size?: number;
 }
 
+/** The wall clock with sub-microsecond steps (times of files this vfsd changes). */
 export function now(): Time {
-  const ms = Date.now();
-  const hr = process.hrtime();
-  return { sec: Math.floor(ms / 1000), nsec: (ms % 1000) * 1e6 + (hr[1] % 1e6) };
+  const ms = performance.timeOrigin + performance.now();
+  const sec = Math.floor(ms / 1000);
+  return { sec, nsec: Math.min(999_999_999, Math.floor((ms - sec * 1000) * 1e6)) };
 }
 
 export abstract class Node {

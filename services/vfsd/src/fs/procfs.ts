@@ -7,6 +7,7 @@
  * that lead to the object itself, so /dev/stdin works on a pipe.
  */
 import { Errno, O, S, dtype, major, makedev, minor } from '../abi.js';
+import { copyOf } from '../bytes.js';
 import { fail } from '../fail.js';
 import { FileObject, type Persisted } from '../files/file-object.js';
 import { DirObject } from '../files/directory.js';
@@ -288,7 +289,7 @@ export class ProcFile extends FileObject {
   override size(): number { return this.text.length; }
 
   override read(_f: OpenFile, n: number, at: number): Buffer {
-    return Buffer.from(this.text.subarray(at, at + n));
+    return copyOf(this.text, at, Math.min(this.text.length, at + n));
   }
 
   persist(): Persisted {

@@ -7,6 +7,7 @@
  * vfsd restart.
  */
 import { Errno, S, dtype } from '../abi.js';
+import { copyOf } from '../bytes.js';
 import { fail } from '../fail.js';
 import { FileObject, type Persisted } from '../files/file-object.js';
 import { DirObject } from '../files/directory.js';
@@ -235,7 +236,7 @@ export class TmpNode extends Node {
 
   read(n: number, at: number): Buffer {
     if (at >= this.size || n <= 0) return Buffer.alloc(0);
-    const out = Buffer.from(this.data.subarray(at, Math.min(this.size, at + n)));
+    const out = copyOf(this.data, at, Math.min(this.size, at + n));
     // relatime: the access time moves when it is not newer than the last change.
     if (this.atime.sec < this.mtime.sec || (this.atime.sec === this.mtime.sec && this.atime.nsec <= this.mtime.nsec)) {
       this.atime = now();
@@ -345,14 +346,20 @@ export class TmpFile extends FileObject {
   }
 }
 
+/** The bytes all tmpfs mounts may hold together. */
+export class TmpfsBudget {
+  used = 0;
+  constructor(readonly limit: number) {}
+}
+
 export class TmpFs implements Fs {
   readonly magic = TMPFS_MAGIC;
   readonly type = 'tmpfs';
   readonly source = 'tmpfs';
   readonly readonly = false;
   readonly inodes = new Map<number, TmpNode>();
-  /** File bytes in use, against `limit`. */
-  used = 0;
+  /** File bytes this filesystem holds. */
+  private own = 0;
   private nextIno = 1;
 
   constructor(
@@ -361,7 +368,8 @@ export class TmpFs implements Fs {
     readonly dev: number,
     rootMode: number,
     private readonly journal: Journal,
-    readonly limit = 64 * 1024 * 1024,
+    /** Shared by every tmpfs: together they live in the nucleus state store, which is bounded. */
+    readonly budget: TmpfsBudget = new TmpfsBudget(64 * 1024 * 1024),
   ) {
     this.allocate(S.IFDIR | rootMode, { pid: 0, uid: 0, gid: 0 }).parent = 1;
   }
@@ -370,14 +378,23 @@ export class TmpFs implements Fs {
     return this.inodes.get(1)!;
   }
 
+  get used(): number {
+    return this.own;
+  }
+
+  set used(v: number) {
+    this.budget.used += v - this.own;
+    this.own = v;
+  }
+
   room(): number {
-    return this.limit - this.used;
+    return this.budget.limit - this.budget.used;
   }
 
   statfs(): StatfsInfo {
-    const blocks = Math.floor(this.limit / 4096);
-    const free = Math.max(0, blocks - Math.ceil(this.used / 4096));
-    const files = Math.max(1024, Math.floor(this.limit / 8192));
+    const blocks = Math.floor(this.budget.limit / 4096);
+    const free = Math.max(0, blocks - Math.ceil(this.budget.used / 4096));
+    const files = Math.max(1024, Math.floor(this.budget.limit / 8192));
     return { blocks, bfree: free, bavail: free, files, ffree: files - this.inodes.size };
   }
 

@@ -7,6 +7,7 @@
  * writes are not supported).
  */
 import { AT, Errno, O, S, UTIME_NOW, UTIME_OMIT, W_OK } from '../abi.js';
+import { getI64 } from '../bytes.js';
 import { fail } from '../fail.js';
 import { DirObject } from '../files/directory.js';
 import { ProcFs } from '../fs/procfs.js';
@@ -85,8 +86,8 @@ function touch(c: Call, node: Node, atime: Time | null | undefined, mtime: Time 
 
 /** One struct timespec of utimensat: a time, null (now) or undefined (omit). */
 function timespecArg(b: Buffer, at: number): Time | null | undefined {
-  const sec = Number(b.readBigInt64LE(at));
-  const nsec = Number(b.readBigInt64LE(at + 8));
+  const sec = getI64(b, at);
+  const nsec = getI64(b, at + 8);
   if (nsec === UTIME_NOW) return null;
   if (nsec === UTIME_OMIT) return undefined;
   if (nsec < 0 || nsec >= 1e9) fail(Errno.EINVAL);
@@ -107,9 +108,9 @@ export function utimensat(c: Call): Outcome {
 function timevals(b: Buffer): [Time | null, Time | null] {
   if (b.length < 32) return [null, null];
   const one = (at: number): Time => {
-    const usec = Number(b.readBigInt64LE(at + 8));
+    const usec = getI64(b, at + 8);
     if (usec < 0 || usec >= 1e6) fail(Errno.EINVAL);
-    return { sec: Number(b.readBigInt64LE(at)), nsec: usec * 1000 };
+    return { sec: getI64(b, at), nsec: usec * 1000 };
   };
   return [one(0), one(16)];
 }
@@ -129,7 +130,7 @@ export function utime(c: Call): Outcome {
   const b = c.inputs[1]!;
   const node = c.v.resolve(c.p, c.who, AT.FDCWD, path(c, 0), true).node;
   if (b.length < 16) return touch(c, node, null, null);
-  return touch(c, node, { sec: Number(b.readBigInt64LE(0)), nsec: 0 }, { sec: Number(b.readBigInt64LE(8)), nsec: 0 });
+  return touch(c, node, { sec: getI64(b, 0), nsec: 0 }, { sec: getI64(b, 8), nsec: 0 });
 }
 
 export function umask(c: Call): Outcome {

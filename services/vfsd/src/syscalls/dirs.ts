@@ -6,6 +6,7 @@
  * permission on the directories, the sticky bit.
  */
 import { AT, Errno, O, RENAME, S, W_OK, X_OK, dtype } from '../abi.js';
+import { fresh } from '../bytes.js';
 import { fail } from '../fail.js';
 import { DirObject } from '../files/directory.js';
 import type { Node } from '../fs/node.js';
@@ -21,19 +22,27 @@ export function getdents64(c: Call): Outcome {
   if (!(f.obj instanceof DirObject)) fail(Errno.ENOTDIR);
   const size = Math.min(c.args[2]! < 0 ? 1 << 20 : c.args[2]!, 1 << 20);
   f.listing ??= listing(c, { node: f.obj.node, path: f.path });
-  const out = Buffer.alloc(size);
+  // Which entries fit, then one buffer of exactly their size.
+  const names: Buffer[] = [];
+  let total = 0;
+  for (let i = f.pos; i < f.listing.length; i++) {
+    const name = Buffer.from(f.listing[i]!.name);
+    if (total + direntSize(name) > size) break;
+    names.push(name);
+    total += direntSize(name);
+  }
+  if (names.length === 0 && f.pos < f.listing.length) fail(Errno.EINVAL);
+  const out = fresh(total);
   let at = 0;
   let i = f.pos;
-  for (; i < f.listing.length; i++) {
+  for (const name of names) {
     const e = f.listing[i]!;
-    const name = Buffer.from(e.name);
-    if (at + direntSize(name) > size) break;
     at += writeDirent(out, at, e.ino, i + 1, e.type, name);
+    i++;
   }
-  if (at === 0 && i < f.listing.length) fail(Errno.EINVAL);
   f.pos = i;
   c.v.procs.fileChanged(f);
-  return { result: at, outputs: [out.subarray(0, at)] };
+  return { result: at, outputs: [out] };
 }
 
 /** ".", "..", the directory's entries, and mount points the filesystem underneath does not have. */

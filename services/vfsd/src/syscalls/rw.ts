@@ -6,6 +6,7 @@
  * with EPIPE and asks the nucleus for SIGPIPE.
  */
 import { Errno, IOV_MAX, MAX_RW, O, SEEK, SIG } from '../abi.js';
+import { getI64, putI64 } from '../bytes.js';
 import { Fail, fail } from '../fail.js';
 import { DirObject } from '../files/directory.js';
 import { DeviceFile } from '../fs/devfs.js';
@@ -86,7 +87,7 @@ function iovTotal(c: Call, iov: Buffer): number {
   if (n < 0 || n > IOV_MAX) fail(Errno.EINVAL);
   let total = 0;
   for (let i = 0; i < n; i++) {
-    const len = Number(iov.readBigInt64LE(i * 16 + 8));
+    const len = getI64(iov, i * 16 + 8);
     if (len < 0) fail(Errno.EINVAL);
     total += len;
   }
@@ -164,7 +165,7 @@ export function sendfile(c: Call): Outcome {
   const inp = readable(c, 1);
   if (out.flags & O.APPEND) fail(Errno.EINVAL);
   const given = c.inputs[0]!.length === 8;
-  const at = given ? offset(inp, Number(c.inputs[0]!.readBigInt64LE(0))) : -1;
+  const at = given ? offset(inp, getI64(c.inputs[0]!, 0)) : -1;
   const n = count(c, 3);
   return readFrom(c, inp, n, at >= 0 ? at : inp.obj.seekable() ? inp.pos : -1, (data) =>
     writeTo(c, out, data, -1, (written) => {
@@ -179,7 +180,7 @@ export function sendfile(c: Call): Outcome {
 
 function u64(v: number): Buffer {
   const b = Buffer.alloc(8);
-  b.writeBigInt64LE(BigInt(v));
+  putI64(b, 0, v);
   return b;
 }
 
@@ -190,8 +191,8 @@ export function copyFileRange(c: Call): Outcome {
   const out = writable(c, 2);
   if (out.flags & O.APPEND) fail(Errno.EBADF);
   if (!inp.obj.seekable() || !out.obj.seekable() || inp.obj instanceof DirObject || out.obj instanceof DirObject) fail(Errno.EINVAL);
-  const offIn = c.inputs[0]!.length === 8 ? Number(c.inputs[0]!.readBigInt64LE(0)) : -1;
-  const offOut = c.inputs[1]!.length === 8 ? Number(c.inputs[1]!.readBigInt64LE(0)) : -1;
+  const offIn = c.inputs[0]!.length === 8 ? getI64(c.inputs[0]!, 0) : -1;
+  const offOut = c.inputs[1]!.length === 8 ? getI64(c.inputs[1]!, 0) : -1;
   if (c.inputs[0]!.length === 8 && offIn < 0) fail(Errno.EINVAL);
   if (c.inputs[1]!.length === 8 && offOut < 0) fail(Errno.EINVAL);
   const from = offIn >= 0 ? offIn : inp.pos;
