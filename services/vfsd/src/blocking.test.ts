@@ -157,3 +157,26 @@ test('a process that exits while blocked: its call ends, nothing is left waiting
   assert.equal(g.d.waits.size, 0);
   g.cleanup();
 });
+
+test('a FIFO\'s reader waits in open until a writer opens it (and the writer for a reader); CANCEL ends the wait', async () => {
+  const g = new TestGuest();
+  assert.equal(await g.result(P, 133, [0, 0o10644, 0], ['/tmp/fifo']), 0);
+  const reader = g.start(P, NR.open, [0, O.RDONLY, 0], ['/tmp/fifo']);
+  await settle();
+  assert.equal(reader.done, false);
+  const w = await g.open(P, '/tmp/fifo', O.WRONLY);
+  const r = (await reader.answer).result;
+  assert.ok(r >= 0 && w >= 0);
+  await g.write(P, w, 'hi');
+  assert.equal(await g.read(P, r, 10), 'hi');
+  await g.result(P, NR.close, [r]);
+  await g.result(P, NR.close, [w]);
+
+  const writer = g.start(P, NR.open, [0, O.WRONLY, 0], ['/tmp/fifo']);
+  await settle();
+  assert.equal(writer.done, false);
+  await g.cancel(writer);
+  assert.equal((await writer.answer).result, -Errno.EINTR);
+  assert.equal(g.v.pipes.byId.size, 0, 'the cancelled open left nothing behind');
+  g.cleanup();
+});

@@ -196,9 +196,9 @@ export class Sessions {
       const who = { pid: 0, uid: 0, gid: 0 };
       const [stdin, stdout, stderr] = [this.pipes.create(who), this.pipes.create(who), this.pipes.create(who)];
       s.ends = [
-        this.procs.open(O.WRONLY, new PipeEnd(stdin, true), ''),
-        this.procs.open(O.RDONLY, new PipeEnd(stdout, false), ''),
-        this.procs.open(O.RDONLY, new PipeEnd(stderr, false), ''),
+        this.procs.open(O.WRONLY, new PipeEnd(stdin, 'w'), ''),
+        this.procs.open(O.RDONLY, new PipeEnd(stdout, 'r'), ''),
+        this.procs.open(O.RDONLY, new PipeEnd(stderr, 'r'), ''),
       ];
       for (const f of s.ends) this.procs.ref(f);
       s.watch();
@@ -231,7 +231,7 @@ export class Sessions {
     } else {
       const files = [0, 1, 2].map((i) => {
         const pipe = s.pipeOf(i) ?? fail(Errno.EPIPE);
-        return this.procs.open((i === 0 ? O.RDONLY : O.WRONLY), new PipeEnd(pipe, i !== 0), `pipe:[${pipe.node.ino}]`);
+        return this.procs.open((i === 0 ? O.RDONLY : O.WRONLY), new PipeEnd(pipe, i === 0 ? 'r' : 'w'), `pipe:[${pipe.node.ino}]`);
       });
       for (const [fd, f] of files.entries()) this.procs.place(p.table, fd, f, false);
     }

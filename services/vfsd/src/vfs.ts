@@ -10,7 +10,7 @@ import { fail } from './fail.js';
 import { DirObject, PathObject } from './files/directory.js';
 import type { FileObject, Persisted } from './files/file-object.js';
 import type { OpenFile } from './files/open-file.js';
-import { PipeEnd, Pipes } from './files/pipe.js';
+import { PipeEnd, Pipes, type Ends } from './files/pipe.js';
 import { DevFs, DeviceFile, PtsDir } from './fs/devfs.js';
 import { HostFs } from './fs/hostfs.js';
 import { Mounts } from './fs/mounts.js';
@@ -128,7 +128,11 @@ export class Vfs {
       switch (r.kind) {
         case 'pipe': {
           const pipe = this.pipes.byId.get(r.pipe as number);
-          return pipe && new PipeEnd(pipe, r.writer as boolean);
+          if (!pipe) return undefined;
+          // A FIFO's description keeps showing its file, if the file is still there.
+          let inode;
+          if (pipe.fifo) try { inode = this.walker.resolve(who, this.walker.root(), path, false).node; } catch { inode = undefined; }
+          return new PipeEnd(pipe, r.ends as Ends, inode);
         }
         case 'tty':
           return this.sessions.tty(r.index as number);

@@ -34,6 +34,7 @@ export interface PipeRecord {
   times: [number, number][];
   /** Each page: its read offset and its bytes up to the write end. */
   slots: [number, string][];
+  fifo?: string;
 }
 
 /** The pipe's inode, for fstat and fchmod. */
@@ -77,7 +78,8 @@ export class PipeNode extends Node {
 
   /** Opened again through /proc/<pid>/fd/N (or /dev/stdin): a new end of the same pipe. */
   override open(flags: number): FileObject {
-    return new PipeEnd(this.pipe, (flags & 3) !== 0);
+    const acc = flags & 3;
+    return new PipeEnd(this.pipe, acc === 0 ? 'r' : acc === 1 ? 'w' : 'rw');
   }
 }
 
@@ -106,6 +108,13 @@ export class Pipe {
   maxSlots = PIPE_DEFAULT / PAGE_SIZE;
   readers = 0;
   writers = 0;
+  /** Opens of each end so far: a FIFO opener waits for the other count to move (fifo_open). */
+  readOpens = 0;
+  writeOpens = 0;
+  /** FIFO openers wait here for the other side to open. */
+  readonly opens = new WaitQueue();
+  /** A FIFO's identity (device:inode of its file); empty for pipe(2). */
+  fifo = '';
   /** Called when the last end closed. */
   onGone: (() => void) | undefined;
 
@@ -186,7 +195,7 @@ export class Pipe {
   record(): PipeRecord {
     const n = this.node;
     return {
-      ino: n.ino, capacity: this.capacity, uid: n.uidv, gid: n.gidv, mode: n.modev,
+      ino: n.ino, capacity: this.capacity, uid: n.uidv, gid: n.gidv, mode: n.modev, fifo: this.fifo,
       times: [n.atime, n.mtime, n.ctime].map((t) => [t.sec, t.nsec]),
       slots: this.slots.map((s) => [s.off, s.page.subarray(0, s.end).toString('base64')]),
     };
@@ -195,6 +204,7 @@ export class Pipe {
   static restore(id: number, r: PipeRecord, journal: Journal): Pipe {
     const p = new Pipe(id, r.ino, { pid: 0, uid: r.uid, gid: r.gid }, journal);
     p.maxSlots = r.capacity / PAGE_SIZE;
+    p.fifo = r.fifo ?? '';
     p.node.modev = r.mode;
     [p.node.atime, p.node.mtime, p.node.ctime] = r.times.map(([sec, nsec]) => ({ sec, nsec }));
     for (const [off, data] of r.slots) {
@@ -220,14 +230,23 @@ export class Pipe {
   }
 }
 
-/** One end of a pipe, as an open file description refers to it. */
+/** Which ends an open file description holds: a pipe(2) end is one; a FIFO opened O_RDWR is both. */
+export type Ends = 'r' | 'w' | 'rw';
+
+/** One end of a pipe (or both), as an open file description refers to it. */
 export class PipeEnd extends FileObject {
-  constructor(readonly pipe: Pipe, readonly writer: boolean) {
+  readonly reads: boolean;
+  readonly writes: boolean;
+
+  constructor(readonly pipe: Pipe, readonly ends: Ends, private readonly inode?: Node) {
     super();
+    this.reads = ends !== 'w';
+    this.writes = ends !== 'r';
   }
 
-  get node(): PipeNode {
-    return this.pipe.node;
+  /** A FIFO's own inode (fstat shows the file); a pipe's pipefs inode. */
+  get node(): Node {
+    return this.inode ?? this.pipe.node;
   }
 
   override read(_f: OpenFile, n: number): Buffer | Blocked {
@@ -246,17 +265,20 @@ export class PipeEnd extends FileObject {
 
   override poll(): number {
     const p = this.pipe;
-    if (this.writer) {
-      const ev = p.full() ? 0 : POLL.OUT | POLL.WRNORM;
-      return p.readers === 0 ? ev | POLL.ERR : ev;
+    let ev = 0;
+    if (this.reads) {
+      if (p.length) ev |= POLL.IN | POLL.RDNORM;
+      if (p.writers === 0) ev |= POLL.HUP;
     }
-    let ev = p.length ? POLL.IN | POLL.RDNORM : 0;
-    if (p.writers === 0) ev |= POLL.HUP;
+    if (this.writes) {
+      if (!p.full()) ev |= POLL.OUT | POLL.WRNORM;
+      if (p.readers === 0) ev |= POLL.ERR;
+    }
     return ev;
   }
 
   override queues(): WaitQueue[] {
-    return [this.writer ? this.pipe.writable : this.pipe.readable];
+    return this.ends === 'rw' ? [this.pipe.readable, this.pipe.writable] : [this.writes ? this.pipe.writable : this.pipe.readable];
   }
 
   override ioctl(_f: OpenFile, req: number): Answer {
@@ -267,27 +289,33 @@ export class PipeEnd extends FileObject {
   }
 
   override opened(): void {
-    if (this.writer) this.pipe.writers++; else this.pipe.readers++;
-    this.pipe.changed();
+    const p = this.pipe;
+    if (this.reads) {
+      p.readers++;
+      p.readOpens++;
+    }
+    if (this.writes) {
+      p.writers++;
+      p.writeOpens++;
+    }
+    p.opens.wake();
+    p.changed();
   }
 
   override released(): void {
     const p = this.pipe;
-    if (this.writer) {
-      if (--p.writers === 0) p.readable.wake();
-    } else if (--p.readers === 0) {
-      p.writable.wake();
-    }
+    if (this.writes && --p.writers === 0) p.readable.wake();
+    if (this.reads && --p.readers === 0) p.writable.wake();
     p.changed();
     if (p.readers + p.writers === 0) p.onGone?.();
   }
 
-  override describe(): string {
-    return `pipe:[${this.pipe.node.ino}]`;
+  override describe(f: OpenFile): string {
+    return this.pipe.fifo ? f.path : `pipe:[${this.pipe.node.ino}]`;
   }
 
   persist(): Persisted {
-    return { kind: 'pipe', pipe: this.pipe.id, writer: this.writer };
+    return { kind: 'pipe', pipe: this.pipe.id, ends: this.ends };
   }
 }
 
@@ -304,6 +332,14 @@ export class Pipes {
     const p = new Pipe(this.nextId++, this.nextIno++, who, this.journal);
     this.adopt(p);
     this.journal.touch('pipes', () => json({ nextId: this.nextId, nextIno: this.nextIno }));
+    return p;
+  }
+
+  /** The pipe behind the FIFO file `key` (device:inode), made on its first open. */
+  fifo(key: string, who: Who): Pipe {
+    for (const p of this.byId.values()) if (p.fifo === key) return p;
+    const p = this.create(who);
+    p.fifo = key;
     return p;
   }
 

@@ -114,8 +114,8 @@ export function pipe2(c: Call): Outcome {
   const p = c.v.pipes.create(c.who);
   const status = flags & (O.NONBLOCK | O.DIRECT);
   const procs = c.v.procs;
-  const r = procs.open(O.RDONLY | status, new PipeEnd(p, false), `pipe:[${p.node.ino}]`);
-  const w = procs.open(O.WRONLY | status, new PipeEnd(p, true), `pipe:[${p.node.ino}]`);
+  const r = procs.open(O.RDONLY | status, new PipeEnd(p, 'r'), `pipe:[${p.node.ino}]`);
+  const w = procs.open(O.WRONLY | status, new PipeEnd(p, 'w'), `pipe:[${p.node.ino}]`);
   const cloexec = (flags & O.CLOEXEC) !== 0;
   let rfd: number;
   try {

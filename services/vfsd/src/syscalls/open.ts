@@ -9,7 +9,8 @@ import { AT, Errno, O, R_OK, S, SYMLOOP_MAX, W_OK, X_OK } from '../abi.js';
 import { fail } from '../fail.js';
 import { permits, require } from '../fs/perm.js';
 import { join, type Loc } from '../fs/walk.js';
-import type { Outcome } from '../wait.js';
+import { EINTR, Wait, type Outcome } from '../wait.js';
+import { PipeEnd } from '../files/pipe.js';
 import { int, path, u32, type Call } from './call.js';
 
 const CLOSE_RANGE_UNSHARE = 2;
@@ -65,6 +66,7 @@ export function openFile(c: Call, dirfd: number, pathname: string, flags: number
   const type = node.mode() & S.IFMT;
   const onDisk = type === S.IFREG || type === S.IFDIR || type === S.IFLNK;
   if (wants & W_OK && onDisk && node.fs.readonly) fail(Errno.EROFS);
+  if (type === S.IFIFO) return openFifo(c, loc, flags);
   // Open first (a device may refuse), then truncate.
   const f = c.v.openAt(loc, (flags & KEPT) | O.LARGEFILE, c.who);
   if (flags & O.TRUNC && type === S.IFREG && !created) {
@@ -76,6 +78,32 @@ export function openFile(c: Call, dirfd: number, pathname: string, flags: number
     }
   }
   return { result: c.v.procs.installNew(c.p, f, (flags & O.CLOEXEC) !== 0) };
+}
+
+/**
+ * A FIFO (fifo(7)): opening one end waits until the other end is opened (or has
+ * been, since this open began), unless O_NONBLOCK — then a reader goes ahead and
+ * a writer with no reader gets ENXIO; O_RDWR never waits.
+ */
+function openFifo(c: Call, loc: Loc, flags: number): Outcome {
+  const node = loc.node;
+  const acc = flags & O.ACCMODE;
+  const pipe = c.v.pipes.fifo(`${node.fs.dev}:${node.ino}`, c.who);
+  if (acc === O.WRONLY && pipe.readers === 0 && flags & O.NONBLOCK) {
+    if (pipe.readers + pipe.writers === 0) pipe.onGone?.();
+    fail(Errno.ENXIO);
+  }
+  const ends = acc === O.RDONLY ? 'r' : acc === O.WRONLY ? 'w' : 'rw';
+  const f = c.v.procs.open((flags & KEPT) | O.LARGEFILE, new PipeEnd(pipe, ends, node), loc.path);
+  const install = (): Outcome => ({ result: c.v.procs.installNew(c.p, f, (flags & O.CLOEXEC) !== 0) });
+  if (acc === O.RDWR || flags & O.NONBLOCK || (acc === O.RDONLY ? pipe.writers : pipe.readers) > 0) return install();
+  const partner = acc === O.RDONLY ? () => pipe.writeOpens : () => pipe.readOpens;
+  const before = partner();
+  const step = (): Outcome => (partner() !== before ? install() : new Wait([pipe.opens], step, () => {
+    c.v.procs.discard(f);
+    return EINTR;
+  }));
+  return step();
 }
 
 export const open = (c: Call) => openFile(c, AT.FDCWD, path(c, 0), u32(c, 1), u32(c, 2));

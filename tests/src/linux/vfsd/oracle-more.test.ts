@@ -124,3 +124,28 @@ test('files outlive their names; appends; sendfile; copy_file_range', () => same
   call('fallocate', res(20), 8, 0, 100),
   call('fallocate', res(9), 0, 0, 10),
 ]));
+
+const S_IFIFO = 0o10000;
+
+test('FIFOs: mknod, non-blocking opens (ENXIO without a reader), data through the file, fstat shows the file', () => same([
+  call('mknodat', AT_FDCWD, str('fifo'), S_IFIFO | 0o644, 0),
+  decoded('stat', 'newfstatat', AT_FDCWD, str('fifo'), out(144), 0),
+  call('openat', AT_FDCWD, str('fifo'), O_WRONLY | O_NONBLOCK),
+  call('openat', AT_FDCWD, str('fifo'), O_RDONLY | O_NONBLOCK),
+  call('read', res(3), out(8), 8),
+  call('openat', AT_FDCWD, str('fifo'), O_WRONLY),
+  call('write', res(5), bytes('through'), 7),
+  call('read', res(3), out(16), 16),
+  decoded('stat', 'fstat', res(3), out(144)),
+  call('fcntl', res(3), 3, 0),
+  call('fcntl', res(5), 3, 0),
+  call('openat', AT_FDCWD, str('fifo'), O_RDWR),
+  call('close', res(5)),
+  call('read', res(3), out(8), 8),
+  call('close', res(11)),
+  call('read', res(3), out(8), 8),
+  call('lseek', res(3), 0, SEEK_SET),
+  call('ftruncate', res(3), 0),
+  call('mknodat', AT_FDCWD, str('fifo'), S_IFIFO | 0o644, 0),
+  call('mknodat', AT_FDCWD, str('bad'), 0o170000 | 0o644, 0),
+]));
