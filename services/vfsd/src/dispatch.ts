@@ -6,6 +6,7 @@
  * takes vfsd down or leaves a guest waiting.
  */
 import { CLONE_FILES, Errno } from './abi.js';
+import { hostTick } from './fs/hostfs.js';
 import { HANDLERS } from './syscalls/index.js';
 import type { Call, Handler } from './syscalls/call.js';
 import { NeedInfo, type CallData } from './proc/view.js';
@@ -44,6 +45,7 @@ export class Dispatcher {
   }
 
   handle(m: Message): Answer | Promise<Answer> {
+    hostTick();
     const a = m.args;
     switch (m.op) {
       case CONTROL.CANCEL:

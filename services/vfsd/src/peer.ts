@@ -10,6 +10,7 @@ import type { CopyChunk, CopyChunk__Output } from '@rustos/platform/gen/rustos/v
 import type { CopyReply } from '@rustos/platform/gen/rustos/v1/CopyReply.js';
 import { Errno } from './abi.js';
 import { Fail } from './fail.js';
+import { hostTick } from './fs/hostfs.js';
 import { errnoOr, mapSource, openExec, readFile } from './loader.js';
 import { TreeIn, treeOut, type EntryKind } from './tree.js';
 import type { Vfs } from './vfs.js';
@@ -17,7 +18,12 @@ import type { Vfs } from './vfs.js';
 const CHUNK = 1 << 20;
 
 export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
-  const vfs = () => state() ?? (() => { throw unavailable('vfsd is restoring its state'); })();
+  const vfs = () => {
+    const v = state();
+    if (!v) throw unavailable('vfsd is restoring its state');
+    hostTick();
+    return v;
+  };
   return {
     CreateSession: unary((req) => errnoOr(() => {
       const size = req.rows || req.cols ? { rows: req.rows || 24, cols: req.cols || 80, xpixel: 0, ypixel: 0 } : undefined;

@@ -33,7 +33,7 @@ interface SessionRecord {
 export class Session implements TtyHost {
   tty: Tty | undefined;
   /** Pipe sessions: the launcher's ends (stdin's writer, stdout's and stderr's readers). */
-  ends: OpenFile[] = [];
+  ends: (OpenFile | undefined)[] = [];
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private client: OutputSink | undefined;
@@ -95,7 +95,7 @@ export class Session implements TtyHost {
     if (this.tty) return this.tty.endInput();
     const stdin = this.ends[0];
     if (stdin) {
-      this.ends[0] = undefined as unknown as OpenFile;
+      this.ends[0] = undefined;
       this.registry.procs.unref(stdin);
       this.changed();
     }
@@ -195,12 +195,13 @@ export class Sessions {
     } else {
       const who = { pid: 0, uid: 0, gid: 0 };
       const [stdin, stdout, stderr] = [this.pipes.create(who), this.pipes.create(who), this.pipes.create(who)];
-      s.ends = [
+      const ends = [
         this.procs.open(O.WRONLY, new PipeEnd(stdin, 'w'), ''),
         this.procs.open(O.RDONLY, new PipeEnd(stdout, 'r'), ''),
         this.procs.open(O.RDONLY, new PipeEnd(stderr, 'r'), ''),
       ];
-      for (const f of s.ends) this.procs.ref(f);
+      for (const f of ends) this.procs.ref(f);
+      s.ends = ends;
       s.watch();
     }
     this.byId.set(s.id, s);
@@ -283,9 +284,10 @@ export class Sessions {
   /** Once descriptions are restored: each pipe session takes back its ends. */
   claim(): void {
     for (const s of this.byId.values()) {
-      s.ends = s.savedEnds.map((id) => this.procs.files.get(id)).map((f) => {
+      s.ends = s.savedEnds.map((id) => {
+        const f = this.procs.files.get(id);
         if (f) this.procs.ref(f);
-        return f as OpenFile;
+        return f;
       });
       if (!s.tty) s.watch();
     }

@@ -94,3 +94,30 @@ test('/home is a writable host directory: files land on the host and survive a n
   assert.equal(await again.result(P, NR.rmdir, [0], ['/home/user']), -Errno.ENOTEMPTY);
   g.cleanup();
 });
+
+test('nothing outside the host directory is reachable, even through a kept cwd or fd whose path became a host symlink', async () => {
+  const g = new TestGuest();
+  const outside = join(g.dir, 'outside');
+  mkdirSync(outside);
+  writeFileSync(join(outside, 'canary'), 'secret');
+  chmodSync(join(outside, 'canary'), 0o600);
+  await g.result(P, NR.mkdir, [0, 0o755], ['/home/a']);
+  await g.result(P, NR.chdir, [0], ['/home/a']);
+  const dirfd = await g.open(P, '/home/a', O.RDONLY | O.DIRECTORY);
+  const f = await g.open(P, '/home/file', O.CREAT | O.RDWR);
+  // The guest makes the names it holds lead outside: a symlink's target is a guest path, but the host would follow it.
+  assert.equal(await g.result(P, NR.rmdir, [0], ['/home/a']), 0);
+  assert.equal(await g.result(P, NR.symlink, [0, 0], [outside, '/home/a']), 0);
+  assert.equal(await g.result(P, NR.unlink, [0], ['/home/file']), 0);
+  assert.equal(await g.result(P, NR.symlink, [0, 0], [join(outside, 'canary'), '/home/file']), 0);
+
+  assert.equal(await g.open(P, 'canary', O.RDONLY), -Errno.ENOENT, 'relative to the old cwd');
+  assert.equal(await g.result(P, NR.openat, [dirfd, 0, O.RDONLY], ['canary']), -Errno.ENOENT, 'relative to the old directory fd');
+  assert.equal((await g.call(P, NR.getdents64, [dirfd, 0, 4096])).result, -Errno.ENOENT);
+  assert.notEqual(await g.result(P, 91, [f, 0o777]), 0, 'fchmod of the replaced file');
+  assert.notEqual(await g.result(P, 77, [f, 0]), 0, 'ftruncate of it');
+  assert.equal(await g.open(P, '/home/a/canary', O.RDONLY), -Errno.ENOENT, 'the symlink resolves in the guest, where it leads nowhere');
+  assert.equal(readFileSync(join(outside, 'canary'), 'utf8'), 'secret');
+  assert.equal(lstatSync(join(outside, 'canary')).mode & 0o777, 0o600);
+  g.cleanup();
+});

@@ -196,7 +196,7 @@ function pidDir(fs: ProcFs, pid: number): ProcDir {
     ['mounts', file(() => mountsText(fs.ctx.mounts))],
     ['mountinfo', file(() => mountinfoText(fs.ctx.mounts))],
     ['task', new ProcDir(fs, pidIno(pid, i++), 0o555, () => [[String(pid), self]])],
-    ['stat', file((who) => text.statText(facts(who), undefined))],
+    ['stat', file((who) => text.statText(facts(who)))],
     ['statm', file((who) => text.statmText(facts(who)))],
     ['status', file((who) => text.statusText(facts(who)))],
   ];

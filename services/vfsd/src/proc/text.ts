@@ -49,7 +49,7 @@ export function cmdlineText(f: ProcFacts): Buffer {
   return Buffer.from(argv.map((a) => `${a}\0`).join(''));
 }
 
-export function statText(f: ProcFacts, m: MachineInfo | undefined): string {
+export function statText(f: ProcFacts): string {
   const i = f.info;
   const pages = i ? Number(i.residentPages) : 0;
   const fields = [
@@ -58,7 +58,6 @@ export function statText(f: ProcFacts, m: MachineInfo | undefined): string {
     i ? Number(i.mappedBytes) : 0, pages, '18446744073709551615', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 17,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, i?.exitStatus ?? 0,
   ];
-  void m;
   return `${fields.join(' ')}\n`;
 }
 

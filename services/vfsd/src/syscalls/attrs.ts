@@ -140,7 +140,7 @@ export function umask(c: Call): Outcome {
   return { result: old };
 }
 
-function truncateOf(c: Call, node: Node, size: number): Outcome {
+function truncateOf(node: Node, size: number): Outcome {
   if (size < 0) fail(Errno.EINVAL);
   if (node.isDir()) fail(Errno.EISDIR);
   if ((node.mode() & S.IFMT) !== S.IFREG) fail(Errno.EINVAL);
@@ -152,13 +152,13 @@ function truncateOf(c: Call, node: Node, size: number): Outcome {
 export function truncate(c: Call): Outcome {
   const node = c.v.resolve(c.p, c.who, AT.FDCWD, path(c, 0), true).node;
   if (!node.isDir() && !permits(c.who, node, W_OK)) fail(Errno.EACCES);
-  return truncateOf(c, node, c.args[1]!);
+  return truncateOf(node, c.args[1]!);
 }
 
 export function ftruncate(c: Call): Outcome {
   const f = ioFile(c, 0);
   if (!f.writable() || f.obj instanceof DirObject) fail(Errno.EINVAL);
-  return truncateOf(c, f.obj.node, c.args[1]!);
+  return truncateOf(f.obj.node, c.args[1]!);
 }
 
 export function fsync(c: Call): Outcome {
@@ -207,10 +207,8 @@ export const getxattr = (c: Call) => getxattrOf(xattrNode(c, true), path(c, 1));
 export const lgetxattr = (c: Call) => getxattrOf(xattrNode(c, false), path(c, 1));
 export const fgetxattr = (c: Call) => getxattrOf(ioFile(c, 0).obj.node, path(c, 0));
 
-const noList = (node: Node): Outcome => {
-  void node;
-  return { result: 0, outputs: [Buffer.alloc(0)] };
-};
+/** The file must exist (ENOENT, EBADF as usual); its list is empty. */
+const noList = (_node: Node): Outcome => ({ result: 0, outputs: [Buffer.alloc(0)] });
 export const listxattr = (c: Call) => noList(xattrNode(c, true));
 export const llistxattr = (c: Call) => noList(xattrNode(c, false));
 export const flistxattr = (c: Call) => noList(ioFile(c, 0).obj.node);

@@ -10,7 +10,7 @@ import { fail } from '../fail.js';
 import { permits, require } from '../fs/perm.js';
 import { join, type Loc } from '../fs/walk.js';
 import { EINTR, Wait, type Outcome } from '../wait.js';
-import { PipeEnd } from '../files/pipe.js';
+import { PipeEnd, PipeNode } from '../files/pipe.js';
 import { int, path, u32, type Call } from './call.js';
 
 const CLOSE_RANGE_UNSHARE = 2;
@@ -66,7 +66,8 @@ export function openFile(c: Call, dirfd: number, pathname: string, flags: number
   const type = node.mode() & S.IFMT;
   const onDisk = type === S.IFREG || type === S.IFDIR || type === S.IFLNK;
   if (wants & W_OK && onDisk && node.fs.readonly) fail(Errno.EROFS);
-  if (type === S.IFIFO) return openFifo(c, loc, flags);
+  // A FIFO's file opens its pipe; a pipe reached through /proc/<pid>/fd opens another end of itself.
+  if (type === S.IFIFO && !(node instanceof PipeNode)) return openFifo(c, loc, flags);
   // Open first (a device may refuse), then truncate.
   const f = c.v.openAt(loc, (flags & KEPT) | O.LARGEFILE, c.who);
   if (flags & O.TRUNC && type === S.IFREG && !created) {

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { VFSD_SYSCALLS } from '@rustos/nucleus/dist/ps/linux/table/vfsd.js';
 import { CONTROL, Dispatcher } from '@rustos/vfsd/dist/dispatch.js';
 import { Vfs } from '@rustos/vfsd/dist/vfs.js';
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeMemory, marshalIn, marshalOut } from './fake-memory.js';
@@ -31,6 +31,13 @@ const PATHS = ['/tmp/a', '/tmp/d', '/tmp/d/f', '/tmp', '/', '/etc/passwd', '/pro
   '/dev/null', '/dev/tty', '/dev/zero', '/home/x', 'rel', '.', '..', '', '/tmp/a/', '/nope/nope', 'x'.repeat(300), '/proc/self/fd',
   '/dev/stdin', '/tmp/fifo', '/proc', '/dev/pts/0'];
 
+/**
+ * What symlinks point at. A host symlink made through /home is followed by the host
+ * if vfsd ever lets it; they lead only into this test's own directory, where a
+ * canary file must come through untouched.
+ */
+const targets = (outside: string) => ['rel', 'a', 'd/f', '..', '.', outside, join(outside, 'canary')];
+
 const SEED = Number(process.env.VFSD_FUZZ_SEED ?? 12345);
 const CALLS = Number(process.env.VFSD_FUZZ_CALLS ?? 20000);
 
@@ -38,6 +45,10 @@ test(`${CALLS} random calls (seed ${SEED}): always answered, never a handler exc
   const dir = mkdtempSync(join(tmpdir(), 'vfsd-fuzz-'));
   mkdirSync(join(dir, 'root', 'etc'), { recursive: true });
   writeFileSync(join(dir, 'root', 'etc', 'passwd'), 'root:x:0:0::/root:/bin/sh\n');
+  const outside = join(dir, 'outside');
+  mkdirSync(outside);
+  writeFileSync(join(outside, 'canary'), 'secret');
+  chmodSync(join(outside, 'canary'), 0o600);
   const v = new Vfs({ rootDir: join(dir, 'root'), homeDir: join(dir, 'home') });
   const bugs: string[] = [];
   const d = new Dispatcher(v, (err, op) => bugs.push(`op ${op}: ${(err as Error).stack ?? String(err)}`));
@@ -60,7 +71,8 @@ test(`${CALLS} random calls (seed ${SEED}): always answered, never a handler exc
     const pointers = new Set<number>();
     for (const sp of spec.in ?? []) {
       if (sp.kind === 'cstr') {
-        args[sp.ptr] = r.next() < 0.05 ? 0 : mem.alloc(Buffer.from(`${r.pick(PATHS)}\0`));
+        const isTarget = (spec.name === 'symlink' || spec.name === 'symlinkat') && sp.ptr === 0;
+        args[sp.ptr] = r.next() < 0.05 ? 0 : mem.alloc(Buffer.from(`${isTarget ? r.pick(targets(outside)) : r.pick(PATHS)}\0`));
         pointers.add(sp.ptr);
       } else if (sp.kind === 'iov') {
         pointers.add(sp.ptr);
@@ -128,7 +140,9 @@ test(`${CALLS} random calls (seed ${SEED}): always answered, never a handler exc
   }
   for (const p of [...pending]) void d.handle({ id: id++, pid: 0, tid: 0, op: CONTROL.CANCEL, args: [p], inputs: [], context: {} });
   await new Promise((res) => setTimeout(res, 50));
+  const canary = [readFileSync(join(outside, 'canary'), 'utf8'), lstatSync(join(outside, 'canary')).mode & 0o7777, readdirSync(outside)];
   rmSync(dir, { recursive: true, force: true });
+  assert.deepEqual(canary, ['secret', 0o600, ['canary']], 'nothing outside the guest tree was touched');
   assert.deepEqual(bugs.slice(0, 3), []);
   assert.equal(pending.size, 0, 'every call was answered');
 });
