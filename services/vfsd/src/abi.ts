@@ -77,7 +77,7 @@ export const POLL = {
 export const CLONE_FILES = 0x400;
 export const CLONE_FS = 0x200;
 
-export const SIG = { HUP: 1, INT: 2, QUIT: 3, PIPE: 13, TSTP: 20, TTIN: 21, TTOU: 22, WINCH: 28 } as const;
+export const SIG = { HUP: 1, INT: 2, QUIT: 3, PIPE: 13, CONT: 18, TSTP: 20, TTIN: 21, TTOU: 22, WINCH: 28 } as const;
 
 /** utimensat special nanosecond values. */
 export const UTIME_NOW = (1 << 30) - 1;

@@ -7,7 +7,7 @@
  * terminal's backlog, then writers block). Sessions are journalled, buffered
  * bytes included, so a vfsd restart loses nothing but the attachment.
  */
-import { Errno, O } from './abi.js';
+import { Errno, O, SIG } from './abi.js';
 import { fail } from './fail.js';
 import type { OpenFile } from './files/open-file.js';
 import { Pipe, PipeEnd, type Pipes } from './files/pipe.js';
@@ -243,6 +243,11 @@ export class Sessions {
   close(id: number): void {
     const s = this.get(id);
     this.byId.delete(id);
+    // A terminal hung up: its foreground process group gets SIGHUP (tty_vhangup), then SIGCONT in case it was stopped.
+    if (s.tty && !s.tty.hungUp && s.tty.opens > 0 && s.tty.fg > 0) {
+      this.signal(-s.tty.fg, SIG.HUP);
+      this.signal(-s.tty.fg, SIG.CONT);
+    }
     s.tty?.hangUp();
     for (const f of s.ends) if (f) this.procs.unref(f);
     s.ends = [];

@@ -166,6 +166,7 @@ test('the session ends: reads see end of file, writes EIO, the launcher sees the
   const again = await terminal();
   const reader = again.g.start(P, NR.read, [0, 0, 10]);
   again.g.v.sessions.close(again.s.id);
+  assert.deepEqual(again.g.signals, [[-P, SIG.HUP], [-P, SIG.CONT]], 'hang-up signals the foreground group');
   assert.equal((await reader.answer).result, 0);
   assert.equal(await again.g.write(P, 1, 'x'), -Errno.EIO);
   g.cleanup();
