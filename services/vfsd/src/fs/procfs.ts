@@ -250,7 +250,8 @@ class FdLink extends ProcNode {
 
   mode(): number {
     const f = this.file();
-    return S.IFLNK | (f.readable() ? 0o500 : 0) | (f.writable() ? 0o200 : 0);
+    // proc_fd_link: read access gives r-x, write access -wx.
+    return S.IFLNK | (f.readable() ? 0o500 : 0) | (f.writable() ? 0o300 : 0);
   }
 
   stat(): Stat { return { ...this.attrs(this.mode(), 1), size: 64 }; }
