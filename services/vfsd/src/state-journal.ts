@@ -2,7 +2,9 @@
  * The journal written to the nucleus StateStore: changed keys are collected and
  * written together a few milliseconds after the first change (one Put per batch,
  * never one per write), each key's bytes produced at write time so a batch is
- * one consistent picture. A failed Put is tried again with what changed since.
+ * one consistent picture; a call that needs its change stored before it answers
+ * (settled) has the batch written at once. A failed Put is tried again with what
+ * changed since.
  */
 import type { Journal } from './journal.js';
 
@@ -29,6 +31,10 @@ export class StateJournal implements Journal {
       this.timer = undefined;
       void this.flush();
     }, ms);
+  }
+
+  settled(): Promise<void> | undefined {
+    return this.dirty.size || this.writing ? this.flush() : undefined;
   }
 
   /** Write everything touched so far; resolves once it is stored. */

@@ -142,3 +142,29 @@ test('busybox commands on vfsd behave as on the host kernel', { skip }, async ()
     assert.deepEqual(norm(got), norm(want), `busybox ${args.join(' ')}`);
   }
 });
+
+/** Shell pipelines and children: fork, exec, pipes between processes, end of file when writers exit, exit statuses. */
+const PIPELINES: [string, string?][] = [
+  ['mkdir -p d && printf "%s\\n" pear apple fig > d/f && ls d | wc -l'],
+  ['cat d/f | sort | head -n 2'],
+  ['sort d/f | tr a-z A-Z > d/g; cat d/g; wc -c < d/g'],
+  ['for i in 1 2 3; do echo "n=$i"; done | tail -n 2'],
+  ['(echo sub; exit 3); echo "status $?"'],
+  ['echo one > d/x & wait; cat d/x'],
+  ['cat nope 2>&1 | wc -l; false | true; echo $?'],
+  ['exec 3> d/fd3; echo via3 >&3; exec 3>&-; cat d/fd3'],
+  ['read a; read b; echo "$b $a"', 'first\nsecond\n'],
+  ['cat | wc -c', 'four\n'],
+  ['yes | head -n 3'],
+  ['seq 1 2000 | sort -rn | head -n 1'],
+  ['rm -r d; ls'],
+];
+
+test('busybox sh pipelines on vfsd: processes, pipes between them, end of file, statuses', { skip }, async () => {
+  for (const [script, stdin] of PIPELINES) {
+    const args = ['sh', '-c', script];
+    const want = onHost(args, stdin);
+    const got = await onVfsd(args, stdin);
+    assert.deepEqual(got, want, `sh -c '${script}'`);
+  }
+});

@@ -37,18 +37,18 @@ function tracerBinary(): string {
   return exe;
 }
 
-/** The program's memory, through the tracer. */
+/** A process's memory, through the tracer. */
 class Remote {
-  constructor(private readonly ask: (line: string) => Promise<string>) {}
+  constructor(private readonly ask: (kind: 'R' | 'W', rest: string) => Promise<string>) {}
 
   async read(addr: number, len: number): Promise<Buffer | null> {
     if (len === 0) return Buffer.alloc(0);
-    const r = await this.ask(`R ${addr} ${len}`);
-    return r.startsWith('D ') ? Buffer.from(r.slice(2), 'hex') : null;
+    const r = await this.ask('R', `${addr} ${len}`);
+    return r === '!' ? null : Buffer.from(r, 'hex');
   }
 
   async write(addr: number, data: Buffer): Promise<boolean> {
-    return data.length === 0 || (await this.ask(`W ${addr} ${data.toString('hex')}`)) === 'K';
+    return data.length === 0 || (await this.ask('W', `${addr} ${data.toString('hex')}`)) === 'ok';
   }
 
   /** A NUL-terminated string, read a page at a time so the read never crosses into an unmapped page. */
@@ -140,89 +140,177 @@ async function marshalOut(m: Remote, args: number[], specs: readonly OutSpec[] |
 export interface TracedRun {
   stdout: string;
   stderr: string;
-  /** The exit status, or 128 + the signal that ended it. */
+  /** The first process's exit status, or 128 + the signal that ended it. */
   status: number;
-  /** Syscalls vfsd answered. */
+  /** Syscalls vfsd answered, and processes that ran. */
   calls: number;
+  processes: number;
+}
+
+/** vfsd as the traced programs see it; a test may swap it mid-run for a restarted one. */
+export interface Kernel {
+  v: Vfs;
+  d: Dispatcher;
 }
 
 const SPECS = new Map(VFSD_SYSCALLS.map((s) => [s.nr, s]));
 let nextId = 1;
 
-/** Run `argv` with vfsd answering its file syscalls; its cwd is the guest path `cwd`. */
-export async function runTraced(v: Vfs, d: Dispatcher, argv: string[], opts: { cwd: string; stdin?: string; env: string[] }): Promise<TracedRun> {
-  const child = spawn(tracerBinary(), argv, {
-    stdio: ['pipe', 'pipe', 'inherit'],
-    env: Object.fromEntries(opts.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),
-  });
-  const lines = createInterface({ input: child.stdout });
-  const queue: string[] = [];
-  const waiting: ((l: string) => void)[] = [];
-  lines.on('line', (l) => {
-    const w = waiting.shift();
-    if (w) w(l); else queue.push(l);
-  });
-  const next = () => new Promise<string>((resolve) => {
-    const l = queue.shift();
-    if (l !== undefined) resolve(l); else waiting.push(resolve);
-  });
-  const send = (l: string) => child.stdin.write(`${l}\n`);
-  const remote = new Remote(async (l) => {
-    send(l);
-    return next();
-  });
+/**
+ * A program tree under the tracer, vfsd answering its file syscalls. `restart`
+ * stands for `rustos kill vfsd`: calls in flight fail with EINTR (as the nucleus
+ * fails them) and the next calls go to the new generation.
+ */
+export class Traced {
+  private readonly child;
+  private readonly waiters = new Map<number, (payload: string) => void>();
+  private readonly inFlight = new Map<number, { abandoned: boolean }>();
+  private nextReq = 1;
+  private first = 0;
+  private status = 0;
+  private calls = 0;
+  private processes = 0;
+  private readonly out: Buffer[] = [];
+  private readonly err: Buffer[] = [];
+  private readonly ended = new Set<string>();
+  private session = 0;
+  private readonly done: Promise<void>;
+  private started!: () => void;
+  readonly ready: Promise<void>;
 
-  send(`F ${[...SPECS.keys()].join(' ')}`);
-  const ready = await next();
-  const pid = Number(ready.slice(2));
-  const session = v.sessions.create(false, undefined, argv.join(' '));
-  v.sessions.bind(session.id, pid);
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  const ended = new Set<string>();
-  session.attach((stream, data) => {
-    if (!data) ended.add(stream);
-    else (stream === 'STDOUT' ? out : err).push(data);
-  });
-  if (opts.stdin) session.input(Buffer.from(opts.stdin));
-  session.endInput();
-  const p = v.procs.get(pid);
-  p.cwd = opts.cwd;
-  p.cwdLoc = undefined;
-  send('G');
+  constructor(private k: Kernel, argv: string[], private readonly opts: { cwd: string; stdin?: string; env: string[]; endInput?: boolean }) {
+    this.ready = new Promise((r) => { this.started = r; });
+    this.child = spawn(tracerBinary(), argv, {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env: Object.fromEntries(opts.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)])),
+    });
+    const lines = createInterface({ input: this.child.stdout });
+    lines.on('line', (l) => this.line(l));
+    this.done = new Promise((resolve) => lines.on('close', () => resolve()));
+    this.send(`F ${[...SPECS.keys()].join(' ')}`);
+  }
 
-  let calls = 0;
-  let status = 0;
-  for (;;) {
-    const l = await next();
-    if (l.startsWith('X ')) {
-      status = Number(l.slice(2));
-      break;
+  private send(l: string): void {
+    this.child.stdin.write(`${l}\n`);
+  }
+
+  private line(l: string): void {
+    const [kind, a, b, ...rest] = l.split(' ');
+    switch (kind) {
+      case 'P': return this.begin(Number(a));
+      case 'D': {
+        const w = this.waiters.get(Number(a));
+        this.waiters.delete(Number(a));
+        return w?.(b ?? '');
+      }
+      case 'C': return void this.syscall(Number(a), Number(b), rest.map(Number));
+      case 'K':
+        this.processes++;
+        return void this.control(CONTROL.PROC_FORK, [Number(a), Number(b), 0]);
+      case 'E': return void this.control(CONTROL.PROC_EXEC, [Number(a)]);
+      case 'X':
+        if (Number(a) === this.first) this.status = Number(b);
+        return void this.control(CONTROL.PROC_EXIT, [Number(a), Number(b)]);
     }
-    if (l === 'E') {
-      void d.handle({ id: nextId++, pid: 0, tid: 0, op: CONTROL.PROC_EXEC, args: [pid], inputs: [], context: {} });
-      continue;
-    }
-    const [, nr, ...rest] = l.split(' ');
-    const args = rest.map(Number);
-    const spec = SPECS.get(Number(nr))!;
+  }
+
+  private control(op: number, args: number[]): void {
+    void this.k.d.handle({ id: nextId++, pid: 0, tid: 0, op, args, inputs: [], context: {} });
+  }
+
+  private begin(pid: number): void {
+    this.first = pid;
+    this.processes = 1;
+    const { v } = this.k;
+    const s = v.sessions.create(false, undefined, 'traced');
+    this.session = s.id;
+    v.sessions.bind(s.id, pid);
+    this.attach();
+    if (this.opts.stdin) s.input(Buffer.from(this.opts.stdin));
+    if (this.opts.endInput !== false) s.endInput();
+    const p = v.procs.get(pid);
+    p.cwd = this.opts.cwd;
+    p.cwdLoc = undefined;
+    this.send('G');
+    this.started();
+  }
+
+  /** The launcher's side of the session (again after a restart, as runtimed would). */
+  private attach(): void {
+    this.k.v.sessions.get(this.session).attach((stream, data) => {
+      if (!data) this.ended.add(stream);
+      else (stream === 'STDOUT' ? this.out : this.err).push(data);
+    });
+  }
+
+  private remote(pid: number, call: { abandoned: boolean }): Remote {
+    return new Remote((kind, rest) => new Promise((resolve) => {
+      // A call given up (its process went on with EINTR) must not touch that process's memory any more.
+      if (call.abandoned) return resolve('!');
+      const id = this.nextReq++;
+      this.waiters.set(id, resolve);
+      this.send(`${kind} ${id} ${pid} ${rest}`);
+    }));
+  }
+
+  private async syscall(pid: number, nr: number, args: number[]): Promise<void> {
+    const call = { abandoned: false };
+    this.inFlight.set(pid, call);
+    const spec = SPECS.get(nr)!;
+    const remote = this.remote(pid, call);
+    const { d } = this.k;
     const inputs = await marshalIn(remote, args, spec.in);
     let result = EFAULT;
-    if (inputs) {
+    let signal = 0;
+    if (inputs && !call.abandoned) {
       const a = await d.handle({ id: nextId++, pid, tid: pid, op: spec.nr, args, inputs, context: {} });
       result = a.result;
-      if (result >= 0) {
+      signal = Number(a.context?.signal ?? 0);
+      if (result >= 0 && !call.abandoned) {
         const copied = await marshalOut(remote, args, spec.out, a.outputs ?? []);
         if (copied < 0) result = copied;
       }
     }
-    calls++;
-    send(`V ${result}`);
+    if (call.abandoned) return;
+    this.inFlight.delete(pid);
+    this.calls++;
+    this.send(`V ${pid} ${result}`);
+    // The nucleus applies a reply's signal (SIGPIPE for EPIPE): here, the host kernel does.
+    if (signal) process.kill(pid, signal);
   }
-  void d.handle({ id: nextId++, pid: 0, tid: 0, op: CONTROL.PROC_EXIT, args: [pid, status], inputs: [], context: {} });
-  for (let i = 0; i < 100 && ended.size < 2; i++) await new Promise((r) => setTimeout(r, 5));
-  v.sessions.close(session.id);
-  child.stdin.end();
-  const code = (status & 0x7f) === 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f);
-  return { stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString(), status: code, calls };
+
+  /** `rustos kill vfsd`: the calls in flight fail with EINTR; the next ones reach the new generation. */
+  restart(k: Kernel): void {
+    for (const [pid, call] of this.inFlight) {
+      call.abandoned = true;
+      this.send(`V ${pid} -4`);
+    }
+    this.inFlight.clear();
+    this.k = k;
+    this.attach();
+  }
+
+  /** Input for the program, as the launcher types it. */
+  input(text: string): void {
+    this.k.v.sessions.get(this.session).input(Buffer.from(text));
+  }
+
+  output(): string {
+    return Buffer.concat(this.out).toString();
+  }
+
+  async finish(): Promise<TracedRun> {
+    await this.done;
+    for (let i = 0; i < 100 && this.ended.size < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    this.k.v.sessions.close(this.session);
+    this.child.stdin.end();
+    const st = this.status;
+    const code = (st & 0x7f) === 0 ? (st >> 8) & 0xff : 128 + (st & 0x7f);
+    return { stdout: Buffer.concat(this.out).toString(), stderr: Buffer.concat(this.err).toString(), status: code, calls: this.calls, processes: this.processes };
+  }
+}
+
+/** Run `argv` (and what it forks) with vfsd answering the file syscalls; its cwd is the guest path `cwd`. */
+export function runTraced(v: Vfs, d: Dispatcher, argv: string[], opts: { cwd: string; stdin?: string; env: string[] }): Promise<TracedRun> {
+  return new Traced({ v, d }, argv, opts).finish();
 }
