@@ -48,8 +48,7 @@ test('sh -c \'while …; done\' writing to its session keeps working across a vf
   first.kill();
   const second = generation(dir, store, new Map(store));
   run.restart(second);
-  const result = await run.finish();
-  rmSync(dir, { recursive: true, force: true });
+  const result = await run.finish().finally(() => rmSync(dir, { recursive: true, force: true }));
 
   const ticks = new Set([...result.stdout.matchAll(/^tick (\d+)$/gm)].map((m) => Number(m[1])));
   process.stdout.write(`# ${ticks.size}/${TICKS} ticks reached the launcher; stderr: ${JSON.stringify(result.stderr)}\n`);
