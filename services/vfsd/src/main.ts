@@ -1,14 +1,92 @@
 /**
- * vfsd — files, file descriptors and mounts.
+ * vfsd — files, file descriptors, mounts, pipes, terminals, /dev and /proc.
  *
- * Responsible for: the guest's filesystem tree (the read-only root image, tmpfs
- * at /tmp, writable /home, /dev and /proc views, /data on storaged's blocks), the
- * per-process descriptor tables, pipes, and the file syscalls the nucleus routes
- * to its endpoint.
+ * Responsible for: the guest's filesystem tree (the read-only root image from
+ * RUSTOS_ROOTFS, tmpfs at /tmp and /dev/shm, /home kept on the host under
+ * RUSTOS_HOME, /dev, /dev/pts, /proc), the per-process descriptor tables, pipes,
+ * sessions (a launched program's stdin/stdout/stderr, pipes or a terminal), every
+ * fd syscall the nucleus routes to its mailbox (vfsd.files), and the peer API
+ * (vfsd.proto) for the loader, the mmap policy and the launcher. What must outlive
+ * a generation (descriptor tables, open file descriptions, sessions, pipe and
+ * terminal buffers, tmpfs) is journalled to the nucleus StateStore and restored
+ * at start.
  *
  * Never: maps memory itself (it hands file contents to syscalld/loaderd, who map
- * them through their brokers); talks to block hardware (storaged does).
+ * them through their brokers); delivers signals itself (it asks syscalld); talks
+ * to block hardware (storaged does); blocks its event loop on a guest's wait (a
+ * blocking call is parked and answered when it can finish).
  */
-import { main } from '@rustos/platform';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { home, main, rustos, serveMailbox, unaryCall, ROOT, type Mailbox, type ServiceContext } from '@rustos/platform';
+import type { SyscalldClient } from '@rustos/platform/gen/rustos/v1/Syscalld.js';
+import type { ProcessInfo__Output } from '@rustos/platform/gen/rustos/v1/ProcessInfo.js';
+import type { MachineInfo__Output } from '@rustos/platform/gen/rustos/v1/MachineInfo.js';
+import type { StateEntries__Output } from '@rustos/platform/gen/rustos/v1/StateEntries.js';
+import { Dispatcher } from './dispatch.js';
+import { peerHandlers } from './peer.js';
+import { StateJournal } from './state-journal.js';
+import type { ProcSource } from './proc/view.js';
+import { Vfs } from './vfs.js';
 
-main({ name: 'vfsd' });
+let vfs: Vfs | undefined;
+let journal: StateJournal | undefined;
+let mailbox: Mailbox | undefined;
+
+const deadline = () => ({ deadline: Date.now() + 5000 });
+
+function rootDir(ctx: ServiceContext): string {
+  const dir = process.env.RUSTOS_ROOTFS ?? join(ROOT, 'build', 'rootfs');
+  if (existsSync(dir)) return dir;
+  ctx.log.warn(`no root image at ${dir} (RUSTOS_ROOTFS): the guest's / is an empty directory`);
+  const empty = join(home(), 'rootfs-empty');
+  mkdirSync(empty, { recursive: true });
+  return empty;
+}
+
+function procSource(ctx: ServiceContext): ProcSource {
+  return {
+    list: async (pid, regions) => (await unaryCall<{ processes: ProcessInfo__Output[] }>((cb) =>
+      ctx.nucleus.processes.List({ header: ctx.header('procinfo'), pid, regions }, deadline(), cb))).processes,
+    machine: () => unaryCall<MachineInfo__Output>((cb) => ctx.nucleus.processes.Machine({ header: ctx.header('procinfo') }, deadline(), cb)),
+  };
+}
+
+/** Terminal signals go through syscalld's policy (Kill). */
+function signaller(ctx: ServiceContext) {
+  const Syscalld = rustos().Syscalld;
+  return (pid: number, signo: number) => {
+    ctx.peers.call('syscalld.linux', Syscalld, (client: SyscalldClient, md) => unaryCall<{ result: number }>((cb) =>
+      client.Kill({ pid, signo }, md, deadline(), cb)), { idempotent: false })
+      .then((r) => { if (r.result < 0) ctx.log.info({ pid, signo, result: r.result }, 'terminal signal refused'); },
+        (err: Error) => ctx.log.warn({ pid, signo }, `terminal signal not delivered: ${err.message}`));
+  };
+}
+
+main({
+  name: 'vfsd',
+  serve: () => [{ endpoint: 'vfsd.files', definition: rustos().Vfsd.service, handlers: peerHandlers(() => vfs) }],
+  async start(ctx) {
+    journal = new StateJournal(async (set, del) => {
+      await unaryCall((cb) => ctx.nucleus.state.Put({ header: ctx.header('state'), set, delete: del }, deadline(), cb));
+    }, 3, (err) => ctx.log.warn(`state store write failed: ${(err as Error).message}`));
+    const saved = await unaryCall<StateEntries__Output>((cb) => ctx.nucleus.state.Get({ header: ctx.header('state'), prefix: '' }, deadline(), cb));
+    const entries = new Map(Object.entries(saved.entries));
+    const v = new Vfs({
+      rootDir: rootDir(ctx), homeDir: join(home(), 'home'), journal, procSource: procSource(ctx), signal: signaller(ctx),
+      tmpfsBytes: Number(process.env.VFSD_TMPFS_BYTES) || undefined,
+    });
+    const started = performance.now();
+    v.restore(entries);
+    vfs = v;
+    const dispatcher = new Dispatcher(v, (err, op) => ctx.log.error({ err, op }, 'vfsd handler failed'));
+    mailbox = serveMailbox(ctx, 'vfsd.files', (m) => dispatcher.handle(m));
+    await mailbox.attached;
+    ctx.milestone('vfsd.restored', '', `${entries.size} keys in ${(performance.now() - started).toFixed(1)} ms: `
+      + `${v.procs.procs.size} processes, ${v.procs.files.size} open files, ${v.pipes.byId.size} pipes, ${v.sessions.byId.size} sessions`);
+  },
+  async stop() {
+    mailbox?.close();
+    await journal?.flush();
+  },
+});

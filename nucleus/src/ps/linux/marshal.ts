@@ -5,7 +5,7 @@
  * copy_from_user / copy_to_user do.
  */
 import { Errno } from '@rustos/platform';
-import type { InSpec, Len, OutSpec } from './spec.js';
+import type { InSpec, Len, OutSpec, When } from './spec.js';
 import type { Sys } from './sys.js';
 
 const MAX_STRING = 4096;
@@ -59,7 +59,13 @@ function cstringVector(s: Sys, ptr: number): Buffer | number {
   return Buffer.concat(parts);
 }
 
+/** False when a spec's `when` names command values this call's argument is not one of. */
+function applies(s: Sys, when: When | undefined): boolean {
+  return when === undefined || when.is.includes(s.arg(when.arg) | 0) || when.is.includes(s.arg(when.arg) >>> 0);
+}
+
 function one(s: Sys, spec: InSpec): Buffer | number {
+  if (!applies(s, spec.when)) return Buffer.alloc(0);
   const ptr = s.arg(spec.ptr);
   if ('optional' in spec && spec.optional && ptr === 0) return Buffer.alloc(0);
   switch (spec.kind) {
@@ -102,7 +108,7 @@ export function marshalInputs(s: Sys, specs: InSpec[] | undefined): Buffer[] | n
 export function unmarshalOutputs(s: Sys, specs: OutSpec[] | undefined, outputs: Buffer[]): number {
   for (const [i, spec] of (specs ?? []).entries()) {
     const data = outputs[i];
-    if (!data || data.length === 0) continue;
+    if (!data || data.length === 0 || !applies(s, spec.when)) continue;
     const ptr = s.arg(spec.ptr);
     if ('optional' in spec && spec.optional && ptr === 0) continue;
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

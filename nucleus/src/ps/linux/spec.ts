@@ -12,17 +12,30 @@ export type Arg = 0 | 1 | 2 | 3 | 4 | 5;
 /** A length: an argument register, a constant, or an argument times a constant (nfds * 8). */
 export type Len = Arg | { const: number } | { arg: Arg; times: number };
 
-export type InSpec =
+/**
+ * A spec that applies only for some values of a command argument: ioctl's third
+ * argument is a termios pointer for TCGETS but an int for TIOCSCTTY, fcntl's is a
+ * struct flock pointer only for the lock commands. When the argument's low 32 bits
+ * are not in `is`, an input is sent empty and an output is not copied.
+ */
+export interface When {
+  arg: Arg;
+  is: readonly number[];
+}
+
+export type InSpec = (
   | { kind: 'buf'; ptr: Arg; len: Len; optional?: boolean }
   | { kind: 'cstr'; ptr: Arg; optional?: boolean }
   | { kind: 'cstrv'; ptr: Arg; optional?: boolean }
   | { kind: 'iov'; ptr: Arg; count: Arg }
-  | { kind: 'struct'; ptr: Arg; size: number; optional?: boolean };
+  | { kind: 'struct'; ptr: Arg; size: number; optional?: boolean }
+) & { when?: When };
 
-export type OutSpec =
+export type OutSpec = (
   | { kind: 'buf'; ptr: Arg; max: Len; optional?: boolean }
   | { kind: 'iov'; ptr: Arg; count: Arg }
-  | { kind: 'struct'; ptr: Arg; size: number; optional?: boolean };
+  | { kind: 'struct'; ptr: Arg; size: number; optional?: boolean }
+) & { when?: When };
 
 export type Owner = 'syscalld' | 'vfsd' | 'loaderd';
 export type Support = 'full' | 'partial' | 'unimplemented';

@@ -10,7 +10,7 @@ import type { OffloadSpec, Support } from './spec.js';
 import type { KEEP_RAX } from './abi.js';
 import { NUCLEUS } from './table/nucleus.js';
 import { SYSCALLD } from './table/syscalld.js';
-import { VFSD } from './table/vfsd.js';
+import { VFSD_SYSCALLS } from './table/vfsd.js';
 import { LOADERD } from './table/loaderd.js';
 
 export interface NucleusEntry {
@@ -34,7 +34,7 @@ function assemble(...tables: Entry[][]): Map<number, Entry> {
   return m;
 }
 
-export const LINUX_TABLE = assemble(NUCLEUS, SYSCALLD, VFSD, LOADERD);
+export const LINUX_TABLE = assemble(NUCLEUS, SYSCALLD, [...VFSD_SYSCALLS], LOADERD);
 
 export interface TableRow {
   nr: number;

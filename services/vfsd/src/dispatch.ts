@@ -1,0 +1,128 @@
+/**
+ * The mailbox's receive side: a MailboxMessage becomes a handler call (or a
+ * process event, or a CANCEL), and its outcome a reply — now, or later for a call
+ * that waits. A handler that needs nucleus data for /proc is run again once the
+ * data is fetched. A bug in a handler answers EIO (and is logged); it never
+ * takes vfsd down or leaves a guest waiting.
+ */
+import { CLONE_FILES, Errno } from './abi.js';
+import { hostTick } from './fs/hostfs.js';
+import { HANDLERS } from './syscalls/index.js';
+import type { Call, Handler } from './syscalls/call.js';
+import { NeedInfo, type CallData } from './proc/view.js';
+import type { Vfs } from './vfs.js';
+import { Waits, attempt, isWait, type Answer, type Outcome } from './wait.js';
+
+/** Control ops (docs/LINUX-ABI.md), above every syscall number. */
+export const CONTROL = { CANCEL: 1_000_000, PROC_FORK: 1_000_001, PROC_EXEC: 1_000_002, PROC_EXIT: 1_000_003 } as const;
+
+/** The fields of a MailboxMessage vfsd reads. */
+export interface Message {
+  id: number;
+  pid: number;
+  tid: number;
+  op: number;
+  args: number[];
+  inputs: Buffer[];
+  context: Record<string, string>;
+}
+
+/**
+ * Calls whose effect a process relies on at once — its descriptors, its cwd and
+ * umask, the names it made or removed, its fork, exec and exit — answer only once
+ * that is stored; reads and writes of bytes are stored a few ms later, in batches.
+ */
+const DURABLE = new Set([
+  2, 3, 22, 32, 33, 80, 81, 82, 83, 84, 85, 86, 87, 88, 95, 133, 257, 258, 259, 263, 264, 265, 266, 292, 293, 316, 436,
+  CONTROL.PROC_FORK, CONTROL.PROC_EXEC, CONTROL.PROC_EXIT,
+]);
+/** fcntl commands that change descriptors: F_DUPFD, F_SETFD, F_SETFL, F_DUPFD_CLOEXEC. */
+const DURABLE_FCNTL = new Set([0, 2, 4, 1030]);
+
+function durable(m: Message): boolean {
+  return DURABLE.has(m.op) || (m.op === 72 && DURABLE_FCNTL.has(m.args[1]! | 0));
+}
+
+const EIO: Answer = { result: -Errno.EIO };
+const ENOSYS: Answer = { result: -Errno.ENOSYS };
+/** How often a call may ask for more /proc data before it is answered EIO. */
+const MAX_FETCHES = 4;
+
+export class Dispatcher {
+  readonly waits: Waits;
+
+  constructor(private readonly v: Vfs, private readonly onBug: (err: unknown, op: number) => void = () => undefined) {
+    this.waits = new Waits((err) => this.bug(err, -1));
+  }
+
+  private bug(err: unknown, op: number): Answer {
+    this.onBug(err, op);
+    return EIO;
+  }
+
+  handle(m: Message): Answer | Promise<Answer> {
+    const answer = this.run(m);
+    if (!durable(m)) return answer;
+    // Its change is stored before the guest hears of it (see Journal.settled).
+    const stored = (ans: Answer): Answer | Promise<Answer> => {
+      const p = ans.result >= 0 ? this.v.journal.settled() : undefined;
+      return p ? p.then(() => ans) : ans;
+    };
+    return answer instanceof Promise ? answer.then(stored) : stored(answer);
+  }
+
+  private run(m: Message): Answer | Promise<Answer> {
+    hostTick();
+    const a = m.args;
+    switch (m.op) {
+      case CONTROL.CANCEL:
+        this.waits.cancel(a[0]!);
+        return { result: 0 };
+      case CONTROL.PROC_FORK:
+        this.v.procs.fork(a[0]!, a[1]!, ((a[2] ?? 0) & CLONE_FILES) !== 0);
+        return { result: 0 };
+      case CONTROL.PROC_EXEC:
+        this.v.procs.exec(a[0]!);
+        return { result: 0 };
+      case CONTROL.PROC_EXIT:
+        this.waits.dropPid(a[0]!);
+        this.v.procs.exit(a[0]!);
+        return { result: 0 };
+    }
+    const handler = HANDLERS.get(m.op);
+    if (!handler) return ENOSYS;
+    const uid = Number(m.context.uid ?? 0) | 0;
+    const gid = Number(m.context.gid ?? 0) | 0;
+    const call: Call = {
+      v: this.v, pid: m.pid, p: this.v.procs.get(m.pid), who: { pid: m.pid, uid, gid },
+      args: a, inputs: m.inputs, since: performance.now(),
+    };
+    const data = this.v.view.begin();
+    try {
+      return this.settle(m, attempt(() => handler(call)));
+    } catch (err) {
+      if (err instanceof NeedInfo) return this.later(m, handler, call, data, err);
+      return this.bug(err, m.op);
+    }
+  }
+
+  private settle(m: Message, o: Outcome): Answer | Promise<Answer> {
+    if (!isWait(o)) return o;
+    return new Promise((resolve) => this.waits.park(m.id, m.pid, o, resolve));
+  }
+
+  /** Fetch what the handler asked for, and run it again. */
+  private async later(m: Message, handler: Handler, call: Call, data: CallData, need: NeedInfo): Promise<Answer> {
+    for (let i = 0; i < MAX_FETCHES; i++) {
+      await this.v.view.fetch(data, need.need);
+      this.v.view.resume(data);
+      try {
+        return await this.settle(m, attempt(() => handler(call)));
+      } catch (err) {
+        if (!(err instanceof NeedInfo)) return this.bug(err, m.op);
+        need = err;
+      }
+    }
+    return EIO;
+  }
+}

@@ -1,0 +1,135 @@
+/**
+ * vfsd's peer API (proto/rustos/v1/vfsd.proto) as gRPC handlers: thin glue from
+ * requests to the session, loader and tree policies.
+ */
+import { errnoName, grpc, notFound, toStatus, unary, unavailable } from '@rustos/platform';
+import type { VfsdHandlers } from '@rustos/platform/gen/rustos/v1/Vfsd.js';
+import type { SessionInput__Output } from '@rustos/platform/gen/rustos/v1/SessionInput.js';
+import type { SessionOutput } from '@rustos/platform/gen/rustos/v1/SessionOutput.js';
+import type { CopyChunk, CopyChunk__Output } from '@rustos/platform/gen/rustos/v1/CopyChunk.js';
+import type { CopyReply } from '@rustos/platform/gen/rustos/v1/CopyReply.js';
+import { AT, Errno } from './abi.js';
+import { Fail, fail } from './fail.js';
+import { hostTick } from './fs/hostfs.js';
+import { errnoOr, mapSource, openExec, readFile } from './loader.js';
+import { TreeIn, treeOut, type EntryKind } from './tree.js';
+import type { Vfs } from './vfs.js';
+
+const CHUNK = 1 << 20;
+
+export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
+  const vfs = () => {
+    const v = state();
+    if (!v) throw unavailable('vfsd is restoring its state');
+    hostTick();
+    return v;
+  };
+  return {
+    CreateSession: unary((req) => errnoOr(() => {
+      const size = req.rows || req.cols ? { rows: req.rows || 24, cols: req.cols || 80, xpixel: 0, ypixel: 0 } : undefined;
+      const s = vfs().sessions.create(req.tty, size, req.label);
+      return { errno: 0, session: s.id, tty: s.tty ? `/dev/pts/${s.tty.index}` : '' };
+    }, (errno) => ({ errno, session: 0, tty: '' }))),
+
+    BindSession: unary((req) => errnoOr(() => {
+      const v = vfs();
+      if (req.cwd) startIn(v, req.pid, req.cwd);
+      v.sessions.bind(req.session, req.pid);
+      return { errno: 0 };
+    }, (errno) => ({ errno }))),
+
+    CloseSession: unary((req) => errnoOr(() => {
+      vfs().sessions.close(req.session);
+      return { errno: 0 };
+    }, (errno) => ({ errno }))),
+
+    Attach(call: grpc.ServerDuplexStream<SessionInput__Output, SessionOutput>) {
+      let detach: (() => void) | undefined;
+      let session: ReturnType<Vfs['sessions']['get']> | undefined;
+      call.on('data', (m: SessionInput__Output) => {
+        try {
+          if (!session) {
+            session = vfs().sessions.byId.get(m.session);
+            if (!session) throw notFound(`no session ${m.session}`, Errno.ENOENT);
+            detach = session.attach((stream, data) => {
+              call.write(data ? { stream, data } : { stream, eof: true });
+            });
+          }
+          if (m.data.length) session.input(m.data);
+          if (m.resize) session.resize({ rows: m.resize.rows, cols: m.resize.cols, xpixel: 0, ypixel: 0 });
+          if (m.eof) session.endInput();
+        } catch (err) {
+          call.emit('error', toStatus(err));
+        }
+      });
+      const end = () => detach?.();
+      call.on('end', () => { end(); call.end(); });
+      call.on('cancelled', end);
+      call.on('close', end);
+    },
+
+    OpenExec: unary((req) => reply(openExec(vfs(), req.pid, req.path))),
+    ReadFile: unary((req) => reply(readFile(vfs(), req.pid, req.path))),
+
+    MapSource: unary((req) => {
+      const r = mapSource(vfs(), req.pid, req.fd, Number(req.offset), Number(req.length));
+      return { ...r, file: r.file };
+    }),
+
+    CopyOut(call: grpc.ServerWritableStream<{ path: string }, CopyChunk>) {
+      try {
+        for (const { entry, data } of treeOut(vfs(), call.request.path)) {
+          call.write({ entry: { ...entry, kind: entry.kind } });
+          for (let at = 0; data && at < data.length; at += CHUNK) call.write({ data: data.subarray(at, at + CHUNK) });
+        }
+        call.end();
+      } catch (err) {
+        const errno = err instanceof Fail ? err.errno : Errno.EIO;
+        call.emit('error', err instanceof Fail ? notFound(`${call.request.path}: ${errnoText(errno)}`, errno) : toStatus(err));
+      }
+    },
+
+    CopyIn(call: grpc.ServerReadableStream<CopyChunk__Output, CopyReply>, callback: grpc.sendUnaryData<CopyReply>) {
+      let tree: TreeIn | undefined;
+      let failed: CopyReply | undefined;
+      const attempt = (f: () => void) => {
+        if (failed) return;
+        try {
+          f();
+        } catch (err) {
+          const errno = err instanceof Fail ? err.errno : Errno.EIO;
+          failed = { errno, message: err instanceof Fail ? errnoText(errno) : String(err), entries: tree?.entries ?? 0, bytes: tree?.bytes ?? 0 };
+        }
+      };
+      call.on('data', (c: CopyChunk__Output) => attempt(() => {
+        if (c.target) tree = new TreeIn(vfs(), c.target.path, c.target.name);
+        else if (!tree) throw new Fail(Errno.EINVAL);
+        else if (c.entry) tree.entry({ ...c.entry, kind: c.entry.kind as EntryKind, size: Number(c.entry.size) });
+        else if (c.data) tree.data(c.data);
+      }));
+      call.on('end', () => {
+        attempt(() => (tree ?? (() => { throw new Fail(Errno.EINVAL); })()).end());
+        callback(null, failed ?? { errno: 0, message: '', entries: tree!.entries, bytes: tree!.bytes });
+      });
+    },
+  };
+}
+
+function reply(r: ReturnType<typeof openExec>) {
+  return {
+    errno: r.errno, path: r.path, data: r.data, file: r.file,
+    mode: r.stat?.mode ?? 0, uid: r.stat?.uid ?? 0, gid: r.stat?.gid ?? 0,
+  };
+}
+
+const errnoText = errnoName;
+
+/** A launched process's first working directory, chosen by its launcher (runtimed), checked as chdir would be. */
+function startIn(v: Vfs, pid: number, cwd: string): void {
+  const p = v.procs.get(pid);
+  const loc = v.resolve(p, { pid, uid: 0, gid: 0 }, AT.FDCWD, cwd, true);
+  if (!loc.node.isDir()) fail(Errno.ENOTDIR);
+  p.cwd = loc.path;
+  p.cwdLoc = loc;
+  v.procs.procChanged(p);
+}

@@ -1,0 +1,86 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Errno, O } from './abi.js';
+import { NR, TestGuest, settle } from './test-support.js';
+
+const P = 40;
+
+function record() {
+  const events: string[] = [];
+  const sink = (stream: string, data: Buffer | undefined) => events.push(data ? `${stream}:${data.toString()}` : `${stream}:eof`);
+  return { events, sink };
+}
+
+test('a pipe session: stdin, stdout and stderr are pipes, not terminals; output is tagged by stream', async () => {
+  const g = new TestGuest();
+  const s = g.v.sessions.create(false, undefined, 'run');
+  g.v.sessions.bind(s.id, P);
+  const { events, sink } = record();
+  s.attach(sink);
+  assert.equal(await g.result(P, NR.fcntl, [0, 3]), O.RDONLY);
+  assert.equal(await g.result(P, NR.fcntl, [1, 3]), O.WRONLY);
+  assert.equal(await g.result(P, NR.ioctl, [0, 0x5401, 1]), -Errno.ENOTTY);
+  await g.write(P, 1, 'out');
+  await g.write(P, 2, 'err');
+  s.input(Buffer.from('in'));
+  assert.equal(await g.read(P, 0, 10), 'in');
+  const reader = g.start(P, NR.read, [0, 0, 10]);
+  s.endInput();
+  assert.equal((await reader.answer).result, 0, 'end of input is end of file');
+  await settle();
+  assert.deepEqual(events, ['STDOUT:out', 'STDERR:err']);
+  g.fork(P, 41);
+  g.exit(P);
+  await settle();
+  assert.deepEqual(events, ['STDOUT:out', 'STDERR:err'], 'a child still holds the output fds');
+  g.exit(41);
+  await settle();
+  assert.deepEqual(events, ['STDOUT:out', 'STDERR:err', 'STDOUT:eof', 'STDERR:eof']);
+  g.cleanup();
+});
+
+test('output written while nobody is attached waits in the pipe and is handed over on attach; writers block when it is full', async () => {
+  const g = new TestGuest();
+  const s = g.v.sessions.create(false, undefined, 'run');
+  g.v.sessions.bind(s.id, P);
+  await g.write(P, 1, 'early ');
+  const big = Buffer.alloc(70_000, 0x78);
+  const blocked = g.start(P, NR.write, [1, 0, big.length], [big]);
+  await settle();
+  assert.equal(blocked.done, false);
+  const { events, sink } = record();
+  s.attach(sink);
+  assert.equal((await blocked.answer).result, big.length);
+  await settle();
+  const all = events.filter((e) => e.startsWith('STDOUT:') && e !== 'STDOUT:eof').map((e) => e.slice(7)).join('');
+  assert.equal(all, `early ${big.toString()}`);
+  g.cleanup();
+});
+
+test('closing a session: the guest\'s writes fail with EPIPE, its reads see end of file', async () => {
+  const g = new TestGuest();
+  const s = g.v.sessions.create(false, undefined, 'run');
+  g.v.sessions.bind(s.id, P);
+  g.v.sessions.close(s.id);
+  assert.equal(await g.write(P, 1, 'x'), -Errno.EPIPE);
+  assert.equal(await g.read(P, 0, 10), '');
+  assert.equal(g.v.sessions.byId.size, 0);
+  g.cleanup();
+});
+
+test('a second attach replaces the first; nothing is sent twice', async () => {
+  const g = new TestGuest();
+  const s = g.v.sessions.create(false, undefined, 'run');
+  g.v.sessions.bind(s.id, P);
+  const one = record();
+  const two = record();
+  s.attach(one.sink);
+  await g.write(P, 1, 'a');
+  await settle();
+  s.attach(two.sink);
+  await g.write(P, 1, 'b');
+  await settle();
+  assert.deepEqual(one.events, ['STDOUT:a']);
+  assert.deepEqual(two.events, ['STDOUT:b']);
+  g.cleanup();
+});
