@@ -102,8 +102,9 @@ int main(int argc, char **argv) {
   char *spawn_argv[] = {(char *)self, "child", "17", NULL};
   pid_t spawned;
   int rc = posix_spawnp(&spawned, self, NULL, NULL, spawn_argv, environ);
+  status = rc == 0 ? reap(spawned) : 0; /* first: the child's own line comes before ours */
   say("posix_spawnp: %d\n", rc);
-  if (rc == 0) describe("spawned child", reap(spawned));
+  if (rc == 0) describe("spawned child", status);
 
   for (int i = 0; i < 3; i++) if (MUST(fork()) == 0) _exit(1);
   int reaped = 0, sum = 0;

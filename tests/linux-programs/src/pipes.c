@@ -83,13 +83,12 @@ int main(void) {
   close(p[1]);
   signal(SIGPIPE, SIG_DFL);
   MUST(pipe(p));
+  close(p[0]); /* before the fork: no reader anywhere when the child writes */
   pid = MUST(fork());
   if (pid == 0) {
-    close(p[0]);
     (void)!write(p[1], "x", 1);
     _exit(0);
   }
-  close(p[0]);
   close(p[1]);
   say("writer with no reader, default SIGPIPE: status %d\n", status_of(pid));
 
