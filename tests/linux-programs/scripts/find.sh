@@ -1,6 +1,7 @@
 # find over a tree the script builds (readdir order is the filesystem's, so every
 # listing is sorted): by type, name, size, depth, -exec, -newer on fixed times,
-# -prune, and a missing start directory.
+# -prune, and a missing start directory. (Directory sizes belong to the
+# filesystem: -size only looks at files.)
 mkdir -p tree/a/b tree/c tree/empty
 echo one > tree/a/one.txt
 echo two > tree/a/b/two.txt
@@ -13,7 +14,7 @@ find tree -type f | sort
 find tree -type d | sort
 find tree -type l
 find tree -name '*.txt' | sort
-find tree -size +2k
+find tree -type f -size +2k
 find tree -maxdepth 1 | sort
 find tree -mindepth 2 -type f | sort
 find tree -empty | sort
