@@ -19,13 +19,14 @@ export interface InputFile {
   mode?: number;
 }
 
-/** A substitution applied to stdout and stderr on both sides (for what legitimately differs). */
+/** A rewrite applied to stdout and stderr on both sides (for what legitimately differs). */
 export interface Rule {
-  /** What it hides and why it may differ, for the failure report. */
+  /** What it hides and why it may differ. */
   name: string;
-  pattern: RegExp;
-  replace: string;
+  apply(text: string): string;
 }
+
+const substitute = (name: string, pattern: RegExp, replace: string): Rule => ({ name, apply: (t) => t.replace(pattern, replace) });
 
 export interface SuiteCase {
   /** Unique slug: the test name's prefix and the scratch directory's name. */
@@ -60,25 +61,35 @@ export function environment(c: SuiteCase): Array<[string, string]> {
 }
 
 /** `ls -l` lines: owner and group (the host user need not be the guest's) and the time column. */
-export const LS_LONG: Rule = {
-  name: 'ls -l owner, group and time',
-  pattern: /^([-dlbcps][-rwxsStT]{9}[.+]?)\s+(\d+)\s+\S+\s+\S+\s+(\d+)\s+(?:\w{3}\s+\d{1,2}\s+(?:\d{1,2}:\d{2}|\d{4})|\S+)\s/gm,
-  replace: '$1 $2 OWNER GROUP $3 TIME ',
-};
+export const LS_LONG = substitute('ls -l owner, group and time',
+  /^([-dlbcps][-rwxsStT]{9}[.+]?)\s+(\d+)\s+\S+\s+\S+\s+(\d+)\s+(?:\w{3}\s+\d{1,2}\s+(?:\d{1,2}:\d{2}|\d{4})|\S+)\s/gm,
+  '$1 $2 OWNER GROUP $3 TIME ');
 
 /** `ls -l` owner and group only, for files whose times the case fixes itself. */
-export const LS_OWNERS: Rule = {
-  name: 'ls -l owner and group',
-  pattern: /^([-dlbcps][-rwxsStT]{9}[.+]?)\s+(\d+)\s+\S+\s+\S+\s+(\d+)\s/gm,
-  replace: '$1 $2 OWNER GROUP $3 ',
-};
+export const LS_OWNERS = substitute('ls -l owner and group', /^([-dlbcps][-rwxsStT]{9}[.+]?)\s+(\d+)\s+\S+\s+\S+\s+(\d+)\s/gm, '$1 $2 OWNER GROUP $3 ');
 
 /** `ls -l`'s "total" counts blocks, which belong to the filesystem (ext4, tmpfs) under the directory. */
-export const LS_TOTAL: Rule = { name: 'ls total blocks', pattern: /^total \d+$/gm, replace: 'total N' };
+export const LS_TOTAL = substitute('ls total blocks', /^total \d+$/gm, 'total N');
 
 /** A shell's or program's own process ids, printed as "pid=N". */
-export const PIDS: Rule = { name: 'process ids', pattern: /\bpid=\d+/g, replace: 'pid=N' };
+export const PIDS = substitute('process ids', /\bpid=\d+/g, 'pid=N');
+
+/**
+ * Inode numbers leading a line (`ls -i`, `stat -c '%i ...'`): each distinct number
+ * becomes I1, I2, ... in order of first appearance, so the numbers are hidden but
+ * which names share an inode (hard links) still has to match.
+ */
+export const INODES: Rule = {
+  name: 'inode numbers, up to renaming',
+  apply(text) {
+    const seen = new Map<string, string>();
+    return text.replace(/^\s*(\d+)\s+/gm, (_, n: string) => {
+      if (!seen.has(n)) seen.set(n, `I${seen.size + 1}`);
+      return `${seen.get(n)} `;
+    });
+  },
+};
 
 export function applyRules(text: string, rules: Rule[] = []): string {
-  return rules.reduce((t, r) => t.replace(r.pattern, r.replace), text);
+  return rules.reduce((t, r) => r.apply(t), text);
 }

@@ -1,5 +1,5 @@
 /** Files through busybox: find, ls, tar and gzip on trees the scripts build. */
-import { LS_LONG, LS_OWNERS, LS_TOTAL, type SuiteCase } from '../case.js';
+import { INODES, LS_LONG, LS_OWNERS, LS_TOTAL, type SuiteCase } from '../case.js';
 import { script } from './data.js';
 
 function files(id: string, title: string, opts: Partial<SuiteCase> = {}): SuiteCase {
@@ -15,6 +15,11 @@ export const fileCases: SuiteCase[] = [
     id: 'ls-fixed-times', area: 'files', title: 'busybox ls -l of files with fixed times and modes',
     argv: ['sh', '-c', "touch -d '1999-12-31 23:59:59' old; touch -d '2021-07-04 10:30:00' mid; printf abc > mid; touch -d '2021-07-04 10:30:00' mid; chmod 600 old; ln -s mid sym; ls -l old mid; ls -ln old | cut -c1-10"],
     normalise: [LS_OWNERS],
+  },
+  {
+    id: 'inodes', area: 'files', title: 'inode numbers: a hard link shares one, a copy gets its own, a rename keeps it',
+    argv: ['sh', '-c', 'echo a > a; ln a hard; cp a copy; echo b > b; stat -c "%i %n" b; mv b moved; ls -i1 a copy hard moved; stat -c "%i %h %n" a hard copy moved'],
+    normalise: [INODES],
   },
   files('archives', 'tar (plain, gzip) and gzip/gunzip/zcat round trips, a truncated archive'),
   {
