@@ -11,8 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CASES } from './cases/index.js';
-import { differences } from './compare.js';
-import { normalised } from './compare.js';
+import { differences, normalised } from './compare.js';
 import { buildRootfs, caseDir, runNative, scratchBase } from './native.js';
 import { copyInputs, guestDirsOf, makeGuestDirs, runGuest, type Target } from './guest.js';
 
