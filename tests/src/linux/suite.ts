@@ -11,9 +11,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CASES } from './cases/index.js';
-import { differences, normalised } from './compare.js';
-import { buildRootfs, caseDir, runNative, scratchBase } from './native.js';
-import { copyInputs, guestDirsOf, makeGuestDirs, runGuest, type Target } from './guest.js';
+import { buildRootfs, scratchBase } from './native.js';
+import type { Target } from './guest.js';
+import { prepareTarget, runBoth } from './differential.js';
 
 /** How the suite reaches its system: started (or found) before the cases, released after. */
 export interface System {
@@ -32,7 +32,7 @@ export function defineSuite(sys: System): void {
     buildRootfs();
     system = await sys.connect();
     try {
-      makeGuestDirs(system, CASES.flatMap((c) => guestDirsOf(c, caseDir(base, c))));
+      prepareTarget(system, base);
     } catch (err) {
       prepared = err as Error;
     }
@@ -46,12 +46,8 @@ export function defineSuite(sys: System): void {
 
   for (const c of CASES) {
     test(`${c.id} [${c.area}]: ${c.title}`, () => {
-      const dir = caseDir(base, c);
-      const native = normalised(c, runNative(c, dir));
       if (prepared) throw new Error(`the guest directories could not be made on the ${system.name}: ${prepared.message}`);
-      copyInputs(system, c, dir, stage);
-      const guest = normalised(c, runGuest(system, c, dir));
-      const diffs = differences(native, guest, ['native', 'rustos']);
+      const { guest, diffs } = runBoth(system, c, base, stage);
       if (diffs.length) {
         assert.fail(`${c.id} differs on the ${system.name}:\n  ${diffs.join('\n  ')}\n` +
           `rustos stderr (first 600 bytes): ${JSON.stringify(guest.stderr.slice(0, 600))}`);
