@@ -1,8 +1,9 @@
 // Stages what the container images hold into build/image: the compiled
 // workspaces that run (platform, nucleus, services, cli), their manifests and
 // catalogs, the proto contracts, and only the npm packages they need at run time
-// (the dependency closure read from package-lock.json). docker build then copies
-// this tree without touching any registry.
+// (the dependency closure read from package-lock.json), and the guest's root
+// filesystem (build/rootfs, where vfsd looks by default under /app). docker build
+// then copies this tree without touching any registry.
 import { readFileSync, rmSync, mkdirSync, cpSync, existsSync, readdirSync, symlinkSync, lstatSync, readlinkSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,8 @@ for (const ws of workspaces) {
   if (!existsSync(join(ROOT, ws, 'dist'))) throw new Error(`${ws} is not built: run npm run build first`);
   for (const part of ['package.json', 'manifest.json', 'dist', 'catalog', 'bin', 'rootfs']) copy(join(ws, part), noTests);
 }
+if (!existsSync(join(ROOT, 'build', 'rootfs', 'bin', 'busybox'))) throw new Error('build/rootfs is not built: run npm run build first');
+copy(join('build', 'rootfs'));
 
 // Resolve a dependency the way Node does: nested node_modules first, then upwards.
 function resolve(from, name) {

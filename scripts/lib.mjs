@@ -37,4 +37,6 @@ export function build() {
   must(process.execPath, [join(ROOT, 'platform', 'scripts', 'gen-proto.mjs')]);
   must(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-b']);
   must(process.execPath, [join(ROOT, 'scripts', 'bundle.mjs')]);
+  // The guest's root filesystem (build/rootfs), which vfsd mounts as `/`.
+  must(process.execPath, [join(ROOT, 'deploy', 'rootfs', 'build.mjs')]);
 }

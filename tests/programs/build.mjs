@@ -5,6 +5,7 @@
 // out/manifest.json, which the tests read to find the binaries.
 //
 // Usage: node tests/programs/build.mjs        (prints what it compiled)
+// buildSet() is the same builder for another set of programs (tests/linux-programs).
 // Exits non-zero, loudly, when gcc or static glibc is missing or a build fails.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -74,7 +75,7 @@ function toolchain() {
 }
 
 /** The commands that build one program: gcc for C; nasm then ld for assembly. */
-function commands(p) {
+function commands(p, srcDir, outDir) {
   const bin = join(outDir, p.name);
   const src = join(srcDir, p.src);
   if (p.src.endsWith('.asm')) {
@@ -83,16 +84,20 @@ function commands(p) {
   return [['gcc', [...p.flags, '-Wall', '-o', bin, src, ...(p.libs ?? [])]]];
 }
 
-export function build({ quiet = false } = {}) {
+/**
+ * Builds `programs` from srcDir into outDir (only what changed) and writes
+ * outDir/manifest.json; `shared` are the paths of headers every program may
+ * include, so they go into every stamp.
+ */
+export function buildSet({ srcDir, outDir, programs, shared, quiet = false }) {
   const compiler = toolchain();
   mkdirSync(outDir, { recursive: true });
-  // Shared headers (C) and includes (assembly) go into every stamp.
-  const common = Buffer.concat(['common.h', 'print.inc'].map((f) => readFileSync(join(srcDir, f))));
+  const common = Buffer.concat(shared.map((f) => readFileSync(f)));
   const manifest = [];
   let built = 0;
   for (const p of programs) {
     const source = readFileSync(join(srcDir, p.src));
-    const steps = commands(p);
+    const steps = commands(p, srcDir, outDir);
     const stamp = createHash('sha256').update(compiler).update(JSON.stringify(steps)).update(common).update(source).digest('hex');
     const stampFile = join(outDir, `${p.name}.stamp`);
     const bin = join(outDir, p.name);
@@ -111,6 +116,11 @@ export function build({ quiet = false } = {}) {
   writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   if (!quiet) console.log(`${programs.length} programs in ${outDir} (${built} rebuilt)`);
   return manifest;
+}
+
+export function build({ quiet = false } = {}) {
+  // Shared headers (C) and includes (assembly) go into every stamp.
+  return buildSet({ srcDir, outDir, programs, shared: ['common.h', 'print.inc'].map((f) => join(srcDir, f)), quiet });
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) build();

@@ -7,36 +7,16 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { ROOT } from '@rustos/platform';
 import { buildImages, baseImage, docker } from './images.js';
+import { composeCommand, composeProject, freePort } from './compose.js';
 
 const project = `rustos-smoke-${randomBytes(3).toString('hex')}`;
-
-function composeCommand(): string[] {
-  if (spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0) return ['docker', 'compose'];
-  if (spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0) return ['docker-compose'];
-  throw new Error('neither `docker compose` nor `docker-compose` is installed');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 const [cmd, ...pre] = composeCommand();
 let env: NodeJS.ProcessEnv = process.env;
-function compose(...args: string[]): string {
-  const r = spawnSync(cmd!, [...pre, '-p', project, '-f', join(ROOT, 'compose.yaml'), ...args], { cwd: ROOT, env, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`compose ${args.join(' ')} failed: ${r.stderr}`);
-  return r.stdout;
-}
+const compose = composeProject(project, () => env);
 
 function rustos(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [join(ROOT, 'cli', 'bin', 'rustos.js'), ...args], { env, encoding: 'utf8' });
