@@ -21,7 +21,7 @@ const up = (n: number) => Math.ceil(n / PAGE) * PAGE;
 
 /** A source of file contents for file-backed mappings (vfsd's MapSource). */
 export type FileSource = (pid: number, fd: number, offset: number, length: number) =>
-  Promise<{ errno: number; data: Buffer; path: string; device: number; inode: number; writable: boolean; readable: boolean }>;
+  Promise<{ errno: number; data: Buffer; file?: { path: string; device: number; inode: number }; writable: boolean; readable: boolean; anonymous: boolean }>;
 
 /** The MM broker over a persistent stream: requests tagged by id, replies matched by id. */
 export class MmClient {
@@ -100,8 +100,10 @@ export class Memory {
       const src = await this.files(pid, fd, offset, len);
       if (src.errno) return -src.errno;
       if (!src.readable || (shared && (prot & 2) && !src.writable)) return -Errno.EACCES;
-      content = src.data;
-      file = { path: src.path, device: src.device, inode: src.inode, offset };
+      if (!src.anonymous) {
+        content = src.data;
+        file = { path: src.file?.path ?? '', device: src.file?.device ?? 0, inode: src.file?.inode ?? 0, offset };
+      }
     }
     const r = await this.mm.call({ pid, map: { addr, length: len, prot: prot & PROT_MASK, flags: brokerFlags, content, contentOffset: 0, name: '', file } });
     return r.errno ? -r.errno : addr;

@@ -17,6 +17,7 @@ import { marshalInputs, unmarshalOutputs } from './marshal.js';
 import { applyEffects } from './effects.js';
 import { ERESTARTNOHAND, ERESTARTSYS } from '../signals/delivery.js';
 import { SYSCALL_NAMES } from '@rustos/platform';
+import { tracing, traceEnter, traceExit } from './strace.js';
 
 /** A handler's answer that leaves rax alone (rt_sigreturn restored it). */
 export const KEEP_RAX = Symbol('keep');
@@ -28,6 +29,8 @@ export class LinuxAbi {
   /** ENOSYS answers by syscall name (shown by `rustos status`). */
   readonly enosys = new Map<string, number>();
   calls = 0;
+  /** Traced calls still blocked, with their entry text (RUSTOS_STRACE). */
+  private readonly traced = new Map<Thread, string>();
 
   constructor(private readonly ps: Ps) {}
 
@@ -37,6 +40,21 @@ export class LinuxAbi {
     // rax as an unsigned long: values beyond the table are -ENOSYS, as in Linux.
     const nr = s.hi[0] === 0 ? s.lo[0]! >>> 0 : -1;
     this.calls++;
+    if (tracing) return this.traceSyscall(t, nr);
+    return this.dispatch(t, nr);
+  }
+
+  private traceSyscall(t: Thread, nr: number): boolean {
+    const call = traceEnter(t, nr);
+    const runs = this.dispatch(t, nr);
+    if (call === undefined) return runs;
+    if (t.state === 'blocked') this.traced.set(t, call);
+    else traceExit(t, call, t.ctx.getNumber(0)); // rax as a signed number
+    return runs;
+  }
+
+  private dispatch(t: Thread, nr: number): boolean {
+    const s = t.ctx;
     const entry = nr >= 0 ? LINUX_TABLE.get(nr) : undefined;
     if (!entry || entry.support === 'unimplemented') {
       const name = SYSCALL_NAMES[nr] ?? `#${s.getNumber(0)}`;
@@ -62,6 +80,10 @@ export class LinuxAbi {
    * its owner; it becomes a restart code that delivery resolves (restart, or EINTR).
    */
   complete(t: Thread, nr: number, r: number, interrupted = false): void {
+    if (tracing) {
+      traceExit(t, this.traced.get(t), r);
+      this.traced.delete(t);
+    }
     if (t.state === 'dead' || t.execed) {
       t.execed = false;
       return;
