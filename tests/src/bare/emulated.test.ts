@@ -33,7 +33,7 @@ for (const engine of engines) {
         gid,
         maxInstructions: MAX_INSTRUCTIONS,
       });
-      const why = explainMismatch(native, emu);
+      const why = explainMismatch(native, emu, c.transcendental);
       assert.equal(why, '', `${c.title} on the ${engine.name}:\n${why}`);
     });
   }

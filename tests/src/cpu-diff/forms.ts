@@ -35,6 +35,8 @@ const EXCLUDED: ReadonlyMap<number, string> = new Map([
   [Mnemonic.Smsw, 'UMIP'], [Mnemonic.Sgdt, 'UMIP'], [Mnemonic.Sidt, 'UMIP'], [Mnemonic.Swapgs, 'privileged'],
   [Mnemonic.Iretd, 'far return'], [Mnemonic.Lss, 'segment load'], [Mnemonic.Lfs, 'segment load: would replace the fs base'],
   [Mnemonic.Lgs, 'segment load'],
+  [Mnemonic.Tzcnt, 'the emulated CPU reports no BMI1, so F3 0F BC runs as BSF there (as on such a CPU); the host runs TZCNT'],
+  [Mnemonic.Lzcnt, 'the emulated CPU reports no LZCNT (ABM), so F3 0F BD runs as BSR there; the host runs LZCNT'],
 ]);
 
 export interface Form {
