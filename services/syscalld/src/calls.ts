@@ -10,7 +10,7 @@ import type { Memory } from './memory.js';
 import type { Processes } from './state.js';
 import { now, sleep, timespec, type Alarms } from './clock.js';
 import { getrandom, rlimitBytes, setIds, setRlimit, sysinfo, utsname } from './identity.js';
-import { kill, sigaction, tgkill, type Answer } from './signals.js';
+import { kill, sigaction, sigqueue, tgkill, type Answer } from './signals.js';
 
 type Handler = (m: MailboxMessage__Output) => Answer | Promise<Answer>;
 
@@ -183,5 +183,7 @@ export function syscallHandlers(ctx: ServiceContext, procs: Processes, memory: M
   on('kill', (m) => kill(proc(m), int(m.args[0]!), int(m.args[1]!)));
   on('tkill', (m) => tgkill(0, int(m.args[0]!), int(m.args[1]!)));
   on('tgkill', (m) => tgkill(int(m.args[0]!), int(m.args[1]!), int(m.args[2]!)));
+  on('rt_sigqueueinfo', (m) => sigqueue(m.pid, int(m.args[0]!), 0, int(m.args[1]!), m.inputs[0]!));
+  on('rt_tgsigqueueinfo', (m) => sigqueue(m.pid, int(m.args[0]!), int(m.args[1]!), int(m.args[2]!), m.inputs[0]!));
   return h;
 }

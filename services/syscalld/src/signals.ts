@@ -38,3 +38,19 @@ export function tgkill(tgid: number, tid: number, sig: number): Answer {
   if (sig < 0 || sig > 64 || tid <= 0 || tgid < 0) return { result: -Errno.EINVAL };
   return { result: 0, context: { 'signal.tgkill': `${tgid},${tid},${sig}` } };
 }
+
+const SI_TKILL = -6;
+
+/**
+ * rt_sigqueueinfo / rt_tgsigqueueinfo: the caller supplies the whole siginfo.
+ * Another process may not forge a kernel or kill-like code (si_code >= 0, or
+ * SI_TKILL): EPERM, as kernel/signal.c's do_rt_sigqueueinfo decides.
+ */
+export function sigqueue(callerPid: number, tgid: number, tid: number, sig: number, siginfo: Buffer): Answer {
+  if (sig < 0 || sig > 64 || tgid <= 0 || (tid !== 0 && tid <= 0)) return { result: -Errno.EINVAL };
+  const code = siginfo.readInt32LE(8);
+  if ((code >= 0 || code === SI_TKILL) && tgid !== callerPid) return { result: -Errno.EPERM };
+  const raw = siginfo.toString('hex');
+  if (tid) return { result: 0, context: { 'signal.tgqueue': `${tgid},${tid},${sig},${raw}` } };
+  return { result: 0, context: { 'signal.queue': `${tgid},${sig},${raw}` } };
+}

@@ -75,7 +75,7 @@ test('writing to a pipe with no reader: EPIPE, and SIGPIPE asked of the nucleus'
   await g.result(P, NR.close, [r]);
   const a = await g.call(P, NR.write, [w, 0, 1], ['x']);
   assert.equal(a.result, -Errno.EPIPE);
-  assert.deepEqual(a.context, { signal: '13' });
+  assert.deepEqual(a.context, { 'signal.self': '13' });
   g.cleanup();
 });
 
@@ -88,7 +88,7 @@ test('a blocked writer gets EPIPE when the last reader goes before any byte went
   await g.result(P, NR.close, [r]);
   const a = await pending.answer;
   assert.equal(a.result, -Errno.EPIPE);
-  assert.equal(a.context?.signal, '13');
+  assert.equal(a.context?.['signal.self'], '13');
   g.cleanup();
 });
 

@@ -7,6 +7,8 @@
  *   signal.self     "<sig>"                  to the calling thread
  *   signal.kill     "<pid>,<sig>"            kill(2) semantics from the caller
  *   signal.tgkill   "<tgid>,<tid>,<sig>"     one thread (tgid 0: any group)
+ *   signal.queue    "<pid>,<sig>,<siginfo hex>"        sigqueue: the caller's siginfo to a process
+ *   signal.tgqueue  "<tgid>,<tid>,<sig>,<siginfo hex>" the same to one thread
  *   disposition     "<signo>,<32 bytes hex>" the new struct sigaction
  */
 import type { Ps } from '../ps.js';
@@ -35,7 +37,26 @@ export function applyEffects(ps: Ps, t: Thread, context: Record<string, string>)
     if (!target || target.state === 'dead' || (tgid !== 0 && target.process.pid !== tgid)) override = -3; // ESRCH
     else if (sig > 0) sendThread(ps, target, info(sig, SI.TKILL, { pid: p.pid }));
   }
+  if (context['signal.queue']) {
+    const [pid, sig, hex] = context['signal.queue'].split(',') as [string, string, string];
+    const target = ps.k.processes.all().find((x) => x.pid === Number(pid) && x.state === 'RUNNING');
+    if (!target) override = -3; // ESRCH
+    else if (Number(sig) > 0) sendProcess(ps, target, queued(Number(sig), hex));
+  }
+  if (context['signal.tgqueue']) {
+    const [tgid, tid, sig, hex] = context['signal.tgqueue'].split(',') as [string, string, string, string];
+    const target = ps.k.processes.tids.get(Number(tid));
+    if (!target || target.state === 'dead' || target.process.pid !== Number(tgid)) override = -3; // ESRCH
+    else if (Number(sig) > 0) sendThread(ps, target, queued(Number(sig), hex));
+  }
   return override;
+}
+
+/** A caller-supplied siginfo, delivered as given except for its signal number. */
+function queued(sig: number, hex: string) {
+  const raw = Uint8Array.from(Buffer.from(hex, 'hex'));
+  const v = new DataView(raw.buffer);
+  return info(sig, v.getInt32(8, true), { pid: v.getInt32(16, true), uid: v.getUint32(20, true), raw });
 }
 
 /** kill(2)'s targets: pid > 0 one process, 0 the caller's group, -1 everyone else, < -1 the group -pid. */

@@ -22,19 +22,26 @@ export function info(signo: number, code: number, extra: Partial<SigInfo> = {}):
   return { signo, code, pid: 0, uid: 0, addr: 0, status: 0, trapno: 0, err: 0, ...extra };
 }
 
-/** Siginfo of the pending standard signals (one each, as Linux keeps for non-realtime signals). */
-const pendingInfo = new WeakMap<Thread | Process, Map<number, SigInfo>>();
+/** The first real-time signal: from here on every instance queues, below it one is pending at most. */
+const SIGRTMIN = 32;
+
+/** Siginfo of pending signals: one per standard signal, a queue per real-time signal (as Linux keeps them). */
+const pendingInfo = new WeakMap<Thread | Process, Map<number, SigInfo[]>>();
 
 function remember(target: Thread | Process, i: SigInfo): void {
   let m = pendingInfo.get(target);
   if (!m) pendingInfo.set(target, (m = new Map()));
-  if (!m.has(i.signo)) m.set(i.signo, i);
+  const q = m.get(i.signo);
+  if (!q) m.set(i.signo, [i]);
+  else if (i.signo >= SIGRTMIN) q.push(i);
 }
 
+/** The oldest instance of `sig`; the signal stays pending while more are queued. */
 function take(target: Thread | Process, sig: number): SigInfo {
-  const m = pendingInfo.get(target);
-  const i = m?.get(sig) ?? info(sig, SI.KERNEL);
-  m?.delete(sig);
+  const q = pendingInfo.get(target)?.get(sig);
+  const i = q?.shift() ?? info(sig, SI.KERNEL);
+  if (q?.length) target.pending |= bit(sig);
+  else pendingInfo.get(target)?.delete(sig);
   return i;
 }
 

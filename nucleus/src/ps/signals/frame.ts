@@ -21,6 +21,8 @@ export interface SigInfo {
   /** The trap number and error code of a fault (sigcontext trapno/err). */
   trapno: number;
   err: number;
+  /** The whole siginfo as a sigqueue caller gave it (si_value and all). */
+  raw?: Uint8Array;
 }
 
 export const UC = { SIZE: 304, MCONTEXT: 40, SIGMASK: 296, STACK: 16 } as const;
@@ -35,6 +37,11 @@ const FIX_EFLAGS = 0x40dd5 | 0x100 | 0x10000; // CF PF AF ZF SF TF DF OF RF AC
 export function encodeSiginfo(i: SigInfo): Uint8Array {
   const b = new Uint8Array(SIGINFO_BYTES);
   const v = new DataView(b.buffer);
+  if (i.raw) {
+    b.set(i.raw.subarray(0, SIGINFO_BYTES));
+    v.setInt32(0, i.signo, true);
+    return b;
+  }
   v.setInt32(0, i.signo, true);
   v.setInt32(8, i.code, true);
   if (i.addr) v.setBigUint64(16, BigInt(i.addr), true);

@@ -55,7 +55,7 @@ export function writeTo(c: Call, f: OpenFile, data: Buffer, at: number, finish: 
       } catch (err) {
         if (!(err instanceof Fail)) throw err;
         if (done > 0) return finish(done);
-        if (err.errno === Errno.EPIPE) return { result: -Errno.EPIPE, context: { signal: String(SIG.PIPE) } };
+        if (err.errno === Errno.EPIPE) return { result: -Errno.EPIPE, context: { 'signal.self': String(SIG.PIPE) } };
         throw err;
       }
       if (r instanceof Blocked) {

@@ -265,7 +265,7 @@ export class Traced {
     if (inputs && !call.abandoned) {
       const a = await d.handle({ id: nextId++, pid, tid: pid, op: spec.nr, args, inputs, context: {} });
       result = a.result;
-      signal = Number(a.context?.signal ?? 0);
+      signal = Number(a.context?.['signal.self'] ?? 0);
       if (result >= 0 && !call.abandoned) {
         const copied = await marshalOut(remote, args, spec.out, a.outputs ?? []);
         if (copied < 0) result = copied;

@@ -60,4 +60,6 @@ export const SYSCALLD: OffloadSpec[] = [
   offload('kill', 'syscalld'),
   offload('tkill', 'syscalld'),
   offload('tgkill', 'syscalld'),
+  offload('rt_sigqueueinfo', 'syscalld', { in: [{ kind: 'struct', ptr: 2, size: 128 }] }),
+  offload('rt_tgsigqueueinfo', 'syscalld', { in: [{ kind: 'struct', ptr: 3, size: 128 }] }),
 ];
