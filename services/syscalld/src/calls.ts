@@ -26,13 +26,15 @@ export function syscallHandlers(ctx: ServiceContext, procs: Processes, memory: M
   const machineInfo = async () => machine ??= await unaryCall<MachineInfo__Output>((cb) => ctx.nucleus.processes.Machine({ header: ctx.header('procinfo') }, cb));
 
   // Memory.
-  on('mmap', async (m) => ok(await memory.mmap(m.pid, m.args)));
-  on('munmap', async (m) => ok(await memory.munmap(m.pid, m.args[0]!, m.args[1]!)));
-  on('mprotect', async (m) => ok(await memory.mprotect(m.pid, m.args[0]!, m.args[1]!, m.args[2]!)));
-  on('brk', async (m) => ok(await memory.brk(m.pid, m.args[0]!)));
-  on('mremap', async (m) => ok(await memory.mremap(m.pid, m.args)));
-  on('madvise', async (m) => ok(await memory.madvise(m.pid, m.args[0]!, m.args[1]!, int(m.args[2]!))));
-  for (const name of ['msync', 'mlock', 'munlock', 'mlockall', 'munlockall']) on(name, () => ok(0));
+  const changing = (m: MailboxMessage__Output, change: () => Promise<number>) => memory.exclusive(m.pid, change).then((r) => ok(r));
+  on('mmap', (m) => changing(m, () => memory.mmap(m.pid, m.args)));
+  on('munmap', (m) => changing(m, () => memory.munmap(m.pid, m.args[0]!, m.args[1]!)));
+  on('mprotect', (m) => changing(m, () => memory.mprotect(m.pid, m.args[0]!, m.args[1]!, m.args[2]!)));
+  on('brk', (m) => changing(m, () => memory.brk(m.pid, m.args[0]!)));
+  on('mremap', (m) => changing(m, () => memory.mremap(m.pid, m.args)));
+  on('madvise', (m) => changing(m, () => memory.madvise(m.pid, m.args[0]!, m.args[1]!, int(m.args[2]!))));
+  on('msync', (m) => changing(m, () => memory.msync(m.pid, m.args[0]!, m.args[1]!, int(m.args[2]!))));
+  for (const name of ['mlock', 'munlock', 'mlockall', 'munlockall']) on(name, () => ok(0));
   on('mincore', (m) => ok(0, Buffer.alloc(Math.ceil(m.args[1]! / 4096), 1)));
 
   // Clocks and sleeps.

@@ -14,10 +14,10 @@ import { Errno, main, rustos, serveMailbox, unaryCall, type ServiceContext } fro
 import type { MailboxMessage__Output } from '@rustos/platform/gen/rustos/v1/MailboxMessage.js';
 import type { SyscalldHandlers } from '@rustos/platform/gen/rustos/v1/Syscalld.js';
 import { Processes } from './state.js';
-import { Memory, MmClient, type FileSource } from './memory.js';
+import { Memory, MmClient } from './memory.js';
 import { Alarms, cancelSleep } from './clock.js';
 import { syscallHandlers } from './calls.js';
-import { vfsdFileSource } from './files.js';
+import { vfsdFiles } from './files.js';
 
 const CANCEL = 1_000_000, PROC_FORK = 1_000_001, PROC_EXEC = 1_000_002, PROC_EXIT = 1_000_003;
 const SIG_IGN = '0100000000000000';
@@ -72,8 +72,7 @@ main({
     procs = new Processes(ctx);
     alarms = new Alarms(ctx);
     const restored = await procs.restore();
-    const files: FileSource = vfsdFileSource(ctx);
-    const handlers = syscallHandlers(ctx, procs, new Memory(new MmClient(ctx), procs, files), alarms);
+    const handlers = syscallHandlers(ctx, procs, new Memory(new MmClient(ctx), procs, vfsdFiles(ctx)), alarms);
     const mailbox = serveMailbox(ctx, 'syscalld.linux', (m) => {
       if (m.op >= CANCEL) return { result: processEvent(m) };
       const h = handlers.get(m.op);

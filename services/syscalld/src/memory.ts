@@ -15,13 +15,18 @@ export const MMAP_BASE = 0x7ffff7fff000;
 const PROT_MASK = 7;
 const MAP = { SHARED: 0x01, PRIVATE: 0x02, SHARED_VALIDATE: 0x03, FIXED: 0x10, ANONYMOUS: 0x20, GROWSDOWN: 0x100, DENYWRITE: 0x800, EXECUTABLE: 0x1000, LOCKED: 0x2000, NORESERVE: 0x4000, POPULATE: 0x8000, NONBLOCK: 0x10000, STACK: 0x20000, HUGETLB: 0x40000, FIXED_NOREPLACE: 0x100000, _32BIT: 0x40 };
 const MREMAP = { MAYMOVE: 1, FIXED: 2, DONTUNMAP: 4 };
+const MS = { ASYNC: 1, INVALIDATE: 2, SYNC: 4 };
 const MADV_DONTNEED = 4, MADV_FREE = 8;
 
 const up = (n: number) => Math.ceil(n / PAGE) * PAGE;
 
 /** A source of file contents for file-backed mappings (vfsd's MapSource). */
-export type FileSource = (pid: number, fd: number, offset: number, length: number) =>
-  Promise<{ errno: number; data: Buffer; file?: { path: string; device: number; inode: number }; writable: boolean; readable: boolean; anonymous: boolean }>;
+/** vfsd's side of file mappings: the bytes to map, and the pages a shared mapping writes back. */
+export interface MappedFiles {
+  source(pid: number, fd: number, offset: number, length: number):
+    Promise<{ errno: number; data: Buffer; file?: { path: string; device: number; inode: number }; writable: boolean; readable: boolean; anonymous: boolean }>;
+  writeBack(file: { path: string; device: number; inode: number; offset: number }, data: Buffer): Promise<number>;
+}
 
 /** The MM broker over a persistent stream: requests tagged by id, replies matched by id. */
 export class MmClient {
@@ -59,7 +64,23 @@ export class MmClient {
 }
 
 export class Memory {
-  constructor(private readonly mm: MmClient, private readonly procs: Processes, private readonly files: FileSource) {}
+  /** The last queued address-space change of each process. */
+  private readonly busy = new Map<number, Promise<unknown>>();
+
+  constructor(private readonly mm: MmClient, private readonly procs: Processes, private readonly files: MappedFiles) {}
+
+  /**
+   * Runs one address-space change of `pid` at a time, as Linux's mmap_lock does:
+   * each change awaits the MM broker between choosing a range and mapping it, and
+   * two threads' mmaps must not both choose the same free range.
+   */
+  exclusive<T>(pid: number, change: () => Promise<T>): Promise<T> {
+    const result = (this.busy.get(pid) ?? Promise.resolve()).then(change, change);
+    const tail = result.catch(() => undefined);
+    this.busy.set(pid, tail);
+    void tail.then(() => { if (this.busy.get(pid) === tail) this.busy.delete(pid); });
+    return result;
+  }
 
   /** A free range of `length` bytes: the hint if it is free, else the highest gap below the mmap base. */
   private async place(pid: number, length: number, hint: number, low32: boolean): Promise<number> {
@@ -97,7 +118,7 @@ export class Memory {
     let content: Buffer | undefined;
     let file: { path: string; device: number; inode: number; offset: number } | undefined;
     if (!(flags & MAP.ANONYMOUS)) {
-      const src = await this.files(pid, fd, offset, len);
+      const src = await this.files.source(pid, fd, offset, len);
       if (src.errno) return -src.errno;
       if (!src.readable || (shared && (prot & 2) && !src.writable)) return -Errno.EACCES;
       if (!src.anonymous) {
@@ -111,6 +132,7 @@ export class Memory {
 
   async munmap(pid: number, addr: number, length: number): Promise<number> {
     if (addr % PAGE !== 0 || length <= 0) return -Errno.EINVAL;
+    await this.writeBack(pid, addr, up(length), false);
     const r = await this.mm.call({ pid, unmap: { addr, length: up(length) } });
     return -r.errno;
   }
@@ -171,6 +193,40 @@ export class Memory {
     if (r.errno) return -r.errno;
     if (!(flags & MREMAP.DONTUNMAP)) await this.mm.call({ pid, unmap: { addr: old, length: oldLen } });
     return to;
+  }
+
+  /** msync: a shared file mapping's pages go back to the file; a range with a hole is ENOMEM. */
+  async msync(pid: number, addr: number, length: number, flags: number): Promise<number> {
+    if (addr % PAGE !== 0 || (flags & ~(MS.ASYNC | MS.INVALIDATE | MS.SYNC)) || ((flags & MS.ASYNC) && (flags & MS.SYNC))) return -Errno.EINVAL;
+    return this.writeBack(pid, addr, up(length), true);
+  }
+
+  /**
+   * Writes the pages of shared file mappings within [addr, addr + length) back to
+   * their files. Linux keeps one page cache, so a shared mapping and the file are
+   * always the same bytes; here the file catches up at msync and munmap.
+   */
+  private async writeBack(pid: number, addr: number, length: number, holesFail: boolean): Promise<number> {
+    const end = addr + length;
+    const regions = (await this.mm.call({ pid, regions: {} })).regions
+      .filter((r) => r.start < end && r.end > addr).sort((a, b) => a.start - b.start);
+    if (holesFail) {
+      let at = addr;
+      for (const r of regions) {
+        if (r.start > at) return -Errno.ENOMEM;
+        at = Math.max(at, r.end);
+      }
+      if (at < end) return -Errno.ENOMEM;
+    }
+    for (const r of regions) {
+      if (!(r.flags & 1) || !r.file || !(r.prot & 2)) continue;
+      const lo = Math.max(r.start, addr), hi = Math.min(r.end, end);
+      const data = await this.mm.call({ pid, read: { addr: lo, length: hi - lo } });
+      if (data.errno) return -data.errno;
+      const errno = await this.files.writeBack({ ...r.file, offset: r.file.offset + (lo - r.start) }, data.data);
+      if (errno) return -errno;
+    }
+    return 0;
   }
 
   /** madvise: MADV_DONTNEED/MADV_FREE drop private anonymous pages (they read back as zeros); other advice is accepted. */

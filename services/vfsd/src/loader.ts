@@ -101,6 +101,7 @@ export function mapSource(v: Vfs, pid: number, fd: number, offset: number, lengt
       return { ...none(0), file, readable: true, writable: f.writable(), anonymous: true };
     }
     if (!(f.obj instanceof TmpFile || f.obj instanceof HostFile)) fail(Errno.ENODEV);
+    if (f.writable()) v.mapped.set(`${st.dev}:${st.ino}`, new WeakRef(f));
     const size = f.obj.size();
     const end = Math.min(offset + length, Math.ceil(size / PAGE) * PAGE);
     const data = Buffer.alloc(Math.max(0, end - offset));
@@ -109,4 +110,14 @@ export function mapSource(v: Vfs, pid: number, fd: number, offset: number, lengt
     }
     return { errno: 0, data, file, readable: true, writable: f.writable(), size, anonymous: false };
   }, none);
+}
+
+/** Writes a shared mapping's pages back into the file it maps, up to the file's end. */
+export function writeBack(v: Vfs, device: number, inode: number, offset: number, data: Buffer): number {
+  return errnoOr(() => {
+    const f = v.mapped.get(`${device}:${inode}`)?.deref() ?? fail(Errno.ESTALE);
+    const n = Math.min(data.length, f.obj.size() - offset);
+    if (n > 0) f.obj.write(f, data.subarray(0, n), offset);
+    return 0;
+  }, (errno) => errno);
 }

@@ -11,7 +11,7 @@ import type { CopyReply } from '@rustos/platform/gen/rustos/v1/CopyReply.js';
 import { AT, Errno } from './abi.js';
 import { Fail, fail } from './fail.js';
 import { hostTick } from './fs/hostfs.js';
-import { errnoOr, mapSource, openExec, readFile } from './loader.js';
+import { errnoOr, mapSource, openExec, readFile, writeBack } from './loader.js';
 import { TreeIn, treeOut, type EntryKind } from './tree.js';
 import type { Vfs } from './vfs.js';
 
@@ -75,6 +75,10 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
       const r = mapSource(vfs(), req.pid, req.fd, Number(req.offset), Number(req.length));
       return { ...r, file: r.file };
     }),
+
+    WriteBack: unary((req) => ({
+      errno: writeBack(vfs(), Number(req.file?.device ?? 0), Number(req.file?.inode ?? 0), Number(req.file?.offset ?? 0), req.data),
+    })),
 
     CopyOut(call: grpc.ServerWritableStream<{ path: string }, CopyChunk>) {
       try {

@@ -47,6 +47,8 @@ export class Vfs {
   readonly sessions: Sessions;
   readonly view: ProcView;
   readonly tmpfs: Map<string, TmpFs>;
+  /** Files with a shared writable mapping somewhere, by "device:inode": where msync writes back. */
+  readonly mapped = new Map<string, WeakRef<OpenFile>>();
 
   constructor(opts: VfsOptions) {
     this.journal = opts.journal ?? NO_JOURNAL;
