@@ -9,7 +9,7 @@ import { CLONE_FILES, Errno } from './abi.js';
 import { hostTick } from './fs/hostfs.js';
 import { HANDLERS } from './syscalls/index.js';
 import type { Call, Handler } from './syscalls/call.js';
-import { NeedInfo, type CallData } from './proc/view.js';
+import { NeedInfo } from './proc/view.js';
 import type { Vfs } from './vfs.js';
 import { Waits, attempt, isWait, type Answer, type Outcome } from './wait.js';
 
@@ -97,11 +97,11 @@ export class Dispatcher {
       v: this.v, pid: m.pid, p: this.v.procs.get(m.pid), who: { pid: m.pid, uid, gid },
       args: a, inputs: m.inputs, since: performance.now(),
     };
-    const data = this.v.view.begin();
+    this.v.view.begin();
     try {
       return this.settle(m, attempt(() => handler(call)));
     } catch (err) {
-      if (err instanceof NeedInfo) return this.later(m, handler, call, data, err);
+      if (err instanceof NeedInfo) return this.later(m, handler, call);
       return this.bug(err, m.op);
     }
   }
@@ -112,17 +112,12 @@ export class Dispatcher {
   }
 
   /** Fetch what the handler asked for, and run it again. */
-  private async later(m: Message, handler: Handler, call: Call, data: CallData, need: NeedInfo): Promise<Answer> {
-    for (let i = 0; i < MAX_FETCHES; i++) {
-      await this.v.view.fetch(data, need.need);
-      this.v.view.resume(data);
-      try {
-        return await this.settle(m, attempt(() => handler(call)));
-      } catch (err) {
-        if (!(err instanceof NeedInfo)) return this.bug(err, m.op);
-        need = err;
-      }
+  private async later(m: Message, handler: Handler, call: Call): Promise<Answer> {
+    try {
+      return await this.settle(m, await this.v.view.complete(() => attempt(() => handler(call)), MAX_FETCHES));
+    } catch (err) {
+      return err instanceof NeedInfo ? EIO : this.bug(err, m.op);
     }
-    return EIO;
   }
+
 }

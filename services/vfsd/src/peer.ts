@@ -68,8 +68,9 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
       call.on('close', end);
     },
 
-    OpenExec: unary((req) => reply(openExec(vfs(), req.pid, req.path))),
-    ReadFile: unary((req) => reply(readFile(vfs(), req.pid, req.path))),
+    // Paths may go through /proc/<pid> (busybox re-executes /proc/self/exe): process data is fetched as needed.
+    OpenExec: unary(async (req) => reply(await vfs().view.complete(() => openExec(vfs(), req.pid, req.path)))),
+    ReadFile: unary(async (req) => reply(await vfs().view.complete(() => readFile(vfs(), req.pid, req.path)))),
 
     MapSource: unary((req) => {
       const r = mapSource(vfs(), req.pid, req.fd, Number(req.offset), Number(req.length));

@@ -68,6 +68,23 @@ export class ProcView {
     return this.data.mach ?? this.need({ what: 'machine' });
   }
 
+  /**
+   * Runs a synchronous answer that may read process data (a peer call that walks
+   * /proc/self, say): each time it needs data it does not have, fetch and run it again.
+   */
+  async complete<T>(answer: () => T, fetches = 8): Promise<T> {
+    const data = this.begin();
+    for (let i = 0; ; i++) {
+      try {
+        return answer();
+      } catch (err) {
+        if (!(err instanceof NeedInfo) || i >= fetches) throw err;
+        await this.fetch(data, err.need);
+        this.resume(data);
+      }
+    }
+  }
+
   private need(need: Need): never {
     throw new NeedInfo(need);
   }
