@@ -4,9 +4,12 @@
  * JavaScript each time it starts: this system starts a dozen processes at boot and
  * one at every restart. A missing or rejected cache (another Node binary) only
  * costs the compile; the process then writes a fresh one once it has warmed up,
- * so the functions it actually ran are in it.
+ * so the functions it actually ran are in it. V8 checks only the source's length
+ * against a cache, so the cache starts with a digest of the bundle it belongs to:
+ * a rebuilt bundle of the same length must not run the old one's code.
  */
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { Script } from 'node:vm';
 import Module from 'node:module';
 import { dirname } from 'node:path';
@@ -15,13 +18,16 @@ const WARM_UP_MS = 3000;
 
 export function loadBundle(file: string, parent: NodeModule): unknown {
   const cacheFile = `${file}.v8cache`;
+  const source = readFileSync(file, 'utf8');
+  const digest = createHash('sha1').update(source).digest();
   let cachedData: Buffer | undefined;
   try {
-    cachedData = readFileSync(cacheFile);
+    const saved = readFileSync(cacheFile);
+    if (saved.subarray(0, digest.length).equals(digest)) cachedData = saved.subarray(digest.length);
   } catch {
     cachedData = undefined;
   }
-  const script = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData });
+  const script = new Script(Module.wrap(source), { filename: file, cachedData });
   const mod = new Module(file, parent);
   mod.filename = file;
   mod.paths = (Module as unknown as { _nodeModulePaths(dir: string): string[] })._nodeModulePaths(dirname(file));
@@ -32,7 +38,7 @@ export function loadBundle(file: string, parent: NodeModule): unknown {
     setTimeout(() => {
       try {
         const tmp = `${cacheFile}.${process.pid}`;
-        writeFileSync(tmp, script.createCachedData());
+        writeFileSync(tmp, Buffer.concat([digest, script.createCachedData()]));
         renameSync(tmp, cacheFile);
       } catch {
         // A read-only tree just goes without a cache.

@@ -16,7 +16,7 @@ import { LocalSystem } from '../local/system.js';
 
 const CLI = join(ROOT, 'cli', 'bin', 'rustos.js');
 const ITERATIONS = 150;
-const LOOP = `i=0; while [ $i -lt ${ITERATIONS} ]; do i=$((i+1)); echo $i > /tmp/loop.$$; /bin/cat /tmp/loop.$$; done; echo loop-done`;
+const LOOP = `i=0; while [ $i -lt ${ITERATIONS} ]; do i=$((i+1)); echo $i > /tmp/loop.$$; /bin/busybox cat /tmp/loop.$$; done; echo loop-done`;
 /** An emulated loop of this size takes seconds; a run this long is a hang. */
 const HANG_MS = 240_000;
 
