@@ -28,6 +28,7 @@ const sources = [
   { name: 'signals', src: 'signals.c', dynamic: true },
   { name: 'threads', src: 'threads.c', flags: ['-pthread'], dynamic: true },
   { name: 'fp_printf', src: 'fp_printf.c', libs: ['-lm'], dynamic: true },
+  { name: 'syscall_rtt', src: 'syscall_rtt.c' },
 ];
 
 export const programs = sources.flatMap(({ name, src, flags = [], libs, dynamic }) => [
