@@ -29,6 +29,7 @@ const sources = [
   { name: 'threads', src: 'threads.c', flags: ['-pthread'], dynamic: true },
   { name: 'fp_printf', src: 'fp_printf.c', libs: ['-lm'], dynamic: true },
   { name: 'syscall_rtt', src: 'syscall_rtt.c' },
+  { name: 'bad_pointers', src: 'bad_pointers.c' },
 ];
 
 export const programs = sources.flatMap(({ name, src, flags = [], libs, dynamic }) => [

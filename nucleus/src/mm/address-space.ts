@@ -20,7 +20,7 @@ import { EINVAL, ENOMEM } from "./errno.js";
 import type { FrameAllocator } from "./frames.js";
 import { PageTable } from "./page-table.js";
 import { MapFlag, Prot, RegionList, type FileIdentity, type Region } from "./regions.js";
-import { copyIn, copyOut, readCString } from "./user-copy.js";
+import { copyIn, copyOut, probeWrite, readCString } from "./user-copy.js";
 
 /** One past the highest user address (Linux's TASK_SIZE on x86-64 with 4-level paging). */
 export const USER_END = 2 ** 47 - PAGE_SIZE;
@@ -271,6 +271,10 @@ export class AddressSpace {
   /** Writes bytes to guest memory: 0, or -EFAULT (earlier pages may have been written, as in Linux). */
   copyOut(va: number, bytes: Uint8Array): number {
     return copyOut(this, va, bytes);
+  }
+
+  probeWrite(va: number, n: number): number {
+    return probeWrite(this, va, n);
   }
 
   /** The bytes of a NUL-terminated string (without the NUL), -EFAULT, or -ENAMETOOLONG past max bytes. */

@@ -40,6 +40,16 @@ export function copyOut(space: AddressSpace, va: number, bytes: Uint8Array): num
   return 0;
 }
 
+/** Whether [va, va + n) can be written by a copyOut now (resolving faults as a write would); 0 or -EFAULT. */
+export function probeWrite(space: AddressSpace, va: number, n: number): number {
+  for (let done = 0; done < n;) {
+    const chunk = Math.min(n - done, PAGE_SIZE - ((va + done) & 0xfff));
+    if (resolve(space, va + done, Access.Write) < 0) return -EFAULT;
+    done += chunk;
+  }
+  return 0;
+}
+
 export function readCString(space: AddressSpace, va: number, max: number): Uint8Array | number {
   const u8 = space.mmu.ram.u8;
   const pieces: Uint8Array[] = [];

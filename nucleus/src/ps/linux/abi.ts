@@ -13,7 +13,7 @@ import { DeliveryError } from '../../ipc/mailbox.js';
 import { BLOCKED, Sys, type Outcome } from './sys.js';
 import { ENDPOINT, type OffloadSpec } from './spec.js';
 import { LINUX_TABLE, type NucleusEntry } from './table.js';
-import { marshalInputs, unmarshalOutputs } from './marshal.js';
+import { checkOutputs, marshalInputs, unmarshalOutputs } from './marshal.js';
 import { applyEffects } from './effects.js';
 import { ERESTARTNOHAND, ERESTARTSYS } from '../signals/delivery.js';
 import { SYSCALL_NAMES } from '@rustos/platform';
@@ -104,6 +104,8 @@ export class LinuxAbi {
   private offload(sys: Sys, spec: OffloadSpec): Outcome {
     const inputs = marshalInputs(sys, spec.in);
     if (typeof inputs === 'number') return inputs;
+    const writable = checkOutputs(sys, spec.out);
+    if (writable < 0) return writable;
     const t = sys.t;
     const p = sys.p;
     const endpoint = ENDPOINT[spec.route];

@@ -104,6 +104,23 @@ export function marshalInputs(s: Sys, specs: InSpec[] | undefined): Buffer[] | n
   return out;
 }
 
+/**
+ * Before the call leaves: an output that cannot land is -EFAULT now, while the
+ * owner has done nothing (Linux's read from a pipe into a bad buffer fails without
+ * consuming the data). A struct must be writable whole; a buffer at its first
+ * byte, since a short answer may need no more.
+ */
+export function checkOutputs(s: Sys, specs: OutSpec[] | undefined): number {
+  for (const spec of specs ?? []) {
+    if (spec.kind === 'iov' || !applies(s, spec.when)) continue;
+    const ptr = s.arg(spec.ptr);
+    if ('optional' in spec && spec.optional && ptr === 0) continue;
+    const n = spec.kind === 'struct' ? spec.size : Math.min(1, length(s, spec.max));
+    if (n > 0 && s.p.space.probeWrite(ptr, n) < 0) return EFAULT;
+  }
+  return 0;
+}
+
 /** Copy each reply output to where its spec points; returns 0 or -EFAULT/-EINVAL. */
 export function unmarshalOutputs(s: Sys, specs: OutSpec[] | undefined, outputs: Buffer[]): number {
   for (const [i, spec] of (specs ?? []).entries()) {
