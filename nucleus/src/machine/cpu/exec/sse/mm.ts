@@ -72,8 +72,11 @@ export function loadMm(s: CpuState, r: number, at: number): void {
 
 /** Writes mm register r from halves (int32 or uint32); its sign/exponent word becomes all ones. */
 export function setMm(s: CpuState, r: number, lo: number, hi: number): void {
+  const v = s.fpu.regs[r];
+  v.se = 0xffff;
   // F80 keeps the significand halves as uint32 (float80.ts).
-  s.fpu.regs[r].set(0xffff, hi >>> 0, lo >>> 0);
+  v.hi = hi >>> 0;
+  v.lo = lo >>> 0;
 }
 
 /** Writes mm register r from the scratch block at `at`. */
