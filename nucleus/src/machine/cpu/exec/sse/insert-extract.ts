@@ -1,8 +1,8 @@
 /**
  * Single-lane transfers between xmm registers and general registers or memory:
  * PINSRB/W/D/Q, PEXTRB/W/D/Q, INSERTPS and EXTRACTPS, and the mm forms of
- * PINSRW/PEXTRW. A memory operand is only
- * as wide as the lane (PINSRB reads one byte even though the form says Ed).
+ * PINSRW/PEXTRW. A memory operand is only as wide as the lane (PINSRB reads one
+ * byte even though the form says Ed).
  */
 import type { Handler, Insn } from "../../decode/insn.js";
 import type { CpuState } from "../../state.js";

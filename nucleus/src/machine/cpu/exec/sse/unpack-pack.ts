@@ -1,7 +1,8 @@
 /**
- * Interleaves (PUNPCKL/H*, UNPCKL/HPS/PD), saturating narrowing packs
- * (PACKSSWB, PACKUSWB, PACKSSDW, PACKUSDW), on xmm and mm, and the SSE4.1 widening moves
- * PMOVSX/PMOVZX (whose memory operand is only as wide as the lanes they read).
+ * Interleaves (PUNPCKL/H*, UNPCKL/HPS/PD) and saturating narrowing packs
+ * (PACKSSWB, PACKUSWB, PACKSSDW, PACKUSDW) on xmm and mm, and the SSE4.1
+ * widening moves PMOVSX/PMOVZX (whose memory operand is only as wide as the
+ * lanes they read).
  */
 import { register } from "../registry.js";
 import { binaryToR, sat16s, sat16u, sat8s, sat8u } from "./lanes.js";
