@@ -31,6 +31,7 @@ export const programs = [
   { name: 'long_double', src: 'long_double.c', flags: [...O2, ...FP], libs: ['-lm'] },
   { name: 'x87_transcendental', src: 'x87_transcendental.c', flags: O2, libs: ['-lm'] },
   { name: 'sse_intrin', src: 'sse_intrin.c', flags: [...O2, '-msse4.2'] },
+  { name: 'mmx_intrin', src: 'mmx_intrin.c', flags: [...O2, '-mmmx'], libs: ['-lm'] },
   { name: 'setjmp_recursion', src: 'setjmp_recursion.c', flags: O2 },
   { name: 'setjmp_recursion-pie', src: 'setjmp_recursion.c', flags: ['-static-pie', '-O2'] },
   { name: 'malloc_stress', src: 'malloc_stress.c', flags: O2 },

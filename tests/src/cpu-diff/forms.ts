@@ -12,7 +12,7 @@ const { Code, CodeExt, CpuidFeature, EncodingKind, Mnemonic, OpCodeOperandKind: 
 const FEATURES = new Set<number>([
   CpuidFeature.INTEL8086, CpuidFeature.INTEL186, CpuidFeature.INTEL286, CpuidFeature.INTEL386, CpuidFeature.INTEL486,
   CpuidFeature.X64, CpuidFeature.CMOV, CpuidFeature.CX8, CpuidFeature.CMPXCHG16B, CpuidFeature.MULTIBYTENOP,
-  CpuidFeature.PAUSE, CpuidFeature.FPU, CpuidFeature.FPU287, CpuidFeature.FPU387, CpuidFeature.FXSR,
+  CpuidFeature.PAUSE, CpuidFeature.FPU, CpuidFeature.FPU287, CpuidFeature.FPU387, CpuidFeature.FXSR, CpuidFeature.MMX,
   CpuidFeature.SSE, CpuidFeature.SSE2, CpuidFeature.SSE3, CpuidFeature.SSSE3, CpuidFeature.SSE4_1, CpuidFeature.SSE4_2,
   CpuidFeature.POPCNT, CpuidFeature.LZCNT, CpuidFeature.BMI1, CpuidFeature.MOVBE, CpuidFeature.CLFSH,
   CpuidFeature.ADX, CpuidFeature.AES, CpuidFeature.PCLMULQDQ, CpuidFeature.SHA,
@@ -53,6 +53,7 @@ export interface Form {
 export const SUPPORTED_OPERANDS = new Set<number>([
   K.r8_reg, K.r8_or_mem, K.r8_opcode, K.r16_reg, K.r16_rm, K.r16_or_mem, K.r16_opcode, K.r32_reg, K.r32_rm,
   K.r32_or_mem, K.r32_opcode, K.r64_reg, K.r64_rm, K.r64_or_mem, K.r64_opcode, K.xmm_reg, K.xmm_rm, K.xmm_or_mem,
+  K.mm_reg, K.mm_rm, K.mm_or_mem,
   K.mem, K.mem_offs, K.imm8, K.imm16, K.imm32, K.imm64, K.imm8sex16, K.imm8sex32, K.imm8sex64, K.imm32sex64,
   K.imm8_const_1, K.st0, K.sti_opcode, K.al, K.cl, K.ax, K.dx, K.eax, K.rax, K.es_rDI, K.seg_rSI, K.seg_rDI,
   K.seg_rBX_al, K.br64_1, K.br64_4,

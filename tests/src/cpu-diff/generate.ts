@@ -10,10 +10,10 @@
 import iced from 'iced-x86';
 import { CODE_BASE, CODE_FILL, type CpuCase, DATA_BASE, DATA_RO_OFFSET, DATA_SIZE, type Undefined } from './case.js';
 import type { Form } from './forms.js';
-import { FCW_DEFAULT, FX_FSW, FX_FTW, fxsaveImage, stOffset, xmmOffset } from './fxsave.js';
+import { FCW_DEFAULT, FX_FCW, FX_FSW, FX_FTW, fxsaveImage, stOffset, xmmOffset } from './fxsave.js';
 import { Rng } from './rng.js';
 import { FSW_C1, approximatedResults, fswBits, isShiftFamily, nothingUndefined, shiftUndefined, x86Flags, x87PointerFields } from './undefined-behaviour.js';
-import { gprValue, shiftCount, x87Value, xmmValue } from './values.js';
+import { gprValue, mmValue, shiftCount, x87Value, xmmValue } from './values.js';
 
 const { Instruction, Encoder, Formatter, FormatterSyntax, OpKind, Register: R, OpCodeOperandKind: K, Mnemonic: M, CodeExt } = iced;
 type Instr = InstanceType<typeof Instruction>;
@@ -29,6 +29,7 @@ const GPR8 = [R.AL, R.CL, R.DL, R.BL, R.SPL, R.BPL, R.SIL, R.DIL, R.R8L, R.R9L, 
 const HIGH8 = [R.AH, R.CH, R.DH, R.BH];
 const XMM = Array.from({ length: 16 }, (_, i) => R.XMM0 + i);
 const ST = Array.from({ length: 8 }, (_, i) => R.ST0 + i);
+const MM = Array.from({ length: 8 }, (_, i) => R.MM0 + i);
 
 /** Where a register operand lives in the state: GPR index, bit shift, width. */
 interface RegSlot { index: number; shift: number; width: number }
@@ -44,7 +45,9 @@ function regSlot(reg: number): RegSlot | undefined {
 }
 
 /** Where each operand ended up, so the edge-value rules can write into it. */
-type Place = { kind: 'reg'; slot: RegSlot } | { kind: 'mem'; offset: number } | { kind: 'xmm'; index: number } | { kind: 'other' };
+type Place =
+  | { kind: 'reg'; slot: RegSlot } | { kind: 'mem'; offset: number } | { kind: 'xmm'; index: number } | { kind: 'mm'; index: number }
+  | { kind: 'other' };
 
 class Builder {
   readonly gpr = new BigUint64Array(16);
@@ -99,6 +102,26 @@ class Builder {
   write(place: Place, value: bigint, bytes: number): void {
     if (place.kind === 'reg') this.setReg(place.slot, value);
     else if (place.kind === 'mem') this.writeMem(place.offset, value, bytes);
+    else if (place.kind === 'mm') this.setMm(place.index, value);
+    else if (place.kind === 'xmm') new DataView(this.fxsave.buffer).setBigUint64(xmmOffset(place.index), value & M64, true);
+  }
+
+  /**
+   * Sets mm register `index`: the significand of x87 physical register R(index),
+   * which the FXSAVE image holds in the ST slot (index - TOP) & 7. Its
+   * sign/exponent word keeps the x87 value it had (reads must not change it).
+   */
+  setMm(index: number, value: bigint): void {
+    const top = (new DataView(this.fxsave.buffer).getUint16(FX_FSW, true) >> 11) & 7;
+    new DataView(this.fxsave.buffer).setBigUint64(stOffset((index - top) & 7), value & M64, true);
+  }
+
+  /** An unmasked x87 exception flag: ES is set and the next waiting x87 or MMX instruction raises #MF. */
+  pendingX87Exception(): void {
+    const dv = new DataView(this.fxsave.buffer);
+    const k = this.rng.int(6);
+    dv.setUint16(FX_FCW, dv.getUint16(FX_FCW, true) & ~(1 << k), true);
+    dv.setUint16(FX_FSW, dv.getUint16(FX_FSW, true) | (1 << k), true);
   }
 
   read(place: Place, bytes: number): bigint {
@@ -175,6 +198,14 @@ function fillOperand(b: Builder, ins: Instr, form: Form, i: number, kind: number
     return setReg(rng.pick(pool));
   };
   const mem = (): Place => memoryOperand(b, ins, i, form.memSize);
+  // An mm operand mostly holds packed-integer edges; otherwise the x87 value's significand stays.
+  const mm = (): Place => {
+    const index = rng.int(8);
+    ins.setOpKind(i, OpKind.Register);
+    ins.setOpRegister(i, MM[index]);
+    if (rng.chance(0.85)) b.setMm(index, mmValue(rng));
+    return { kind: 'mm', index };
+  };
   const orMem = (regs: () => Place): Place => (!registersOnly && rng.chance(0.5) ? mem() : regs());
   switch (kind) {
     case K.r8_reg: case K.r8_opcode: return gpr(GPR8);
@@ -187,6 +218,8 @@ function fillOperand(b: Builder, ins: Instr, form: Form, i: number, kind: number
     case K.r64_or_mem: return orMem(() => gpr(GPR64));
     case K.xmm_reg: case K.xmm_rm: return setReg(rng.pick(XMM));
     case K.xmm_or_mem: return orMem(() => setReg(rng.pick(XMM)));
+    case K.mm_reg: case K.mm_rm: return mm();
+    case K.mm_or_mem: return orMem(mm);
     case K.mem: return mem();
     case K.mem_offs: {
       const off = memoryTarget(rng, form.memSize);
@@ -427,6 +460,16 @@ function edgeRules(b: Builder, ins: Instr, form: Form, places: Place[], snippet:
   } else if ((ins.isLoop || ins.isLoopcc || ins.isJcxShort) && !b.pinned.has(1)) {
     b.gpr[1] = rng.pick([0n, 1n, 2n, 0x100000000n, 0x100000001n, gprValue(rng)]);
   }
+  const simdShift = SIMD_SHIFT_LANE.get(mn);
+  if (simdShift && form.operands.length === 2 && form.operands[1] !== K.imm8 && rng.chance(0.6)) {
+    // The count is the source's whole low quadword: make it small often enough to shift at all.
+    b.write(places[1], BigInt(shiftCount(rng, simdShift)), 8);
+  }
+  if (usesMmx(form) && rng.chance(0.05)) b.pendingX87Exception();
+  if ((mn === M.Maskmovq || mn === M.Maskmovdqu) && rng.chance(0.3)) {
+    // The implicit [rdi] destination, sometimes on the read-only page, across a page boundary or unmapped.
+    b.setPointer(7, memoryTarget(rng, mn === M.Maskmovq ? 8 : 16));
+  }
   if (ins.isStringInstruction && !b.pinned.has(1)) {
     const rep = ins.hasRepPrefix || ins.hasRepePrefix || ins.hasRepnePrefix;
     const count = rep && rng.chance(0.1) ? rng.range(0x100, 0x1000) : rng.pick([0, 1, 2, 3, rng.int(9)]);
@@ -444,6 +487,16 @@ function edgeRules(b: Builder, ins: Instr, form: Form, places: Place[], snippet:
       for (let k = -n; k < n; k++) if (d + k >= 0 && d + k < RW_SIZE) b.data[d + k] = Number(b.gpr[0] & 0xffn);
     }
   }
+}
+
+/** Lane width of the SIMD shifts whose count may come from a register or memory. */
+const SIMD_SHIFT_LANE: ReadonlyMap<number, number> = new Map([
+  [M.Psllw, 16], [M.Psrlw, 16], [M.Psraw, 16], [M.Pslld, 32], [M.Psrld, 32], [M.Psrad, 32], [M.Psllq, 64], [M.Psrlq, 64],
+]);
+
+/** MMX instructions (an mm operand, or EMMS): the pending-#MF check applies to them. */
+function usesMmx(form: Form): boolean {
+  return form.mnemonic === M.Emms || form.operands.some((k) => k === K.mm_reg || k === K.mm_rm || k === K.mm_or_mem);
 }
 
 /** Which forms can take part in flag producer -> consumer sequences (register operands only). */

@@ -106,3 +106,25 @@ export function x87Value(rng: Rng, out: Uint8Array): void {
   dv.setBigUint64(0, mant & ((1n << 64n) - 1n), true);
   dv.setUint16(8, se | sign, true);
 }
+
+const LANE_EDGES: Readonly<Record<number, readonly bigint[]>> = {
+  8: [0n, 1n, 0x7fn, 0x80n, 0x81n, 0xfen, 0xffn],
+  16: [0n, 1n, 0xffn, 0x100n, 0x7fffn, 0x8000n, 0x8001n, 0xff80n, 0xfffen, 0xffffn],
+  32: [0n, 1n, 0xffffn, 0x7fffffffn, 0x80000000n, 0x80000001n, 0xffff8000n, 0xffffffffn],
+};
+
+/**
+ * 64 bits of MMX register content: packed lanes of one width, each an edge of
+ * that width (saturation and sign boundaries) or random; or a 64-bit edge.
+ */
+export function mmValue(rng: Rng): bigint {
+  if (rng.chance(0.2)) return gprValue(rng);
+  const width = rng.pick([8, 16, 32]);
+  const mask = (1n << BigInt(width)) - 1n;
+  let v = 0n;
+  for (let at = 0; at < 64; at += width) {
+    const lane = rng.chance(0.6) ? rng.pick(LANE_EDGES[width]) : rng.u64() & mask;
+    v |= lane << BigInt(at);
+  }
+  return v;
+}

@@ -1,7 +1,8 @@
 /**
  * SSE/SSE2/SSE3/SSSE3/SSE4.1/SSE4.2 (and the MMX forms sharing their opcodes) in
- * the 0F, 0F38 and 0F3A maps, selected by mandatory prefix (NP/66/F3/F2). The
- * MMX-register forms are tagged #mmx: this CPU reports no MMX, so they stay #UD.
+ * the 0F, 0F38 and 0F3A maps, selected by mandatory prefix (NP/66/F3/F2). Every
+ * form with an mm operand is tagged #mmx, whatever extension added it: CPUID
+ * reports MMX only while all of them have handlers.
  */
 function hex(n: number): string {
   return n.toString(16).toUpperCase().padStart(2, "0");

@@ -38,7 +38,7 @@ test("feature bits are exactly what is implemented", () => {
   assert.equal(bit(edx, 15), 1, "CMOV");
   assert.equal(bit(edx, 19), 1, "CLFSH");
   assert.equal(bit(edx, 24), 1, "FXSR");
-  assert.equal(bit(edx, 23), 0, "no MMX");
+  assert.equal(bit(edx, 23), 1, "MMX");
   assert.equal(bit(ecx, 13), 1, "CX16");
   assert.equal(bit(ecx, 23), 1, "POPCNT");
   for (const [n, name] of [[26, "XSAVE"], [27, "OSXSAVE"], [28, "AVX"], [22, "MOVBE"], [30, "RDRAND"]] as const) {
@@ -49,6 +49,14 @@ test("feature bits are exactly what is implemented", () => {
   assert.equal(bit(edx, 0), fpuDone ? 1 : 0, "FPU follows the x87 handlers");
   const sse2Done = forms.filter((f) => f.features.includes("sse2")).every(isImplemented);
   assert.equal(bit(edx, 26), sse2Done ? 1 : 0, "SSE2 follows the SSE2 handlers");
+  // glibc's x86-64 baseline (CMOV CX8 FPU FXSR MMX SSE SSE2): every form tagged with them has a handler.
+  for (const tag of ["cmov", "cx8", "fpu", "fxsr", "mmx", "sse", "sse2"]) {
+    const missing = forms.filter((f) => f.features.includes(tag) && !isImplemented(f)).map((f) => f.key);
+    assert.deepEqual(missing, [], `${tag} forms without handlers`);
+  }
+  for (const [n, name] of [[0, "FPU"], [8, "CX8"], [15, "CMOV"], [23, "MMX"], [24, "FXSR"], [25, "SSE"], [26, "SSE2"]] as const) {
+    assert.equal(bit(edx, n), 1, `${name} (x86-64 baseline)`);
+  }
   const [, , ecx81, edx81] = leaf(0x80000001);
   assert.equal(bit(ecx81, 0), 1, "LAHF/SAHF");
   assert.equal(bit(edx81, 11) & bit(edx81, 20) & bit(edx81, 27) & bit(edx81, 29), 1, "SYSCALL NX RDTSCP LM");

@@ -31,8 +31,9 @@ function skipForm(key: string, features: readonly string[]): boolean {
   if (SKIP.has(key) || features.includes("sys") || features.includes("far")) return true;
   if (features.some((f) => SSE_FEATURES.test(f))) return true;
   const m = key.split(" ")[0];
-  // x87 forms: the runner does not set up the FPU state; the cpu-diff harness (tests/) compares them with the host.
-  if (features.includes("fpu") || m === "FISTTP") return true;
+  // x87 and MMX forms (mm registers are the x87 registers): the runner does not set up the FPU
+  // state; the cpu-diff harness (tests/) compares them with the host.
+  if (features.includes("fpu") || features.includes("mmx") || m === "FISTTP") return true;
   return /^(J|CALL|RET|LOOP|JMP)/.test(m);
 }
 

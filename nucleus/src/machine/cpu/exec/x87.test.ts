@@ -8,55 +8,9 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PhysicalMemory } from "../../memory.js";
 import { Vector } from "../../fault.js";
-import { Cpu, CpuState, Exit, cpuidLeaf } from "../index.js";
-import { FlatMmu, Perm } from "../testing/flat-mmu.js";
-import { assemble, hasNasm } from "../testing/nasm.js";
-
-const CODE = 0x400000;
-const DATA = 0x600000;
-/** A read-only page right after DATA's two read-write pages. */
-const RO = DATA + 0x2000;
-const ENGINES = [["interpreter", 0], ["translate", 0]] as const;
-const skip = hasNasm() ? false : "no nasm";
-
-/** Guest memory as it is, whatever the page permissions. */
-function peek(mmu: FlatMmu, va: number, n: number): Uint8Array {
-  const out = new Uint8Array(n);
-  for (let k = 0; k < n; k++) out[k] = mmu.ram.u8[mmu.frameOf(va + k) * 4096 + ((va + k) & 0xfff)];
-  return out;
-}
-
-interface Run {
-  s: CpuState;
-  mmu: FlatMmu;
-  exit: Exit;
-  /** Address of a label `name:` in the source. */
-  at(name: string): number;
-}
-
-/** Assembles `source` (labels may be used by the caller via `at`), runs it to its end or a fault. */
-function run(source: string, engine: "interpreter" | "translate", threshold: number, prepare?: (s: CpuState) => void): Run {
-  const ram = new PhysicalMemory(1 << 23);
-  const mmu = new FlatMmu(ram);
-  mmu.map(CODE, 0x1000, Perm.RX);
-  mmu.map(DATA, 0x2000, Perm.RW);
-  mmu.map(RO, 0x1000, Perm.R);
-  const code = assemble(`DATA equ 0x${DATA.toString(16)}\nRO equ 0x${RO.toString(16)}\n${source}\nint3`, CODE);
-  mmu.poke(CODE, code);
-  const s = new CpuState();
-  s.rip = CODE;
-  s.setBig(4, BigInt(DATA + 0x2000));
-  prepare?.(s);
-  const exit = new Cpu({ engine, threshold }).run(s, mmu, 10_000);
-  const at = (name: string): number => {
-    // The label's address: assemble up to it and measure.
-    const prefix = source.slice(0, source.indexOf(`${name}:`));
-    return CODE + assemble(`DATA equ 0x${DATA.toString(16)}\nRO equ 0x${RO.toString(16)}\n${prefix}`, CODE).length;
-  };
-  return { s, mmu, exit, at };
-}
+import { CpuState, Exit, cpuidLeaf } from "../index.js";
+import { CODE, DATA, ENGINES, RO, peek, run, skip } from "../testing/asm-run.js";
 
 const UNMASK_ZE = `mov word [DATA], 0x037b
 fldcw [DATA]

@@ -1,5 +1,6 @@
 /**
- * Conversions between binary32, binary64 and 32/64-bit integers (SSE, SSE2).
+ * Conversions between binary32, binary64 and 32/64-bit integers (SSE, SSE2),
+ * including the packed int32 forms with an mm operand.
  * Integer results that are NaN or out of range become the integer indefinite
  * value (the most negative integer) with IE; inexact results report PE;
  * rounding follows MXCSR.RC except for the truncating CVTT forms. DAZ applies
@@ -12,7 +13,8 @@ import { register, registerSelector } from "../registry.js";
 import { Mx, begin, env, finish } from "./mxcsr.js";
 import { roundInt } from "./round-int.js";
 import { sumErrorSign, toF32, toF64 } from "./rounding.js";
-import { Blk, Mem, W32, WF32, WF64, loadAB, loadSrc, storeReg } from "./xmm.js";
+import { enterMmx, loadMmSrc, mmxCheck, storeMm } from "./mm.js";
+import { Blk, Mem, W32, WF32, WF64, loadAB, loadReg, loadSrc, storeReg } from "./xmm.js";
 
 const TWO32 = 4294967296;
 
@@ -174,4 +176,58 @@ for (const truncate of [false, true]) {
     for (let k = 0; k < 2; k++) { f64ToInt(2 + k, truncate, false); W32[8 + k] = outLo; }
     W32[10] = 0; W32[11] = 0;
   }));
+}
+
+// ---- MMX operands: packed int32 <-> float -----------------------------------------------------
+
+/**
+ * CVTPI2PS / CVTPI2PD: two int32 (mm or m64) into the low floats / both doubles of
+ * an xmm register (CVTPI2PS keeps the high half). Only an mm source makes it an
+ * MMX instruction (the #MF check and the x87 -> MMX transition, made before any
+ * #XM, as on the host); from memory it is plain SSE.
+ */
+function fromPackedInt(lanes: () => void): (insn: Insn) => Handler {
+  const run: Handler = (s, i) => {
+    loadReg(s, i.reg, Blk.R);
+    loadMmSrc(s, i, Mem.Q);
+    begin(s);
+    lanes();
+    finish(s);
+    storeReg(s, i.reg, Blk.R);
+  };
+  const fromMm: Handler = (s, i) => {
+    mmxCheck(s);
+    enterMmx(s);
+    run(s, i);
+  };
+  return (insn) => (insn.rm >= 0 ? fromMm : run);
+}
+
+registerSelector("CVTPI2PS Vps,Qpi", fromPackedInt(() => { WF32[8] = i32ToF32(W32[4]); WF32[9] = i32ToF32(W32[5]); }));
+registerSelector("CVTPI2PD Vpd,Qpi", fromPackedInt(() => { WF64[4] = W32[4]; WF64[5] = W32[5]; }));
+
+/**
+ * CVT(T)PS2PI / CVT(T)PD2PI: the two low floats (xmm or m64) / two doubles (xmm
+ * or m128) to int32 in an mm register. The transition comes after the source is
+ * read and before any #XM.
+ */
+function toPackedInt(double: boolean, truncate: boolean): Handler {
+  return (s, i) => {
+    mmxCheck(s);
+    loadSrc(s, i, double ? Mem.Aligned : Mem.Q);
+    enterMmx(s);
+    begin(s);
+    for (let k = 0; k < 2; k++) {
+      if (double) f64ToInt(2 + k, truncate, false); else f32ToInt(4 + k, truncate, false);
+      W32[8 + k] = outLo;
+    }
+    finish(s);
+    storeMm(s, i.reg & 7, Blk.R);
+  };
+}
+
+for (const truncate of [false, true]) {
+  const t = truncate ? "T" : "";
+  register(`CVT${t}PS2PI Ppi,Wps`, toPackedInt(false, truncate));
+  register(`CVT${t}PD2PI Ppi,Wpd`, toPackedInt(true, truncate));
 }

@@ -1,9 +1,9 @@
 /**
- * The SSE family (SSE, SSE2, SSE3, SSSE3, SSE4.1, SSE4.2) on xmm registers:
- * importing this module registers every handler. MMX-register forms stay
- * unimplemented (#UD), and CPUID reports no MMX.
+ * The SSE family (SSE, SSE2, SSE3, SSSE3, SSE4.1, SSE4.2) and MMX: importing
+ * this module registers every handler, on xmm and on mm registers (mm.ts).
  */
 import "./moves.js";
+import "./mmx-moves.js";
 import "./integer-arith.js";
 import "./integer-horizontal.js";
 import "./logic-compare.js";

@@ -1,12 +1,14 @@
 /**
  * Single-lane transfers between xmm registers and general registers or memory:
- * PINSRB/W/D/Q, PEXTRB/W/D/Q, INSERTPS and EXTRACTPS. A memory operand is only
- * as wide as the lane (PINSRB reads one byte even though the form says Ed).
+ * PINSRB/W/D/Q, PEXTRB/W/D/Q, INSERTPS and EXTRACTPS, and the mm forms of
+ * PINSRW/PEXTRW. A memory operand is only as wide as the lane (PINSRB reads one
+ * byte even though the form says Ed).
  */
 import type { Handler, Insn } from "../../decode/insn.js";
 import type { CpuState } from "../../state.js";
 import { ea, readE64, hi64, setReg } from "../operands.js";
 import { register, registerSelector } from "../registry.js";
+import { mmx, setMm } from "./mm.js";
 
 type Lane = (s: CpuState, i: Insn) => number;
 
@@ -28,6 +30,21 @@ register("PINSRW Vx,Ew,Ib", (s, i) => {
   const at = (i.reg << 4) + 2 * (i.imm & 7);
   s.xmm8[at] = v; s.xmm8[at + 1] = v >> 8;
 });
+
+/** The MMX forms select one of the four words of an mm register. */
+register("PINSRW Pq,Ew,Ib", mmx((s, i) => {
+  const v = word(s, i);
+  const r = s.fpu.regs[i.reg & 7];
+  const sh = 16 * (i.imm & 1);
+  const keep = ~(0xffff << sh);
+  if (i.imm & 2) setMm(s, i.reg & 7, r.lo, (r.hi & keep) | ((v & 0xffff) << sh));
+  else setMm(s, i.reg & 7, (r.lo & keep) | ((v & 0xffff) << sh), r.hi);
+}));
+
+register("PEXTRW Gy,Nq,Ib", mmx((s, i) => {
+  const r = s.fpu.regs[i.rm & 7];
+  setReg(s, i.reg, 4, ((i.imm & 2 ? r.hi : r.lo) >>> (16 * (i.imm & 1))) & 0xffff);
+}));
 
 registerSelector("PINSRD|PINSRD|PINSRQ Vdq,Ey,Ib", (insn) => insn.osz === 8
   ? (s, i) => {

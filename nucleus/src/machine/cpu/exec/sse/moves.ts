@@ -1,14 +1,15 @@
 /**
  * SSE data movement: full-register loads/stores (aligned and unaligned, the
  * non-temporal hints are plain moves), scalar and half-register moves, moves
- * between general registers and xmm, MASKMOVDQU, and the sign-mask extractions
- * MOVMSKPS/PD and PMOVMSKB.
+ * between general registers and xmm, MASKMOVDQU/MASKMOVQ, and the sign-mask
+ * extractions MOVMSKPS/PD and PMOVMSKB (xmm and mm).
  */
-import { Seg, type Handler } from "../../decode/insn.js";
+import { Seg, type Handler, type Insn } from "../../decode/insn.js";
 import type { CpuState } from "../../state.js";
 import { ea, readE, readE64, hi64, probeWrite, setReg } from "../operands.js";
 import { register, registerAll, registerSelector } from "../registry.js";
-import { Blk, Mem, checkAligned, loadReg, read128, storeReg, write128 } from "./xmm.js";
+import { MM_BYTES, enterMmx, loadMm, mmx, mmxCheck } from "./mm.js";
+import { Blk, Mem, W8, checkAligned, loadReg, read128, storeReg, write128 } from "./xmm.js";
 
 // ---- whole register ----------------------------------------------------------------
 
@@ -156,16 +157,32 @@ registerSelector("MOVNTI My,Gy", (insn) => insn.osz === 8
 // ---- masked store ------------------------------------------------------------------------
 
 /**
- * MASKMOVDQU: stores the bytes of the first operand whose mask byte (second
- * operand) has its top bit set, at [rdi] (edi with 67h, ds or fs/gs override).
- * Every page holding a selected byte is checked before any byte is written.
+ * MASKMOVDQU / MASKMOVQ: stores the bytes of the data in block A whose mask byte
+ * (block B) has its top bit set, at [rdi] (edi with 67h, ds or fs/gs override).
+ * The host checks the whole destination for write access whatever the mask, in
+ * 8-byte pieces from the highest (so a fault reports rdi + 8 for MASKMOVDQU when
+ * its high half is not writable), and writes nothing unless all of it is.
  */
-register("MASKMOVDQU Vdq,Udq", (s, i) => {
+function maskedStore(s: CpuState, i: Insn, n: number): void {
   let va = i.asz === 8 ? s.getNumber(7) : s.lo[7] >>> 0;
   if (i.seg !== Seg.None) va += i.seg === Seg.FS ? s.fsBase : s.gsBase;
-  const x = s.xmm8, src = i.reg << 4, mask = i.rm << 4;
-  for (let k = 0; k < 16; k++) if (x[mask + k] & 0x80) probeWrite(s, va + k, 1);
-  for (let k = 0; k < 16; k++) if (x[mask + k] & 0x80) s.mmu.write8(va + k, x[src + k]);
+  for (let at = n - 8; at >= 0; at -= 8) probeWrite(s, va + at, 8);
+  for (let k = 0; k < n; k++) if (W8[16 + k] & 0x80) s.mmu.write8(va + k, W8[k]);
+}
+
+register("MASKMOVDQU Vdq,Udq", (s, i) => {
+  loadReg(s, i.reg, Blk.A);
+  loadReg(s, i.rm, Blk.B);
+  maskedStore(s, i, 16);
+});
+
+/** An MMX instruction whose transition comes before its (faulting) store, as on the host. */
+register("MASKMOVQ Pq,Nq", (s, i) => {
+  mmxCheck(s);
+  enterMmx(s);
+  loadMm(s, i.reg & 7, Blk.A);
+  loadMm(s, i.rm & 7, Blk.B);
+  maskedStore(s, i, MM_BYTES);
 });
 
 // ---- sign masks ----------------------------------------------------------------------------
@@ -185,9 +202,19 @@ register("MOVMSKPD Gy,Upd", (s, i) => {
   setGpr32(s, i.reg, (x[o + 1] >>> 31) | ((x[o + 3] >>> 31) << 1));
 });
 
-register("PMOVMSKB Gy,Ux", (s, i) => {
-  const x = s.xmm8, o = i.rm << 4;
+/** The top bits of the first n bytes of block B. */
+function byteSigns(n: number): number {
   let m = 0;
-  for (let k = 0; k < 16; k++) m |= (x[o + k] >> 7) << k;
-  setGpr32(s, i.reg, m);
+  for (let k = 0; k < n; k++) m |= (W8[16 + k] >> 7) << k;
+  return m;
+}
+
+register("PMOVMSKB Gy,Ux", (s, i) => {
+  loadReg(s, i.rm, Blk.B);
+  setGpr32(s, i.reg, byteSigns(16));
 });
+
+register("PMOVMSKB Gy,Nq", mmx((s, i) => {
+  loadMm(s, i.rm & 7, Blk.B);
+  setGpr32(s, i.reg, byteSigns(MM_BYTES));
+}));

@@ -1,17 +1,19 @@
 /**
- * Interleaves (PUNPCKL/H*, UNPCKL/HPS/PD), saturating narrowing packs
- * (PACKSSWB, PACKUSWB, PACKSSDW, PACKUSDW) and the SSE4.1 widening moves
- * PMOVSX/PMOVZX (whose memory operand is only as wide as the lanes they read).
+ * Interleaves (PUNPCKL/H*, UNPCKL/HPS/PD) and saturating narrowing packs
+ * (PACKSSWB, PACKUSWB, PACKSSDW, PACKUSDW) on xmm and mm, and the SSE4.1
+ * widening moves PMOVSX/PMOVZX (whose memory operand is only as wide as the
+ * lanes they read).
  */
 import { register } from "../registry.js";
 import { binaryToR, sat16s, sat16u, sat8s, sat8u } from "./lanes.js";
 import { Blk, Mem, W16, W32, W8, WS16, WS8, loadSrc, storeReg } from "./xmm.js";
 
-/** Interleaves `size`-byte lanes of A and B starting at byte `from` of each (0: low half, 8: high half). */
-function interleave(size: number, from: number): () => void {
-  return () => {
-    const n = 8 / size;
-    for (let k = 0; k < n; k++) {
+/** Interleaves `size`-byte lanes of A and B from the low (high = false) or high half of each. */
+function interleave(size: number, high: boolean): (n: number) => void {
+  return (n) => {
+    const half = n >> 1;
+    const from = high ? half : 0;
+    for (let k = 0; k < half / size; k++) {
       for (let b = 0; b < size; b++) {
         W8[32 + 2 * size * k + b] = W8[from + size * k + b];
         W8[32 + 2 * size * k + size + b] = W8[16 + from + size * k + b];
@@ -22,26 +24,31 @@ function interleave(size: number, from: number): () => void {
 
 const UNPACK: [string, number][] = [["BW", 1], ["WD", 2], ["DQ", 4], ["QDQ", 8]];
 for (const [suffix, size] of UNPACK) {
-  binaryToR(`PUNPCKL${suffix} Vx,Wx`, interleave(size, 0));
-  binaryToR(`PUNPCKH${suffix} Vx,Wx`, interleave(size, 8));
+  // The MMX forms of the low interleaves read only the 4 bytes they use from memory (mm/m32).
+  binaryToR(`PUNPCKL${suffix} Vx,Wx`, interleave(size, false), Mem.Aligned, Mem.D);
+  binaryToR(`PUNPCKH${suffix} Vx,Wx`, interleave(size, true));
 }
-binaryToR("UNPCKLPS Vps,Wps", interleave(4, 0));
-binaryToR("UNPCKHPS Vps,Wps", interleave(4, 8));
-binaryToR("UNPCKLPD Vpd,Wpd", interleave(8, 0));
-binaryToR("UNPCKHPD Vpd,Wpd", interleave(8, 8));
+binaryToR("UNPCKLPS Vps,Wps", interleave(4, false));
+binaryToR("UNPCKHPS Vps,Wps", interleave(4, true));
+binaryToR("UNPCKLPD Vpd,Wpd", interleave(8, false));
+binaryToR("UNPCKHPD Vpd,Wpd", interleave(8, true));
 
-binaryToR("PACKSSWB Vx,Wx", () => {
-  for (let k = 0; k < 8; k++) { WS8[32 + k] = sat8s(WS16[k]); WS8[40 + k] = sat8s(WS16[8 + k]); }
-});
-binaryToR("PACKUSWB Vx,Wx", () => {
-  for (let k = 0; k < 8; k++) { W8[32 + k] = sat8u(WS16[k]); W8[40 + k] = sat8u(WS16[8 + k]); }
-});
-binaryToR("PACKSSDW Vx,Wx", () => {
-  for (let k = 0; k < 4; k++) { WS16[16 + k] = sat16s(W32[k]); WS16[20 + k] = sat16s(W32[4 + k]); }
-});
-binaryToR("PACKUSDW Vx,Wx", () => {
-  for (let k = 0; k < 4; k++) { W16[16 + k] = sat16u(W32[k]); W16[20 + k] = sat16u(W32[4 + k]); }
-});
+/** Narrowing packs: R holds A's lanes narrowed by sat, then B's (n / wide lanes of each). */
+function pack(wide: number, sat: (v: number) => number): (n: number) => void {
+  return (n) => {
+    const count = n / wide;
+    if (wide === 2) {
+      for (let k = 0; k < count; k++) { W8[32 + k] = sat(WS16[k]); W8[32 + count + k] = sat(WS16[8 + k]); }
+    } else {
+      for (let k = 0; k < count; k++) { W16[16 + k] = sat(W32[k]); W16[16 + count + k] = sat(W32[4 + k]); }
+    }
+  };
+}
+
+binaryToR("PACKSSWB Vx,Wx", pack(2, sat8s));
+binaryToR("PACKUSWB Vx,Wx", pack(2, sat8u));
+binaryToR("PACKSSDW Vx,Wx", pack(4, sat16s));
+binaryToR("PACKUSDW Vx,Wx", pack(4, sat16u));
 
 /** Widens the low source lanes of `from` bytes to `to` bytes (sign- or zero-extended) into R. */
 function widen(from: number, to: number, signed: boolean): void {
