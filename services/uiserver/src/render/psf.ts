@@ -108,3 +108,8 @@ function font(width: number, height: number, glyphs: number, bytesPerRow: number
     },
   };
 }
+
+/** A font whose glyphs are all empty: what the console draws with when no font file can be read. */
+export function blankFont(width = 8, height = 16): Font {
+  return font(width, height, 1, (width + 7) >> 3, new Uint8Array(((width + 7) >> 3) * height), new Map([[0x20, 0]]));
+}
