@@ -24,7 +24,11 @@ export const PAGE = `<!doctype html>
   const ctx = canvas.getContext('2d');
   const state = document.getElementById('state');
   const listeners = [];
-  const rustos = window.rustos = { frames: 0, connected: false, onFrame: (fn) => listeners.push(fn) };
+  const rustos = window.rustos = {
+    frames: 0, connected: false,
+    /** Call fn with every rectangle drawn ({x, y, w, h, t}); returns the unsubscribe function. */
+    onFrame(fn) { listeners.push(fn); return () => { const i = listeners.indexOf(fn); if (i >= 0) listeners.splice(i, 1); }; },
+  };
   let ws;
 
   function connect() {
@@ -41,7 +45,7 @@ export const PAGE = `<!doctype html>
       ctx.putImageData(new ImageData(new Uint8ClampedArray(ev.data, 8, w * hh * 4), w, hh), x, y);
       rustos.frames++;
       const rect = { x, y, w, h: hh, t: performance.now() };
-      for (const fn of listeners) fn(rect);
+      for (const fn of listeners.slice()) fn(rect);
     };
     ws.onclose = () => { rustos.connected = false; state.textContent = 'disconnected, retrying…'; setTimeout(connect, 1000); };
   }
