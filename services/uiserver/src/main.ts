@@ -68,7 +68,7 @@ main({
     startShell(ctx);
   },
   async stop() {
-    shell?.stop();
+    await shell?.stop();
     await web?.close();
   },
 });

@@ -66,6 +66,7 @@ const cases: [string, string][] = [
   ['CAN aborts a sequence', `${CSI}12\x18A${CSI}3\x1aB`],
   ['C0 inside a CSI is executed', `abc${CSI}2\r;5HX`],
   ['LNM', `${CSI}20ha\nb${CSI}20l\nc`],
+  ['origin mode with absolute addressing', `${CSI}5;15r${CSI}?6h${CSI}1;1Htop-of-region${CSI}3;7HX${CSI}20;1HY${CSI}6nZ${CSI}?6l${CSI}r`],
   ['DCS and APC consumed', `${ESC}Pqsixel#data${ESC}\\ok${ESC}_apc${ESC}\\!`],
   ['busybox top-style screen', `${CSI}H${CSI}JMem: 1234K used\r\nCPU:  0% usr\r\n${CSI}7m  PID USER   COMMAND${CSI}m\r\n    1 root   init${CSI}K\r\n${CSI}J`],
 ];

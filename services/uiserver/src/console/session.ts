@@ -61,10 +61,17 @@ export class ShellSession {
     this.call?.write({ stdin: typeof data === 'string' ? Buffer.from(data, 'utf8') : data });
   }
 
-  stop(): void {
+  /** The console is going away: hang the shell up (SIGHUP to its process group), as a closing terminal does. */
+  stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.call?.cancel();
+    const call = this.call;
+    if (!call) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => { call.cancel(); resolve(); };
+      const timer = setTimeout(done, 300);
+      call.write({ signal: 1 }, () => { clearTimeout(timer); call.end(); setTimeout(done, 50); });
+    });
   }
 
   private again(): void {
