@@ -106,7 +106,10 @@ const token = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(`${ESC}7`, `${ESC}8`, `${ESC}D`, `${ESC}E`, `${ESC}M`, `${ESC}H`, `${ESC}#8`, `${CSI}s`, `${CSI}u`) },
   { weight: 4, arbitrary: fc.constantFrom('A', 'B', 'C', 'D', 'E', 'F', 'G', '`', 'a', 'd', 'e', 'I', 'Z').chain((f) => csi(f)) },
   { weight: 3, arbitrary: fc.tuple(num(30), num(90)).map(([r, c]) => `${CSI}${r};${c}H`) },
-  { weight: 3, arbitrary: fc.constantFrom('J', 'K').chain((f) => csi(f, 3)) },
+  { weight: 2, arbitrary: csi('K', 3) },
+  // ED 1 is left to the hand-picked cases: xterm.js 6 throws on it with the cursor in the last
+  // column of the last row when the screen has no scrollback (its eraseInDisplay indexes the row below).
+  { weight: 2, arbitrary: fc.constantFrom('', '0', '2', '3').map((n) => `${CSI}${n}J`) },
   { weight: 3, arbitrary: fc.constantFrom('@', 'P', 'X', 'L', 'M', 'S', 'T', 'b').chain((f) => csi(f, 12)) },
   { weight: 1, arbitrary: csi('g', 3) },
   { weight: 2, arbitrary: fc.tuple(num(26), num(26)).map(([t, b]) => `${CSI}${t};${b}r`) },

@@ -185,9 +185,10 @@ export class VtParser {
     this.screen.preceding = 0;
   }
 
-  /** C0 controls. */
+  /** C0 controls. Any of them ends what REP may repeat. */
   private execute(c: number): void {
     const s = this.screen;
+    s.preceding = 0;
     switch (c) {
       case 0x08: s.backspace(); break;
       case 0x09: s.tab(); break;
@@ -195,9 +196,8 @@ export class VtParser {
       case 0x0d: s.carriageReturn(); break;
       case 0x0e: s.shiftOut(); break;
       case 0x0f: s.shiftIn(); break;
-      default: return;   // NUL, BEL (no speaker here), DEL and the rest do nothing on the screen
+      default: break;   // NUL, BEL (no speaker here), DEL and the rest do nothing on the screen
     }
-    s.preceding = 0;
   }
 
   private escDispatch(final: number): void {
