@@ -31,6 +31,12 @@ for (const ws of workspaces) {
 }
 if (!existsSync(join(ROOT, 'build', 'rootfs', 'bin', 'busybox'))) throw new Error('build/rootfs is not built: run npm run build first');
 copy(join('build', 'rootfs'));
+// uiserver draws its console with Debian's VGA font (package console-data); the
+// uiserver image puts it where the manifest says (/usr/share/consolefonts).
+const FONT = '/usr/share/consolefonts/default8x16.psf.gz';
+if (!existsSync(FONT)) throw new Error(`${FONT} is missing: install Debian's console-data`);
+mkdirSync(join(OUT, 'share', 'consolefonts'), { recursive: true });
+cpSync(FONT, join(OUT, 'share', 'consolefonts', 'default8x16.psf.gz'));
 
 // Resolve a dependency the way Node does: nested node_modules first, then upwards.
 function resolve(from, name) {

@@ -23,10 +23,10 @@ function rustos(...args: string[]): { status: number | null; stdout: string; std
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-async function until<T>(what: string, check: () => T | undefined, timeoutMs: number): Promise<T> {
+async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const v = (() => { try { return check(); } catch { return undefined; } })();
+    const v = await (async () => { try { return await check(); } catch { return undefined; } })();
     if (v !== undefined) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
@@ -40,7 +40,8 @@ after(() => {
 test(`compose (${[cmd, ...pre].join(' ')}): up, healthy, status ready, recover a killed service, down`, async () => {
   buildImages();
   const port = await freePort();
-  env = { ...process.env, RUSTOS_BASE_IMAGE: baseImage(), RUSTOS_ADMIN_PORT: String(port), RUSTOS_ENDPOINT: `127.0.0.1:${port}` };
+  const display = await freePort();
+  env = { ...process.env, RUSTOS_BASE_IMAGE: baseImage(), RUSTOS_ADMIN_PORT: String(port), RUSTOS_DISPLAY_PORT: String(display), RUSTOS_ENDPOINT: `127.0.0.1:${port}` };
   compose('build', '-q');
   compose('up', '-d');
   const ids = compose('ps', '-q').trim().split('\n').filter(Boolean);
@@ -54,6 +55,16 @@ test(`compose (${[cmd, ...pre].join(' ')}): up, healthy, status ready, recover a
     return r.status === 0 && (JSON.parse(r.stdout) as { ready: boolean }).ready ? JSON.parse(r.stdout) as { services: { name: string; generation: number }[] } : undefined;
   }, 60_000);
   assert.equal(ready.services.length, 10);
+
+  // The display page is published on loopback, and its console runs a guest shell.
+  const page = await fetch(`http://127.0.0.1:${display}/`);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<canvas/);
+  const prompt = await until('the console shows a shell prompt', async () => {
+    const c = await (await fetch(`http://127.0.0.1:${display}/console.json`)).json() as { lines: string[] };
+    return c.lines.some((l) => /[#$] ?$/.test(l.trimEnd())) ? c : undefined;
+  }, 60_000);
+  assert.ok(prompt.lines.length > 0);
 
   const vfsd = compose('ps', '-q', 'vfsd').trim();
   docker('kill', vfsd);

@@ -32,7 +32,7 @@ defineSuite({
   async connect() {
     buildImages();
     const port = await freePort();
-    env = { ...process.env, RUSTOS_BASE_IMAGE: baseImage(), RUSTOS_ADMIN_PORT: String(port) };
+    env = { ...process.env, RUSTOS_BASE_IMAGE: baseImage(), RUSTOS_ADMIN_PORT: String(port), RUSTOS_DISPLAY_PORT: String(await freePort()) };
     compose('build', '-q');
     compose('up', '-d');
     const endpoint = `127.0.0.1:${port}`;
