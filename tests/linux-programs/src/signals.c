@@ -6,7 +6,9 @@
  *   chld     SIGCHLD with SA_SIGINFO while waiting in sigsuspend; CLD_EXITED/KILLED
  *   alarm    alarm() and SIGALRM interrupting pause(); alarm's remaining seconds
  *   restart  a read() on an empty pipe interrupted by SIGALRM: restarted with
- *            SA_RESTART, EINTR without */
+ *            SA_RESTART, EINTR without
+ *   fpu      a handler starts with a clean FPU (default MXCSR and control word,
+ *            an empty x87 stack) and the interrupted code gets its own back */
 #include "suite.h"
 #include <signal.h>
 #include <sys/wait.h>
@@ -169,6 +171,31 @@ static void restart(void) {
   }
 }
 
+static unsigned seen_mxcsr, seen_fcw, seen_tags;
+
+static void fpu_handler(int sig) {
+  (void)sig;
+  unsigned short env[14];
+  __asm__ volatile("stmxcsr %0" : "=m"(seen_mxcsr));
+  __asm__ volatile("fnstenv %0" : "=m"(env));
+  seen_fcw = env[0], seen_tags = env[4];
+}
+
+static void fpu(void) {
+  signal(SIGUSR1, fpu_handler);
+  unsigned mine = 0x7f80; /* round toward zero, every exception masked */
+  __asm__ volatile("ldmxcsr %0" ::"m"(mine));
+  unsigned short cw = 0x0f7f;      /* 64-bit precision, round toward zero */
+  __asm__ volatile("fldcw %0\n\tfld1\n\tfldpi\n\tfldl2e" ::"m"(cw));
+  raise(SIGUSR1);
+  double e, pi, one;
+  unsigned after;
+  __asm__ volatile("fstpl %0\n\tfstpl %1\n\tfstpl %2" : "=m"(e), "=m"(pi), "=m"(one));
+  __asm__ volatile("stmxcsr %0" : "=m"(after));
+  say("in the handler: mxcsr %#x, control word %#x, tag word %#x\n", seen_mxcsr, seen_fcw, seen_tags);
+  say("after it: mxcsr %#x, the x87 stack %.6f %.6f %.6f\n", after, e, pi, one);
+}
+
 int main(int argc, char **argv) {
   const char *mode = argc > 1 ? argv[1] : "";
   if (!strcmp(mode, "self")) self();
@@ -176,6 +203,7 @@ int main(int argc, char **argv) {
   else if (!strcmp(mode, "chld")) chld();
   else if (!strcmp(mode, "alarm")) alarms();
   else if (!strcmp(mode, "restart")) restart();
-  else return fprintf(stderr, "usage: signals self|mask|chld|alarm|restart\n"), 2;
+  else if (!strcmp(mode, "fpu")) fpu();
+  else return fprintf(stderr, "usage: signals self|mask|chld|alarm|restart|fpu\n"), 2;
   return 0;
 }

@@ -12,6 +12,7 @@ import type { Process } from '../processes.js';
 import { SIG, bit, defaultAction, UNBLOCKABLE, SI } from './numbers.js';
 import { SA, SIG_DFL, SIG_IGN } from './dispositions.js';
 import { writeFrame, readFrame, type SigInfo } from './frame.js';
+import { clearFpstate } from './fpstate.js';
 
 /** Internal restart codes (Linux's): a syscall interrupted before doing anything. */
 export const ERESTARTSYS = -512;
@@ -179,6 +180,7 @@ function enterHandler(ps: Ps, t: Thread, sig: number, i: SigInfo): void {
     return;
   }
   t.ctx.set64(4, placed.sp | 0, Math.floor(placed.sp / 2 ** 32));
+  clearFpstate(t.ctx);
   t.ctx.rip = d.handler;
   t.ctx.set64(7, sig, 0);
   t.ctx.set64(6, placed.info | 0, Math.floor(placed.info / 2 ** 32));

@@ -17,3 +17,13 @@ export function fpstateImage(s: CpuState): Uint8Array {
 export function restoreFpstate(s: CpuState, b: Uint8Array): boolean {
   return s.loadFxImage(b, 0, true);
 }
+
+/** Linux's init_fpstate for an FXSR CPU: FCW 0x37F, MXCSR 0x1F80, every register empty or zero. */
+const INIT = new Uint8Array(FPSTATE_BYTES);
+new DataView(INIT.buffer).setUint16(0, 0x37f, true);
+new DataView(INIT.buffer).setUint32(24, 0x1f80, true);
+
+/** A handler starts with a clean FPU (fpu__clear_user_states): an MMX or x87 state mid-flight does not leak into it. */
+export function clearFpstate(s: CpuState): void {
+  s.loadFxImage(INIT, 0, true);
+}

@@ -30,6 +30,7 @@ export const programCases: SuiteCase[] = [
   ...both('signals', 'signals: SIGCHLD with siginfo while in sigsuspend', ['chld']),
   ...program('signals', 'signals: alarm and SIGALRM interrupting pause', ['alarm']),
   ...both('signals', 'signals: SA_RESTART restarts a read, no SA_RESTART gives EINTR', ['restart']),
+  ...program('signals', 'signals: a handler starts with a clean FPU; the interrupted code keeps its own', ['fpu']),
   ...program('signals', 'signals: usage error on stderr, status 2', [], { id: 'signals-usage', status: 2, quiet: true }),
   ...program('threads', 'pthreads: 8 threads, a mutex-protected counter, trylock, error-checking mutex', ['mutex']),
   ...both('threads', 'pthreads: bounded queue on condition variables, strict turns, timedwait', ['condvar']),
