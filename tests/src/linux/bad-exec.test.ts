@@ -1,0 +1,67 @@
+/**
+ * Bad executables through `rustos run`: each is refused by loaderd with the step
+ * that failed and its errno, `rustos run` exits like a shell would (126 when the
+ * file cannot be executed, 127 when it or its interpreter does not exist), and
+ * the system goes on serving.
+ */
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '@rustos/platform';
+import { LocalSystem } from '../local/system.js';
+
+let sys: LocalSystem;
+const dir = mkdtempSync(join(tmpdir(), 'rustos-bad-exec-'));
+before(async () => { sys = await LocalSystem.boot(); });
+after(async () => { await sys?.down(); });
+
+const busybox = readFileSync('/bin/busybox');
+const dynamic = readFileSync(join(ROOT, 'tests', 'linux-programs', 'out', 'fork_wait-dyn'));
+
+function patched(image: Buffer, edit: (b: Buffer) => void): Buffer {
+  const b = Buffer.from(image);
+  edit(b);
+  return b;
+}
+
+const cases: { name: string; bytes: Buffer; status: number; step: RegExp }[] = [
+  { name: 'truncated', bytes: busybox.subarray(0, 100), status: 126, step: /step=\w+ errno=ENOEXEC/ },
+  { name: 'wrong-machine', bytes: patched(busybox, (b) => b.writeUInt16LE(3, 18)), status: 126, step: /step=\w+ errno=ENOEXEC/ },
+  { name: 'absurd-phdrs', bytes: patched(busybox, (b) => b.writeUInt16LE(0xffff, 56)), status: 126, step: /step=\w+ errno=ENOEXEC/ },
+  {
+    name: 'missing-interpreter',
+    bytes: patched(dynamic, (b) => {
+      const at = b.indexOf('/lib64/ld-linux-x86-64.so.2');
+      assert.ok(at > 0, 'the dynamic test program names the usual interpreter');
+      b.write('/lib64/ld-nolnx-x86-64.so.2', at); // the same length: the path stays NUL-terminated
+    }),
+    status: 127,
+    step: /step=interp-open errno=ENOENT/,
+  },
+  { name: 'random', bytes: Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 2654435761) >>> 24)), status: 126, step: /step=\w+ errno=ENOEXEC/ },
+];
+
+for (const c of cases) {
+  test(`rustos run of a ${c.name} executable: status ${c.status} with loaderd's step message, the system unharmed`, () => {
+    const host = join(dir, c.name);
+    writeFileSync(host, c.bytes);
+    chmodSync(host, 0o755);
+    const cp = sys.cli('cp', host, `:/tmp/${c.name}`);
+    assert.equal(cp.status, 0, cp.stderr);
+    const r = sys.cli('run', '--', `/tmp/${c.name}`);
+    assert.equal(r.status, c.status, `${r.stdout}${r.stderr}`);
+    assert.match(r.stderr, /loaderd: elf step failed exec=\/tmp\//);
+    assert.match(r.stderr, c.step);
+    const ok = sys.cli('run', '--', '/bin/busybox', 'echo', 'unharmed');
+    assert.equal(ok.stdout, 'unharmed\n');
+  });
+}
+
+test('rustos run of a path that does not exist: 127 with the open step', async () => {
+  const r = sys.cli('run', '--', '/no/such/program');
+  assert.equal(r.status, 127);
+  assert.match(r.stderr, /step=open errno=ENOENT/);
+  assert.equal((await sys.status()).ready, true);
+});
