@@ -1,10 +1,8 @@
 /**
  * ExecFiles served by vfsd's peer API (endpoint vfsd.files): OpenExec(pid, path)
  * → { errno, path, data, file { device, inode }, mode, uid, gid } as vfsd.proto
- * defines it (pid 0 resolves from "/"). Until that contract is on main the client
- * is looked up by name among the generated contracts, so this file is the only
- * place that changes when it lands; without it every open answers ENOSYS, said
- * once in the log.
+ * defines it (pid 0 resolves from "/"), and BindSession for a spawned process.
+ * The client constructor is a parameter so tests can hand in a double of vfsd.
  */
 import { Errno, rustos, type grpc, type ServiceContext } from '@rustos/platform';
 import type { ExecFile, ExecFiles } from './files.js';
@@ -29,7 +27,7 @@ export function vfsdFiles(ctx: Pick<ServiceContext, 'peers' | 'log'>, lookup: ()
     async openExec(pid, path) {
       const Vfsd = lookup();
       if (!Vfsd || !('OpenExec' in Vfsd.prototype)) {
-        if (!warned) ctx.log.warn('vfsd offers no OpenExec in the contracts yet: every exec fails with ENOSYS');
+        if (!warned) ctx.log.warn('the vfsd client offers no OpenExec: every exec fails with ENOSYS');
         warned = true;
         return Errno.ENOSYS;
       }
