@@ -7,6 +7,8 @@
  * own folder then holds only its policy.
  */
 import { hostname } from 'node:os';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { Writable } from 'node:stream';
 import { grpc, unavailable, stale, denied, unaryCall, CAP_KEY, GENERATION_KEY, ABI_VERSION } from './grpc.js';
 import { connectNucleus, type NucleusClients } from './clients.js';
@@ -87,6 +89,25 @@ class LogForwarder extends Writable {
   }
 }
 
+/**
+ * Containers start in any order, so the nucleus's DNS name may not exist yet.
+ * Wait until it resolves before opening the channel: a grpc-js channel whose
+ * first resolution failed was seen waiting forever (waitForReady), never
+ * resolving again. Unix sockets and literal addresses pass at once.
+ */
+async function nameResolves(address: string): Promise<void> {
+  const host = /^(?:dns:)?([^:/]+):\d+$/.exec(address)?.[1];
+  if (!host || isIP(host)) return;
+  for (;;) {
+    try {
+      await lookup(host);
+      return;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
   if (!spec.embedded) process.title = `rustos:${spec.name}`;
   const forwarder = new LogForwarder();
@@ -95,6 +116,7 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
   const manifest = manifests.get(spec.name);
   if (!manifest) throw new Error(`no manifest for service ${spec.name} in ${manifestsDir()}`);
 
+  await nameResolves(nucleusAddress());
   const nucleus = connectNucleus(nucleusAddress());
   const rights = new Map<string, string>();
   let generation = 0;

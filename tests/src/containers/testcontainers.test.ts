@@ -34,6 +34,9 @@ async function until<T>(what: string, check: () => Promise<T | undefined>, timeo
   }
 }
 
+/** Eleven containers compile their bundles at once on a 2-core machine: enrolment may take a while. */
+const STARTUP_MS = 180_000;
+
 function component(name: string): GenericContainer {
   return new GenericContainer(`rustos-ts/${name}:${TAG}`)
     .withNetwork(network)
@@ -46,7 +49,7 @@ before(async () => {
   buildImages();
   network = await new Network().start();
   // Services first, the nucleus last: a service waits for the nucleus, then for rootd's admission.
-  const starting = SERVICES.map(async (name) => containers.set(name, await component(name).withWaitStrategy(Wait.forLogMessage(/enrolled, generation 1/)).start()));
+  const starting = SERVICES.map(async (name) => containers.set(name, await component(name).withWaitStrategy(Wait.forLogMessage(/enrolled, generation 1/)).withStartupTimeout(STARTUP_MS).start()));
   await new Promise((r) => setTimeout(r, 500));
   containers.set('nucleus', await component('nucleus').withExposedPorts(7700).withEnvironment({ RUSTOS_NUCLEUS_LISTEN: '0.0.0.0:7700' })
     .withWaitStrategy(Wait.forHealthCheck()).start());
