@@ -101,3 +101,15 @@ test('parseInput refuses what is not an event', () => {
   assert.equal(parseInput('{"type":"pointer","x":"1","y":2,"buttons":0}', 10, 10), undefined);
   assert.equal(parseInput('{"type":"key","code":"Fn","down":true}', 10, 10), undefined);
 });
+
+test('a port another system holds is a rejected listen, not a crash', async () => {
+  const first = await serve();
+  const port = Number(new URL(first.url).port);
+  const display = new MemoryDisplay(8, 8);
+  const logged: string[] = [];
+  const second = new WebDisplay({ host: '127.0.0.1', port, compositor: new Compositor(display), text: () => new Terminal(1, 1).text(), input: () => {}, log: (m) => logged.push(m) });
+  await assert.rejects(second.listen(), /EADDRINUSE/);
+  await new Promise((r) => setTimeout(r, 20));   // an unhandled 'error' event would have ended the process by now
+  assert.ok(logged.some((m) => m.includes('EADDRINUSE')), `logged: ${logged.join('; ')}`);
+  await first.web.close();
+});
