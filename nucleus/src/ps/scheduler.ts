@@ -31,6 +31,8 @@ export class Scheduler {
   private readonly cpus: Cpu[];
   private next = 0;
   private scheduled = false;
+  /** The last tick left nothing runnable: the vCPUs sit idle until a wake. */
+  private idle = true;
   /** Instructions executed since boot, and wall time spent executing them (for MIPS in status). */
   instructions = 0;
   busyMs = 0;
@@ -68,7 +70,12 @@ export class Scheduler {
   private kick(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.tick());
+    // A wake while the vCPUs sit idle (typically a syscall's reply arriving) runs the
+    // thread right after the callback that woke it, so the guest's next request leaves
+    // in the same event-loop turn, as a bare gRPC client's would. Busy vCPUs yield
+    // through setImmediate so I/O always gets its turn between ticks.
+    if (this.idle) queueMicrotask(() => this.tick());
+    else setImmediate(() => this.tick());
   }
 
   private tick(): void {
@@ -83,7 +90,8 @@ export class Scheduler {
       if (t.state === 'runnable') this.queue.push(t);
     }
     this.busyMs += performance.now() - start;
-    if (this.queue.length > 0) this.kick();
+    this.idle = this.queue.length === 0;
+    if (!this.idle) this.kick();
   }
 
   /** Run one time slice of `t`: as long as its traps are handled at once, it keeps its slice. */

@@ -109,7 +109,8 @@ export class LinuxAbi {
     const t = sys.t;
     const p = sys.p;
     const endpoint = ENDPOINT[spec.route];
-    const message = { endpoint, pid: p.pid, tid: t.tid, op: sys.nr, args: sys.args(), inputs, context: { comm: p.name } };
+    // The hot path: only what the owner reads (its stream already names the endpoint).
+    const message = { pid: p.pid, tid: t.tid, op: sys.nr, args: sys.args(), inputs };
     let interrupted = false;
     const attempt = (retries: number) => {
       const sent = this.ps.k.mailboxes.send(endpoint, message);
