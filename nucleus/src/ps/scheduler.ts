@@ -80,6 +80,7 @@ export class Scheduler {
 
   private tick(): void {
     this.scheduled = false;
+    this.idle = false;   // a wake from inside this tick waits for the event loop's turn
     const start = performance.now();
     while (this.queue.length > 0 && performance.now() - start < TICK_MS) {
       const t = this.queue.shift()!;
