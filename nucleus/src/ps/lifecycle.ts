@@ -116,6 +116,7 @@ export class Lifecycle {
         pid: tid, ppid: p.pid, pgid: p.pgid, sid: p.sid, name: p.name, exe: p.exe, argv: p.argv, state: 'RUNNING', space,
         abi: p.abi, preparedBy: '', replaces: 0, windows: p.windows, exitStatus: 0, threads: 0, startMs: monoMs(),
         brkStart: p.brkStart, members: [], signals: (flags & CLONE_SIGHAND) ? p.signals : p.signals.clone(), pending: 0n, exiting: false, stopReport: 0,
+        cred: p.cred,
       };
       this.k.processes.add(cp);
       child = this.ps.newThread(tid, cp);
@@ -222,7 +223,7 @@ export class Lifecycle {
   }
 
   /** Fresh state for a process built by loaderd (brokers/proc.ts uses it at prepare). */
-  static fresh(): Pick<Process, 'members' | 'signals' | 'pending' | 'exiting' | 'stopReport' | 'pgid' | 'sid' | 'brkStart'> {
-    return { members: [], signals: new Dispositions(), pending: 0n, exiting: false, stopReport: 0, pgid: 0, sid: 0, brkStart: 0 };
+  static fresh(): Pick<Process, 'members' | 'signals' | 'pending' | 'exiting' | 'stopReport' | 'pgid' | 'sid' | 'brkStart' | 'cred'> {
+    return { members: [], signals: new Dispositions(), pending: 0n, exiting: false, stopReport: 0, pgid: 0, sid: 0, brkStart: 0, cred: undefined };
   }
 }

@@ -53,6 +53,11 @@ export interface Process {
   exiting: boolean;
   /** A child stopped/continued and not yet reported by waitpid(WUNTRACED/WCONTINUED). */
   stopReport: number;
+  /**
+   * The identity services check (uid, euid, gid, egid as decimal strings), as
+   * syscalld last decided it; undefined is root. Sent with every offloaded call.
+   */
+  cred: Record<string, string> | undefined;
 }
 
 /** Linux's default pid_max. */

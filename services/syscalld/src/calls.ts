@@ -121,8 +121,9 @@ export function syscallHandlers(ctx: ServiceContext, procs: Processes, memory: M
   const setter = (which: 'uid' | 'gid', pick: (a: number[]) => [number, number, number]) => (m: MailboxMessage__Output) => {
     const p = proc(m);
     const r = setIds(p[which], pick(m.args.map(int)), p.uid[1] === 0);
-    if (r === 0) procs.changed(m.pid);
-    return ok(r);
+    if (r !== 0) return ok(r);
+    procs.changed(m.pid);
+    return { result: 0, context: { cred: `${p.uid[0]},${p.uid[1]},${p.gid[0]},${p.gid[1]}` } };
   };
   on('setuid', setter('uid', (a) => [a[0]!, a[0]!, a[0]!]));
   on('setgid', setter('gid', (a) => [a[0]!, a[0]!, a[0]!]));

@@ -91,8 +91,9 @@ export class Dispatcher {
     }
     const handler = HANDLERS.get(m.op);
     if (!handler) return ENOSYS;
-    const uid = Number(m.context.uid ?? 0) | 0;
-    const gid = Number(m.context.gid ?? 0) | 0;
+    // Checks use the effective ids the nucleus carries for a non-root caller (none: root).
+    const uid = Number(m.context.euid ?? 0) | 0;
+    const gid = Number(m.context.egid ?? 0) | 0;
     const call: Call = {
       v: this.v, pid: m.pid, p: this.v.procs.get(m.pid), who: { pid: m.pid, uid, gid },
       args: a, inputs: m.inputs, since: performance.now(),

@@ -109,8 +109,9 @@ export class LinuxAbi {
     const t = sys.t;
     const p = sys.p;
     const endpoint = ENDPOINT[spec.route];
-    // The hot path: only what the owner reads (its stream already names the endpoint).
-    const message = { pid: p.pid, tid: t.tid, op: sys.nr, args: sys.args(), inputs };
+    // The hot path: only what the owner reads (its stream already names the endpoint;
+    // the identity only when it is not root's).
+    const message = { pid: p.pid, tid: t.tid, op: sys.nr, args: sys.args(), inputs, ...(p.cred ? { context: p.cred } : {}) };
     let interrupted = false;
     const attempt = (retries: number) => {
       const sent = this.ps.k.mailboxes.send(endpoint, message);

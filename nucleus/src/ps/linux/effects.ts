@@ -10,6 +10,8 @@
  *   signal.queue    "<pid>,<sig>,<siginfo hex>"        sigqueue: the caller's siginfo to a process
  *   signal.tgqueue  "<tgid>,<tid>,<sig>,<siginfo hex>" the same to one thread
  *   disposition     "<signo>,<32 bytes hex>" the new struct sigaction
+ *   cred            "<uid>,<euid>,<gid>,<egid>" the caller's identity changed: every
+ *                   later offloaded call carries it for its owner's checks
  */
 import type { Ps } from '../ps.js';
 import type { Thread } from '../thread.js';
@@ -25,6 +27,10 @@ export function applyEffects(ps: Ps, t: Thread, context: Record<string, string>)
   if (context.disposition) {
     const [signo, hex] = context.disposition.split(',');
     p.signals.set(Number(signo), decodeSigaction(Buffer.from(hex!, 'hex')));
+  }
+  if (context.cred) {
+    const [uid, euid, gid, egid] = context.cred.split(',');
+    p.cred = context.cred === '0,0,0,0' ? undefined : { uid: uid!, euid: euid!, gid: gid!, egid: egid! };
   }
   if (context['signal.self']) sendThread(ps, t, info(Number(context['signal.self']), SI.KERNEL));
   if (context['signal.kill']) {

@@ -43,5 +43,6 @@ export const programCases: SuiteCase[] = [
   ...program('stdin_wc', 'reading 4000 lines of stdin', [], { stdin: lines(4000, 21) }),
   ...program('crash', 'a NULL store: death by SIGSEGV (139)', ['segv'], { status: 139 }),
   ...program('crash', 'abort(): death by SIGABRT (134)', ['abort'], { status: 134 }),
+  ...program('creds', 'identity: a child that drops to uid 1000 gets EACCES/EPERM from file checks and root-only calls, owns what it creates, passes it on to its fork'),
   ...program('bad_pointers', 'bad pointers: EFAULT from read, write, open, stat, fstat, pipe, uname, no data lost; then SIGSEGV (139)', [], { status: 139 }),
 ];
