@@ -40,7 +40,7 @@ test('fsynced files survive killing storaged mid-stream and rustos down/up; e2fs
   const dir = mkdtempSync(join(tmpdir(), 'rustos-disk-'));
   const disk = join(dir, 'data.img');
   try {
-    let sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk } });
+    let sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk, RUSTOS_UI_HTTP: '127.0.0.1:0' } });
     try {
       await dataMounted(sys);
       const script = `i=0; while [ $i -lt ${FILES} ]; do busybox seq 1 $(( (i+1)*3000 )) | busybox dd of=/data/f$i bs=4096 conv=fsync 2>/dev/null`
@@ -65,7 +65,7 @@ test('fsynced files survive killing storaged mid-stream and rustos down/up; e2fs
     const r = fsck(disk);
     assert.equal(r.status, 0, r.out);
 
-    sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk } });
+    sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk, RUSTOS_UI_HTTP: '127.0.0.1:0' } });
     try {
       await dataMounted(sys);
       const sums = guestSums(sys);
@@ -85,7 +85,7 @@ test('a corrupt disk: "vfsd: mount /data failed: …", the disk untouched, the s
   bytes.fill(0x5a, 0, 16384);
   writeFileSync(disk, bytes);
   try {
-    const sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk } });
+    const sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk, RUSTOS_UI_HTTP: '127.0.0.1:0' } });
     try {
       const failed = await sys.until('the mount refused', async () =>
         (await sys.milestones()).find((m) => m.name === 'vfsd.data.failed'), 60_000, 200);
