@@ -1,8 +1,7 @@
 /**
  * The storaged.blocks endpoint: Describe, Read, Write and Flush on the block
  * device, each checked (range, whole blocks, size) and answered with an errno,
- * never a broken stream. Faults `block.read`, `block.write` and `block.flush`
- * are not injected here: the nucleus's fault table covers the device path.
+ * never a broken stream.
  */
 import { Errno, unary } from '@rustos/platform';
 import type { StoragedHandlers } from '@rustos/platform/gen/rustos/v1/Storaged.js';
