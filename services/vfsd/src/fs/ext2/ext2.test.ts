@@ -32,8 +32,14 @@ class ImageDevice implements BlockDevice {
   async flush() { writeFileSync(this.path, this.bytes); }
 }
 
-function scratch(): string {
-  return mkdtempSync(join(tmpdir(), 'ext2-test-'));
+/** Run `f` in a new scratch directory, removed afterwards. */
+async function inScratch(f: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'ext2-test-'));
+  try {
+    await f(dir);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 function debugfs(img: string, cmd: string, write = false): string {
@@ -64,143 +70,118 @@ function walk(fs: Ext2Fs, path: string): Ext2Node {
 const pattern = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + (i >> 10)) & 0xff));
 
 for (const bs of [1024, 4096]) {
-  test(`reads a mke2fs -b ${bs} image with files written by debugfs`, async () => {
-    const dir = scratch();
-    try {
-      const img = join(dir, 'd.img');
-      execFileSync(`${SBIN}/mke2fs`, ['-q', '-t', 'ext2', '-b', String(bs), '-F', img, '16M']);
-      const big = pattern(5 * 1024 * 1024 + 123, 1);   // past the double-indirect threshold with 1 KiB blocks
-      writeFileSync(join(dir, 'big'), big);
-      writeFileSync(join(dir, 'small'), 'hello ext2\n');
-      debugfs(img, 'mkdir sub', true);
-      debugfs(img, `write ${join(dir, 'big')} sub/big`, true);
-      debugfs(img, `write ${join(dir, 'small')} small`, true);
-      debugfs(img, 'symlink fast small', true);
-      debugfs(img, `symlink slow /${'x'.repeat(100)}`, true);
-      const { fs } = await mount(img);
-      const names = fs.root().list().map((e) => e.name).sort();
-      assert.deepEqual(names, ['fast', 'lost+found', 'slow', 'small', 'sub']);
-      assert.equal(walk(fs, 'small').read(100, 0).toString(), 'hello ext2\n');
-      const b = walk(fs, 'sub/big');
-      assert.equal(b.stat().size, big.length);
-      assert.ok(b.read(big.length + 10, 0).equals(big));
-      assert.equal(walk(fs, 'fast').readlink(), 'small');
-      assert.equal(walk(fs, 'slow').readlink(), `/${'x'.repeat(100)}`);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-
-  test(`writes a mke2fs -b ${bs} image that e2fsck -fn calls clean and debugfs reads back`, async () => {
-    const dir = scratch();
-    try {
-      const img = join(dir, 'd.img');
-      execFileSync(`${SBIN}/mke2fs`, ['-q', '-t', 'ext2', '-b', String(bs), '-F', img, '16M']);
-      const { fs } = await mount(img);
-      const root = fs.root();
-      root.mkdir('d', 0o755, who);
-      const d = walk(fs, 'd');
-      const big = pattern(3 * 1024 * 1024 + 77, 2);
-      (d.create('big', 0o644, who) as Ext2Node).write(big, 0);
-      for (let k = 0; k < 60; k++) (d.create(`f${k}`, 0o600, who) as Ext2Node).write(pattern(100 + k * 50, k), 0);
-      for (let k = 0; k < 60; k += 3) d.unlink(`f${k}`);
-      root.symlink('fast', 'd/big', who);
-      root.symlink('slow', `/${'y'.repeat(200)}`, who);
-      root.mkdir('gone', 0o700, who);
-      walk(fs, 'gone').mkdir('inner', 0o700, who);
-      walk(fs, 'gone').rmdir('inner');
-      root.rmdir('gone');
-      d.rename('f1', root, 'moved', false);
-      root.mkdir('m', 0o755, who);
-      root.rename('m', d, 'm2', false);
-      const t = d.create('trunc', 0o644, who) as Ext2Node;
-      t.write(pattern(2 * 1024 * 1024, 3), 0);
-      t.setattr({ size: 5000 });
-      d.link('hard', walk(fs, 'd/big'));
-      await flush(fs);
-      const r = fsck(img);
-      assert.equal(r.status, 0, r.out);
-      const out = join(dir, 'out');
-      debugfs(img, `dump d/hard ${out}`);
-      assert.ok(readFileSync(out).equals(big));
-      const moved = join(dir, 'moved');
-      debugfs(img, `dump moved ${moved}`);
-      assert.ok(readFileSync(moved).equals(pattern(150, 1)));
-      assert.match(debugfs(img, 'stat slow'), /Fast link dest|Type: symlink/);
-      assert.match(debugfs(img, 'ls -l d'), /m2/);
-      const t2 = join(dir, 't2');
-      debugfs(img, `dump d/trunc ${t2}`);
-      assert.ok(readFileSync(t2).equals(pattern(2 * 1024 * 1024, 3).subarray(0, 5000)));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-}
-
-test('an all-zero device is formatted, e2fsck -fn calls it clean, and files survive a remount', async () => {
-  const dir = scratch();
-  try {
-    const img = join(dir, 'zero.img');
-    writeFileSync(img, Buffer.alloc(16 * 1024 * 1024));
+  test(`reads a mke2fs -b ${bs} image with files written by debugfs`, () => inScratch(async (dir) => {
+    const img = join(dir, 'd.img');
+    execFileSync(`${SBIN}/mke2fs`, ['-q', '-t', 'ext2', '-b', String(bs), '-F', img, '16M']);
+    const big = pattern(5 * 1024 * 1024 + 123, 1);   // past the double-indirect threshold with 1 KiB blocks
+    writeFileSync(join(dir, 'big'), big);
+    writeFileSync(join(dir, 'small'), 'hello ext2\n');
+    debugfs(img, 'mkdir sub', true);
+    debugfs(img, `write ${join(dir, 'big')} sub/big`, true);
+    debugfs(img, `write ${join(dir, 'small')} small`, true);
+    debugfs(img, 'symlink fast small', true);
+    debugfs(img, `symlink slow /${'x'.repeat(100)}`, true);
     const { fs } = await mount(img);
-    (fs.root().create('a', 0o644, who) as Ext2Node).write(Buffer.from('persisted'), 0);
+    const names = fs.root().list().map((e) => e.name).sort();
+    assert.deepEqual(names, ['fast', 'lost+found', 'slow', 'small', 'sub']);
+    assert.equal(walk(fs, 'small').read(100, 0).toString(), 'hello ext2\n');
+    const b = walk(fs, 'sub/big');
+    assert.equal(b.stat().size, big.length);
+    assert.ok(b.read(big.length + 10, 0).equals(big));
+    assert.equal(walk(fs, 'fast').readlink(), 'small');
+    assert.equal(walk(fs, 'slow').readlink(), `/${'x'.repeat(100)}`);
+  }));
+
+  test(`writes a mke2fs -b ${bs} image that e2fsck -fn calls clean and debugfs reads back`, () => inScratch(async (dir) => {
+    const img = join(dir, 'd.img');
+    execFileSync(`${SBIN}/mke2fs`, ['-q', '-t', 'ext2', '-b', String(bs), '-F', img, '16M']);
+    const { fs } = await mount(img);
+    const root = fs.root();
+    root.mkdir('d', 0o755, who);
+    const d = walk(fs, 'd');
+    const big = pattern(3 * 1024 * 1024 + 77, 2);
+    (d.create('big', 0o644, who) as Ext2Node).write(big, 0);
+    for (let k = 0; k < 60; k++) (d.create(`f${k}`, 0o600, who) as Ext2Node).write(pattern(100 + k * 50, k), 0);
+    for (let k = 0; k < 60; k += 3) d.unlink(`f${k}`);
+    root.symlink('fast', 'd/big', who);
+    root.symlink('slow', `/${'y'.repeat(200)}`, who);
+    root.mkdir('gone', 0o700, who);
+    walk(fs, 'gone').mkdir('inner', 0o700, who);
+    walk(fs, 'gone').rmdir('inner');
+    root.rmdir('gone');
+    d.rename('f1', root, 'moved', false);
+    root.mkdir('m', 0o755, who);
+    root.rename('m', d, 'm2', false);
+    const t = d.create('trunc', 0o644, who) as Ext2Node;
+    t.write(pattern(2 * 1024 * 1024, 3), 0);
+    t.setattr({ size: 5000 });
+    d.link('hard', walk(fs, 'd/big'));
     await flush(fs);
     const r = fsck(img);
     assert.equal(r.status, 0, r.out);
-    assert.equal(debugfs(img, 'cat a'), 'persisted');
-    const again = await mount(img);
-    assert.equal(walk(again.fs, 'a').read(100, 0).toString(), 'persisted');
-    assert.equal(walk(again.fs, 'a').mode() & S.IFMT, S.IFREG);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+    const out = join(dir, 'out');
+    debugfs(img, `dump d/hard ${out}`);
+    assert.ok(readFileSync(out).equals(big));
+    const moved = join(dir, 'moved');
+    debugfs(img, `dump moved ${moved}`);
+    assert.ok(readFileSync(moved).equals(pattern(150, 1)));
+    assert.match(debugfs(img, 'stat slow'), /Fast link dest|Type: symlink/);
+    assert.match(debugfs(img, 'ls -l d'), /m2/);
+    const t2 = join(dir, 't2');
+    debugfs(img, `dump d/trunc ${t2}`);
+    assert.ok(readFileSync(t2).equals(pattern(2 * 1024 * 1024, 3).subarray(0, 5000)));
+  }));
+}
 
-test('a corrupt image is refused with the reason and never written', async () => {
-  const dir = scratch();
-  try {
-    const img = join(dir, 'bad.img');
-    const bytes = Buffer.alloc(4 * 1024 * 1024);
-    bytes.fill(0xab, 0, 8192);
-    writeFileSync(img, bytes);
-    const dev = new ImageDevice(img);
-    await assert.rejects(mountExt2(dev), (err) => err instanceof MountError && /bad magic/.test(err.message));
-    assert.equal(dev.writes, 0);
-    execFileSync(`${SBIN}/mke2fs`, ['-q', '-t', 'ext2', '-F', img, '4M']);
-    const b = readFileSync(img);
-    b.writeUInt32LE(0xffffff, 1024 + 4);   // blocks_count far past the device
-    writeFileSync(img, b);
-    const dev2 = new ImageDevice(img);
-    await assert.rejects(mountExt2(dev2), /impossible block count/);
-    assert.equal(dev2.writes, 0);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('an all-zero device is formatted, e2fsck -fn calls it clean, and files survive a remount', () => inScratch(async (dir) => {
+  const img = join(dir, 'zero.img');
+  writeFileSync(img, Buffer.alloc(16 * 1024 * 1024));
+  const { fs } = await mount(img);
+  (fs.root().create('a', 0o644, who) as Ext2Node).write(Buffer.from('persisted'), 0);
+  await flush(fs);
+  const r = fsck(img);
+  assert.equal(r.status, 0, r.out);
+  assert.equal(debugfs(img, 'cat a'), 'persisted');
+  const again = await mount(img);
+  assert.equal(walk(again.fs, 'a').read(100, 0).toString(), 'persisted');
+  assert.equal(walk(again.fs, 'a').mode() & S.IFMT, S.IFREG);
+}));
 
-test('a commit record left in the log is replayed at mount (the crash after the log flush)', async () => {
-  const dir = scratch();
-  try {
-    const img = join(dir, 'zero.img');
-    writeFileSync(img, Buffer.alloc(16 * 1024 * 1024));
-    const { fs, dev } = await mount(img);
-    (fs.root().create('kept', 0o644, who) as Ext2Node).write(Buffer.from('logged'), 0);
-    // Crash after the log's flush, before the in-place metadata writes: let only the first flush reach the file.
-    let flushes = 0;
-    const realWrite = dev.write.bind(dev);
-    dev.write = async (lba, data) => {
-      if (flushes >= 1) throw new Error('crashed');
-      return realWrite(lba, data);
-    };
-    const realFlush = dev.flush.bind(dev);
-    dev.flush = async () => { flushes++; if (flushes === 1) await realFlush(); };
-    await assert.rejects(flush(fs));
-    assert.match(debugfs(img, 'ls'), /^(?![\s\S]*kept)/);   // not in place yet
-    const again = await mount(img);
-    assert.equal(walk(again.fs, 'kept').read(100, 0).toString(), 'logged');
-    const r = fsck(img);
-    assert.equal(r.status, 0, r.out);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+test('a corrupt image is refused with the reason and never written', () => inScratch(async (dir) => {
+  const img = join(dir, 'bad.img');
+  const bytes = Buffer.alloc(4 * 1024 * 1024);
+  bytes.fill(0xab, 0, 8192);
+  writeFileSync(img, bytes);
+  const dev = new ImageDevice(img);
+  await assert.rejects(mountExt2(dev), (err) => err instanceof MountError && /bad magic/.test(err.message));
+  assert.equal(dev.writes, 0);
+  execFileSync(`${SBIN}/mke2fs`, ['-q', '-t', 'ext2', '-F', img, '4M']);
+  const b = readFileSync(img);
+  b.writeUInt32LE(0xffffff, 1024 + 4);   // blocks_count far past the device
+  writeFileSync(img, b);
+  const dev2 = new ImageDevice(img);
+  await assert.rejects(mountExt2(dev2), /impossible block count/);
+  assert.equal(dev2.writes, 0);
+}));
+
+test('a commit record left in the log is replayed at mount (the crash after the log flush)', () => inScratch(async (dir) => {
+  const img = join(dir, 'zero.img');
+  writeFileSync(img, Buffer.alloc(16 * 1024 * 1024));
+  const { fs, dev } = await mount(img);
+  (fs.root().create('kept', 0o644, who) as Ext2Node).write(Buffer.from('logged'), 0);
+  // Crash after the log's flush, before the in-place metadata writes: let only the first flush reach the file.
+  let flushes = 0;
+  const realWrite = dev.write.bind(dev);
+  dev.write = async (lba, data) => {
+    if (flushes >= 1) throw new Error('crashed');
+    return realWrite(lba, data);
+  };
+  const realFlush = dev.flush.bind(dev);
+  dev.flush = async () => { flushes++; if (flushes === 1) await realFlush(); };
+  await assert.rejects(flush(fs));
+  assert.match(debugfs(img, 'ls'), /^(?![\s\S]*kept)/);   // not in place yet
+  const again = await mount(img);
+  assert.equal(walk(again.fs, 'kept').read(100, 0).toString(), 'logged');
+  const r = fsck(img);
+  assert.equal(r.status, 0, r.out);
+}));
