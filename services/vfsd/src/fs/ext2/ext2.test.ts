@@ -185,3 +185,86 @@ test('a commit record left in the log is replayed at mount (the crash after the 
   const r = fsck(img);
   assert.equal(r.status, 0, r.out);
 }));
+
+/** A small seeded generator (mulberry32): the same sequence every run. */
+function rng(seed: number): (n: number) => number {
+  let a = seed >>> 0;
+  return (n) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  };
+}
+
+for (const bs of [1024, 4096]) {
+  test(`a seeded random sequence of operations (-b ${bs}) leaves an image e2fsck -fn calls clean, with every file's bytes as a model says`, () => inScratch(async (dir) => {
+    const img = join(dir, 'r.img');
+    execFileSync(`${SBIN}/mke2fs`, ['-q', '-t', 'ext2', '-b', String(bs), '-F', img, '24M']);
+    const { fs } = await mount(img);
+    const r = rng(bs);
+    const model = new Map<string, Buffer>();   // "dir/name" -> bytes
+    const dirs = ['', 'a', 'b'];
+    fs.root().mkdir('a', 0o755, who);
+    fs.root().mkdir('b', 0o755, who);
+    const dirNode = (d: string) => (d ? walk(fs, d) : fs.root());
+    for (let step = 0; step < 400; step++) {
+      const d = dirs[r(dirs.length)]!;
+      const name = `n${r(25)}`;
+      const key = d ? `${d}/${name}` : name;
+      const parent = dirNode(d);
+      const exists = model.has(key);
+      switch (r(6)) {
+        case 0: case 1: {   // write somewhere (maybe past the end: a hole)
+          if (!exists) { parent.create(name, 0o644, who); model.set(key, Buffer.alloc(0)); }
+          const at = r(3) === 0 ? r(300_000) : model.get(key)!.length;
+          const data = pattern(1 + r(bs === 1024 ? 70_000 : 200_000), step);
+          (walk(fs, key)).write(data, at);
+          const old = model.get(key)!;
+          const next = Buffer.alloc(Math.max(old.length, at + data.length));
+          old.copy(next);
+          data.copy(next, at);
+          model.set(key, next);
+          break;
+        }
+        case 2:
+          if (exists) {
+            const size = r(model.get(key)!.length + 1);
+            walk(fs, key).setattr({ size });
+            const next = Buffer.alloc(size);
+            model.get(key)!.copy(next, 0, 0, size);
+            model.set(key, next);
+          }
+          break;
+        case 3:
+          if (exists) { parent.unlink(name); model.delete(key); }
+          break;
+        case 4: {
+          const d2 = dirs[r(dirs.length)]!;
+          const to = `m${r(25)}`;
+          const key2 = d2 ? `${d2}/${to}` : to;
+          if (exists && key2 !== key) {
+            parent.rename(name, dirNode(d2), to, false);
+            model.set(key2, model.get(key)!);
+            model.delete(key);
+          }
+          break;
+        }
+        case 5:
+          if (!exists && !parent.lookup(`l${name}`)) parent.symlink(`l${name}`, 'x'.repeat(1 + r(200)), who);
+          break;
+      }
+      if (step % 97 === 0) await flush(fs);
+    }
+    await flush(fs);
+    const check = fsck(img);
+    assert.equal(check.status, 0, check.out);
+    const again = await mount(img);
+    for (const [key, bytes] of model) assert.ok(walk(again.fs, key).read(bytes.length + 1, 0).equals(bytes), key);
+    const out = join(dir, 'dumped');
+    const [k0, b0] = [...model].sort((x, y) => y[1].length - x[1].length)[0]!;
+    debugfs(img, `dump ${k0} ${out}`);
+    assert.ok(readFileSync(out).equals(b0), `debugfs reads ${k0} back`);
+  }));
+}
