@@ -10,7 +10,7 @@
  */
 import { main, rustos } from '@rustos/platform';
 import type { BlockDevice } from './block-device.js';
-import { blockHandlers } from './blocks.js';
+import { blockHandlers, quiet } from './blocks.js';
 import { FileDevice, diskPath } from './file-device.js';
 
 /** The one place the backend is chosen: the host-file device until the NVMe driver is wired in. */
@@ -33,7 +33,9 @@ main({
     ctx.log.info(`block device: ${dev.blocks} blocks of ${dev.blockSize} bytes`);
   },
   async stop() {
-    // Writes not yet flushed still reach the host file; make them durable on an orderly exit.
+    // Every service is stopped at once: keep serving while vfsd writes /data back (within the nucleus's 3 s grace),
+    // then make what reached the device durable.
+    await quiet(500, 2500);
     await (await opened)?.flush();
   },
 });

@@ -79,9 +79,14 @@ export class DataMount {
     }
   }
 
-  /** Orderly stop: what is dirty goes to the device. */
+  /** Orderly stop: what is dirty goes to the device, if it can within the shutdown grace (unsynced data may be lost). */
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    await this.fs?.committer.writeback().catch(() => undefined);
+    const fs = this.fs;
+    if (!fs) return;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => { timer = setTimeout(resolve, 2000); });
+    await Promise.race([fs.committer.writeback().catch((err: Error) => this.ctx.log.warn(`vfsd: /data writeback at stop failed: ${err.message}`)), late]);
+    clearTimeout(timer);
   }
 }
