@@ -14,8 +14,8 @@ import { ProcFs } from '../fs/procfs.js';
 import { now, type Node, type SetAttr, type Time } from '../fs/node.js';
 import { permits, requireOwner } from '../fs/perm.js';
 import type { Loc } from '../fs/walk.js';
-import { Wait, type Outcome } from '../wait.js';
-import type { SyncPending } from '../files/file-object.js';
+import type { Outcome } from '../wait.js';
+import { settled } from './sync-wait.js';
 import { file, int, ioFile, path, u32, type Call } from './call.js';
 
 function changeable(node: Node): void {
@@ -166,28 +166,17 @@ export function fsync(c: Call): Outcome {
   const f = ioFile(c, 0);
   const type = f.obj.node.mode() & S.IFMT;
   if (type === S.IFIFO || type === S.IFSOCK) fail(Errno.EINVAL);
-  return settled([f.obj.sync()]);
+  return settled([f.obj.sync()], { result: 0 });
 }
 
 /** Every filesystem on a device written back. */
-export const sync = (c: Call): Outcome => settled(c.v.mounts.all().map((m) => m.fs.sync?.()));
+export const sync = (c: Call): Outcome => settled(c.v.mounts.all().map((m) => m.fs.sync?.()), { result: 0 });
 
 export function syncfs(c: Call): Outcome {
   const f = file(c, 0);
-  return settled([f.obj.node.fs.sync?.()]);
+  return settled([f.obj.node.fs.sync?.()], { result: 0 });
 }
 
-/** Answer once every pending device sync is done: 0, or the first one's errno (EIO). */
-function settled(pending: (SyncPending | void | undefined)[]): Outcome {
-  const waiting = pending.filter((p): p is SyncPending => !!p);
-  const check = (): Outcome => {
-    const open = waiting.find((p) => !p.done);
-    if (open) return new Wait([open.queue], check);
-    const failed = waiting.find((p) => p.errno);
-    return { result: failed ? -failed.errno : 0 };
-  };
-  return check();
-}
 
 export function fadvise64(c: Call): Outcome {
   const f = ioFile(c, 0);
