@@ -3,7 +3,7 @@
  *
  * Responsible for: the guest's filesystem tree (the read-only root image from
  * RUSTOS_ROOTFS, tmpfs at /tmp and /dev/shm, /home kept on the host under
- * RUSTOS_HOME, /dev, /dev/pts, /proc), the per-process descriptor tables, pipes,
+ * RUSTOS_HOME, ext2 at /data on storaged's block service, /dev, /dev/pts, /proc), the per-process descriptor tables, pipes,
  * sessions (a launched program's stdin/stdout/stderr, pipes or a terminal), every
  * fd syscall the nucleus routes to its mailbox (vfsd.files), and the peer API
  * (vfsd.proto) for the loader, the mmap policy and the launcher. What must outlive
@@ -26,12 +26,14 @@ import type { StateEntries__Output } from '@rustos/platform/gen/rustos/v1/StateE
 import { Dispatcher } from './dispatch.js';
 import { peerHandlers } from './peer.js';
 import { StateJournal } from './state-journal.js';
+import { DataMount } from './storage.js';
 import type { ProcSource } from './proc/view.js';
 import { Vfs } from './vfs.js';
 
 let vfs: Vfs | undefined;
 let journal: StateJournal | undefined;
 let mailbox: Mailbox | undefined;
+let data: DataMount | undefined;
 
 const deadline = () => ({ deadline: Date.now() + 5000 });
 
@@ -76,6 +78,10 @@ main({
       rootDir: rootDir(ctx), homeDir: join(home(), 'home'), journal, procSource: procSource(ctx), signal: signaller(ctx),
       tmpfsBytes: Number(process.env.VFSD_TMPFS_BYTES) || undefined,
     });
+    // /data on storaged: mounted before descriptors are restored when storaged is up (a vfsd restart), else once it is.
+    data = new DataMount(ctx);
+    if (await data.present(300)) await data.mount(v);
+    else void data.mount(v);
     const started = performance.now();
     v.restore(entries);
     vfs = v;
@@ -87,6 +93,7 @@ main({
   },
   async stop() {
     mailbox?.close();
+    await data?.stop();
     await journal?.flush();
   },
 });

@@ -2,7 +2,8 @@
  * Compose smoke test: `up` (with whichever compose command exists: `docker compose`
  * or `docker-compose`), wait for every container to be healthy, `rustos status`
  * against the published admin endpoint says ready, a `docker kill`ed service comes
- * back, `down` removes everything.
+ * back, what a guest wrote and synced into /data outlives `down`/`up` (the disk is in
+ * the named volume `disks`), and `down -v` removes everything.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -37,7 +38,7 @@ after(() => {
   try { compose('down', '-v', '-t', '2'); } catch { /* already down */ }
 });
 
-test(`compose (${[cmd, ...pre].join(' ')}): up, healthy, status ready, recover a killed service, down`, async () => {
+test(`compose (${[cmd, ...pre].join(' ')}): up, healthy, status ready, recover a killed service, /data survives down/up, down`, async () => {
   buildImages();
   const port = await freePort();
   const display = await freePort();
@@ -74,6 +75,20 @@ test(`compose (${[cmd, ...pre].join(' ')}): up, healthy, status ready, recover a
     const v = s.services.find((x) => x.name === 'vfsd');
     return s.ready && v?.generation === 2 && v.state === 'READY' ? true : undefined;
   }, 60_000);
+
+  // /data is on storaged's disk in the named volume: it survives `down` and `up`.
+  await until('a file written and synced into /data', () => {
+    const r = rustos('run', '--', '/bin/busybox', 'sh', '-c', 'echo persisted-across-compose > /data/keep && sync');
+    return r.status === 0 ? true : undefined;
+  }, 60_000);
+  compose('down', '-t', '2');
+  assert.equal(docker('volume', 'ls', '-q', '--filter', `name=${project}_disks`).trim(), `${project}_disks`);
+  compose('up', '-d');
+  const kept = await until('/data/keep read back after down/up', () => {
+    const r = rustos('run', '--', '/bin/busybox', 'cat', '/data/keep');
+    return r.status === 0 ? r.stdout : undefined;
+  }, 120_000);
+  assert.equal(kept, 'persisted-across-compose\n');
 
   compose('down', '-v', '-t', '2');
   assert.equal(compose('ps', '-q').trim(), '', 'nothing left after down');

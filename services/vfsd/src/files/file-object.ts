@@ -8,6 +8,13 @@ import { Errno, POLL } from '../abi.js';
 import { fail } from '../fail.js';
 import type { Node } from '../fs/node.js';
 import type { Answer, Blocked, WaitQueue } from '../wait.js';
+
+/** A sync under way on a device: done (with an errno, 0 for success) once its queue wakes with done set. */
+export interface SyncPending {
+  readonly queue: WaitQueue;
+  done: boolean;
+  errno: number;
+}
 import type { OpenFile } from './open-file.js';
 
 /** How an object is written into the state store, to be rebuilt by a new generation. */
@@ -42,8 +49,8 @@ export abstract class FileObject {
   released(_f: OpenFile): void {}
   /** readlink of /proc/<pid>/fd/N: the path it was opened by, or pipe:[ino] and the like. */
   describe(f: OpenFile): string { return f.path; }
-  /** Data to a stable store (fsync); nothing for objects with none. */
-  sync(): void {}
+  /** Data to a stable store (fsync): nothing for objects with none, a pending sync for a device that answers later. */
+  sync(): SyncPending | void {}
   /** Enough to rebuild this object after a vfsd restart, besides the description's path. */
   abstract persist(): Persisted;
 }

@@ -7,7 +7,7 @@
  */
 import { Errno, S } from '../abi.js';
 import { fail } from '../fail.js';
-import type { FileObject } from '../files/file-object.js';
+import type { FileObject, SyncPending } from '../files/file-object.js';
 
 export interface Time {
   sec: number;
@@ -63,6 +63,8 @@ export interface Fs {
   readonly source: string;
   readonly readonly: boolean;
   statfs(): StatfsInfo;
+  /** Everything changed to stable storage (sync, syncfs), for filesystems on a device. */
+  sync?(): SyncPending;
 }
 
 export interface SetAttr {

@@ -15,6 +15,7 @@ import { now, type Node, type SetAttr, type Time } from '../fs/node.js';
 import { permits, requireOwner } from '../fs/perm.js';
 import type { Loc } from '../fs/walk.js';
 import type { Outcome } from '../wait.js';
+import { settled } from './sync-wait.js';
 import { file, int, ioFile, path, u32, type Call } from './call.js';
 
 function changeable(node: Node): void {
@@ -165,16 +166,17 @@ export function fsync(c: Call): Outcome {
   const f = ioFile(c, 0);
   const type = f.obj.node.mode() & S.IFMT;
   if (type === S.IFIFO || type === S.IFSOCK) fail(Errno.EINVAL);
-  f.obj.sync();
-  return { result: 0 };
+  return settled([f.obj.sync()], { result: 0 });
 }
 
-export const sync = (): Outcome => ({ result: 0 });
+/** Every filesystem on a device written back. */
+export const sync = (c: Call): Outcome => settled(c.v.mounts.all().map((m) => m.fs.sync?.()), { result: 0 });
 
 export function syncfs(c: Call): Outcome {
-  file(c, 0);
-  return { result: 0 };
+  const f = file(c, 0);
+  return settled([f.obj.node.fs.sync?.()], { result: 0 });
 }
+
 
 export function fadvise64(c: Call): Outcome {
   const f = ioFile(c, 0);

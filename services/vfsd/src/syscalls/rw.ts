@@ -13,6 +13,7 @@ import { DeviceFile } from '../fs/devfs.js';
 import type { OpenFile } from '../files/open-file.js';
 import { Blocked, EINTR, Wait, isWait, type Answer, type Outcome } from '../wait.js';
 import { count, int, readable, writable, ioFile, type Call } from './call.js';
+import { settled } from './sync-wait.js';
 
 /** Endless sources are read this much at most per call (a short read is legal and keeps replies small). */
 const MAX_TRANSFER = 16 * 1024 * 1024;
@@ -68,7 +69,7 @@ export function writeTo(c: Call, f: OpenFile, data: Buffer, at: number, finish: 
         c.v.procs.fileChanged(f);
       }
       // A file takes what it can in one go; a stream is fed until all went in.
-      if (done >= data.length || seekable) return finish(done);
+      if (done >= data.length || seekable) return f.flags & O.DSYNC ? settled([f.obj.sync()], finish(done)) : finish(done);
     }
   };
   return step();

@@ -1,0 +1,35 @@
+/**
+ * The block device ext2 lives on, as vfsd sees it: storaged's block service
+ * (storage-client.ts) in the system, a host file in the tests. The same shape as
+ * storaged's own BlockDevice: whole blocks in, whole blocks out, durable once a
+ * later flush resolves.
+ */
+export interface BlockDevice {
+  readonly blockSize: number;
+  readonly blocks: number;
+  read(lba: number, count: number): Promise<Uint8Array>;
+  write(lba: number, data: Uint8Array): Promise<void>;
+  flush(): Promise<void>;
+}
+
+/** Bytes moved per device call (storaged's transfer limit). */
+export const TRANSFER = 1024 * 1024;
+
+/** The whole device, read in TRANSFER-sized pieces. */
+export async function readAll(dev: BlockDevice): Promise<Buffer> {
+  const out = Buffer.alloc(dev.blocks * dev.blockSize);
+  const per = Math.max(1, Math.floor(TRANSFER / dev.blockSize));
+  for (let lba = 0; lba < dev.blocks; lba += per) {
+    const n = Math.min(per, dev.blocks - lba);
+    out.set(await dev.read(lba, n), lba * dev.blockSize);
+  }
+  return out;
+}
+
+/** Write bytes at byte offset `at` (a multiple of the device block size), in TRANSFER-sized pieces. */
+export async function writeAt(dev: BlockDevice, at: number, data: Uint8Array): Promise<void> {
+  for (let off = 0; off < data.length; off += TRANSFER) {
+    const piece = data.subarray(off, Math.min(data.length, off + TRANSFER));
+    await dev.write((at + off) / dev.blockSize, piece);
+  }
+}

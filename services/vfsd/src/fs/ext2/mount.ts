@@ -1,0 +1,86 @@
+/**
+ * Mounting /data: read the device, format it if (and only if) it is all
+ * zeroes, check the superblock before trusting a single pointer (a corrupt
+ * image is refused with the reason and never written), and replay the last
+ * committed log record.
+ */
+import { Committer, LOG_BYTES, logArea, replay } from './commit.js';
+import { readAll, writeAt, type BlockDevice } from './device.js';
+import { EXT2_MAGIC, GD, SB, SUPERBLOCK_OFFSET, SUPPORTED_INCOMPAT, SUPPORTED_RO_COMPAT } from './layout.js';
+import { mkfs } from './mkfs.js';
+import { Volume } from './volume.js';
+
+export class MountError extends Error {}
+
+function allZero(b: Buffer): boolean {
+  for (let i = 0; i < b.length; i += 8) if (b.readBigUInt64LE(i) !== 0n) return false;
+  return true;
+}
+
+/** Why the superblock and descriptors cannot be trusted, or undefined when they can. */
+export function checkSuper(image: Buffer): string | undefined {
+  if (image.length < SUPERBLOCK_OFFSET + 1024) return 'device smaller than a superblock';
+  const u32 = (f: number) => image.readUInt32LE(SUPERBLOCK_OFFSET + f);
+  const magic = image.readUInt16LE(SUPERBLOCK_OFFSET + SB.magic);
+  if (magic !== EXT2_MAGIC) return `bad magic 0x${magic.toString(16)} (not ext2)`;
+  if (u32(SB.rev_level) !== 1) return `revision ${u32(SB.rev_level)} (only revision 1)`;
+  const logBs = u32(SB.log_block_size);
+  if (logBs > 2) return `block size 2^${10 + logBs} unsupported`;
+  const bs = 1024 << logBs;
+  const incompat = u32(SB.feature_incompat) & ~SUPPORTED_INCOMPAT;
+  if (incompat) return `unsupported incompatible features 0x${incompat.toString(16)}`;
+  const ro = u32(SB.feature_ro_compat) & ~SUPPORTED_RO_COMPAT;
+  if (ro) return `unsupported read-only-compatible features 0x${ro.toString(16)}`;
+  const blocks = u32(SB.blocks_count);
+  if (blocks === 0 || blocks * bs > image.length) return `impossible block count ${blocks} for a ${image.length}-byte device`;
+  if (u32(SB.first_data_block) !== (bs === 1024 ? 1 : 0)) return `impossible first data block ${u32(SB.first_data_block)}`;
+  if (u32(SB.blocks_per_group) !== bs * 8) return `impossible blocks per group ${u32(SB.blocks_per_group)}`;
+  const inodeSize = image.readUInt16LE(SUPERBLOCK_OFFSET + SB.inode_size);
+  if (inodeSize < 128 || inodeSize > bs || inodeSize & (inodeSize - 1)) return `impossible inode size ${inodeSize}`;
+  const ipg = u32(SB.inodes_per_group);
+  const v = new Volume(image);
+  if (ipg === 0 || ipg > bs * 8 || ipg * v.groups !== u32(SB.inodes_count)) return `impossible inode count ${u32(SB.inodes_count)}`;
+  if (u32(SB.free_blocks_count) > blocks || u32(SB.free_inodes_count) > u32(SB.inodes_count)) return 'impossible free counts';
+  const tableBlocks = Math.ceil((ipg * inodeSize) / bs);
+  for (let g = 0; g < v.groups; g++) {
+    const inside = (b: number, n = 1) => b >= v.firstDataBlock && b + n <= blocks;
+    if (!inside(v.gd32(g, GD.block_bitmap)) || !inside(v.gd32(g, GD.inode_bitmap)) || !inside(v.gd32(g, GD.inode_table), tableBlocks)) {
+      return `group ${g}: descriptor points outside the filesystem`;
+    }
+  }
+  return undefined;
+}
+
+export interface Mounted {
+  volume: Volume;
+  committer: Committer;
+  formatted: boolean;
+  replayed: number;
+}
+
+export async function mountExt2(dev: BlockDevice, onError?: (err: Error) => void): Promise<Mounted> {
+  const image = await readAll(dev);
+  let formatted = false;
+  if (allZero(image)) {
+    const bs = 4096;
+    mkfs(image, { blockSize: bs, blocks: Math.floor((image.length - LOG_BYTES) / bs), now: Math.floor(Date.now() / 1000) });
+    for (let off = 0; off < image.length; off += bs) {
+      const blk = image.subarray(off, off + bs);
+      if (!allZero(blk)) await writeAt(dev, off, blk);
+    }
+    await dev.flush();
+    formatted = true;
+  }
+  const why = checkSuper(image);
+  if (why) throw new MountError(why);
+  const volume = new Volume(image);
+  const log = logArea(volume, image.length);
+  const restored = replay(volume, log, image);
+  if (restored.length) {
+    for (const b of restored) await writeAt(dev, b * volume.blockSize, volume.block(b));
+    await dev.flush();
+    const again = checkSuper(image);
+    if (again) throw new MountError(`after log replay: ${again}`);
+  }
+  return { volume, committer: new Committer(dev, volume, log, onError), formatted, replayed: restored.length };
+}
