@@ -12,3 +12,4 @@ export * from './launch.js';
 export * from './mailbox.js';
 export * from './clock.js';
 export * from './syscalls.js';
+export * from './device-session.js';
