@@ -1,6 +1,6 @@
 /**
- * Driver manifests: data files (drivers/*.json, plus any in the directory
- * RUSTOS_DRIVER_MANIFESTS names) saying which module binds which modalias
+ * Driver manifests: data files (any in the directory RUSTOS_DRIVER_MANIFESTS
+ * names, tried first, then drivers/*.json) saying which module binds which modalias
  * patterns — glob patterns as in Linux's modules.alias — and which service
  * drives the device from userspace. A bad file is reported and skipped.
  */

@@ -18,7 +18,8 @@ import { bindAll } from './bind.js';
 main({
   name: 'driverd',
   async start(ctx) {
-    const dirs = [join(ROOT, 'services', 'driverd', 'drivers'), ...(process.env.RUSTOS_DRIVER_MANIFESTS ? [process.env.RUSTOS_DRIVER_MANIFESTS] : [])];
+    // An operator's directory comes first: its manifests are tried before the built-in ones.
+    const dirs = [...(process.env.RUSTOS_DRIVER_MANIFESTS ? [process.env.RUSTOS_DRIVER_MANIFESTS] : []), join(ROOT, 'services', 'driverd', 'drivers')];
     const manifests = loadDriverManifests(dirs, (m) => {
       ctx.log.error(m);
       ctx.milestone('driverd.manifest.invalid', '', m);

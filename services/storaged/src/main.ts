@@ -8,7 +8,7 @@
  * Never: interprets filesystems (vfsd does), or reaches a device it holds no
  * grant for.
  */
-import { main, openDevice, type DeviceSession } from '@rustos/platform';
+import { main, openDevice, DeviceError, type DeviceSession } from '@rustos/platform';
 import { NvmeDriver } from './nvme/driver.js';
 
 let session: DeviceSession | undefined;
@@ -17,7 +17,15 @@ let disk: NvmeDriver | undefined;
 main({
   name: 'storaged',
   async start(ctx) {
-    session = await openDevice(ctx, { driver: 'nvme' });
+    try {
+      session = await openDevice(ctx, { driver: 'nvme' });
+    } catch (err) {
+      // No disk bound to storaged (driverd bound none, or gave it to another driver): serve without one.
+      if (!(err instanceof DeviceError)) throw err;
+      ctx.log.error(`storaged: no NVMe device: ${err.message}`);
+      ctx.milestone('storaged.nvme', '', `no disk: ${err.message}`);
+      return;
+    }
     disk = await NvmeDriver.open(session, { log: (m) => ctx.log.warn(m) });
     const id = disk.identify;
     ctx.milestone('storaged.nvme', session.bdf,

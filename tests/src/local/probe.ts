@@ -5,11 +5,11 @@
  */
 import { runService, type ServiceContext } from '@rustos/platform';
 
-export function startProbe(env: NodeJS.ProcessEnv): Promise<ServiceContext> {
+export function startProbe(env: NodeJS.ProcessEnv, name = 'probe'): Promise<ServiceContext> {
   for (const key of ['RUSTOS_HOME', 'RUSTOS_MANIFESTS', 'RUSTOS_SECRET', 'RUSTOS_NUCLEUS']) {
     if (env[key] !== undefined) process.env[key] = env[key];
   }
   return new Promise((resolve, reject) => {
-    runService({ name: 'probe', embedded: true, afterReady: (ctx) => resolve(ctx) }).catch(reject);
+    runService({ name, embedded: true, afterReady: (ctx) => resolve(ctx) }).catch(reject);
   });
 }

@@ -1,0 +1,58 @@
+/**
+ * The ACPI bytes against the layouts of ACPI 6.4 5.2.5 (RSDP), 5.2.8 (XSDT),
+ * 5.2.12 (MADT) and the PCI Firmware spec's MCFG: every table found by
+ * following the pointers, its length and checksum right (no iasl/acpidump here).
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { buildAcpi } from './acpi.js';
+
+const sum = (b: Uint8Array) => b.reduce((s, x) => (s + x) & 0xff, 0);
+const sig = (b: Uint8Array, at: number, n = 4) => String.fromCharCode(...b.subarray(at, at + n));
+
+test('RSDP -> XSDT -> MADT and MCFG, every checksum zero, CPUs and IOAPIC listed', () => {
+  const base = 0xe0000;
+  const t = buildAcpi({ vcpus: 3, ioapicAddress: 0xfec00000, ioapicId: 3, localApicAddress: 0xfee00000, ecamBase: 0xe0000000, base });
+  const b = t.bytes;
+  const v = new DataView(b.buffer);
+  const at = (addr: number) => addr - base;
+  assert.equal(sig(b, 0, 8), 'RSD PTR ');
+  assert.equal(sum(b.subarray(0, 20)), 0, 'ACPI 1.0 checksum');
+  assert.equal(v.getUint8(15), 2);
+  assert.equal(v.getUint32(20, true), 36);
+  assert.equal(sum(b.subarray(0, 36)), 0, 'extended checksum');
+  const xsdt = at(Number(v.getBigUint64(24, true)));
+  assert.equal(sig(b, xsdt), 'XSDT');
+  const xlen = v.getUint32(xsdt + 4, true);
+  assert.equal(sum(b.subarray(xsdt, xsdt + xlen)), 0);
+  const entries = (xlen - 36) / 8;
+  const found = new Map<string, number>();
+  for (let i = 0; i < entries; i++) {
+    const a = at(Number(v.getBigUint64(xsdt + 36 + i * 8, true)));
+    const len = v.getUint32(a + 4, true);
+    assert.equal(sum(b.subarray(a, a + len)), 0, `${sig(b, a)} checksum`);
+    assert.equal(sig(b, a + 10, 6), 'RUSTOS');
+    found.set(sig(b, a), a);
+  }
+  assert.deepEqual([...found.keys()].sort(), ['APIC', 'MCFG']);
+  const madt = found.get('APIC')!;
+  assert.equal(v.getUint32(madt + 36, true), 0xfee00000);
+  const end = madt + v.getUint32(madt + 4, true);
+  const cpus: number[] = [];
+  let ioapic = -1;
+  for (let p = madt + 44; p < end; p += v.getUint8(p + 1)) {
+    if (v.getUint8(p) === 0) { assert.equal(v.getUint8(p + 1), 8); cpus.push(v.getUint8(p + 3)); assert.equal(v.getUint32(p + 4, true) & 1, 1); }
+    if (v.getUint8(p) === 1) { assert.equal(v.getUint8(p + 1), 12); ioapic = v.getUint32(p + 4, true); assert.equal(v.getUint8(p + 2), 3); }
+  }
+  assert.deepEqual(cpus, [0, 1, 2]);
+  assert.equal(ioapic, 0xfec00000);
+  const mcfg = found.get('MCFG')!;
+  assert.equal(v.getUint32(mcfg + 4, true), 36 + 8 + 16);
+  assert.equal(Number(v.getBigUint64(mcfg + 44, true)), 0xe0000000);
+  assert.equal(v.getUint8(mcfg + 54), 0);   // start bus
+  assert.equal(v.getUint8(mcfg + 55), 0);   // end bus
+});
+
+test('a vCPU count the MADT cannot describe is refused', () => {
+  assert.throws(() => buildAcpi({ vcpus: 0, ioapicAddress: 0, ioapicId: 0, localApicAddress: 0, ecamBase: 0, base: 0 }), /1\.\.255/);
+});
