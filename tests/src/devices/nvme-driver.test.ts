@@ -37,8 +37,8 @@ test('init, Identify, write/flush/read of a pattern; the host file holds the sam
   assert.equal(d.identify.version, '1.4.0');
   assert.equal(d.blockSize, 512);
   assert.equal(d.blocks, 16384);
-  // 300 KiB crosses the 128 KiB transfer limit (split commands) and uses PRP lists.
-  const pattern = Uint8Array.from({ length: 300 * 1024 }, (_, i) => (i * 31 + (i >> 9)) & 0xff);
+  // 2.5 MiB crosses the 1 MiB transfer limit (split commands) and uses PRP lists.
+  const pattern = Uint8Array.from({ length: 2560 * 1024 }, (_, i) => (i * 31 + (i >> 9)) & 0xff);
   await d.write(777, pattern);
   await d.flush();
   assert.deepEqual(await d.read(777, pattern.length / 512), pattern);

@@ -24,7 +24,7 @@ const MQES = 1023;       // 0's based: queues of up to 1024 entries
 const MAX_QUEUES = 16;
 const SQE = 64, CQE = 16;
 const LBA_SHIFT = 9;
-const MDTS = 5;          // 2^5 pages = 128 KiB per command
+const MDTS = 8;          // 2^8 pages = 1 MiB per command
 
 /** Status: (SCT << 8) | SC. */
 export const SC = {

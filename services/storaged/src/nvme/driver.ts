@@ -7,8 +7,10 @@
  * does not complete within its timeout, or completes with an error status,
  * rejects with the command and the status.
  *
- * One command at a time uses the data buffer (a DMA window of MDTS bytes with
- * a PRP list written once at start-up), so transfers larger than that are split.
+ * One command at a time uses the data buffer (a DMA window of up to 1 MiB with
+ * a PRP list written once at start-up), so transfers larger than MDTS are split.
+ * Requests on the session are ordered, so data, entry and doorbell go out
+ * back to back without waiting for each answer.
  */
 import type { DevicePort } from '@rustos/platform';
 import type { BlockDevice } from '../block-device.js';
@@ -19,7 +21,7 @@ const REG = { CAP: 0x00, VS: 0x08, INTMC: 0x10, CC: 0x14, CSTS: 0x1c, AQA: 0x24,
 const PAGE = 4096;
 const ADMIN_DEPTH = 32;
 const IO_DEPTH = 64;
-const MAX_TRANSFER = 128 * 1024;
+const MAX_TRANSFER = 1024 * 1024;
 const OP = { FLUSH: 0x00, WRITE: 0x01, READ: 0x02, DELETE_SQ: 0x00, CREATE_SQ: 0x01, DELETE_CQ: 0x04, CREATE_CQ: 0x05, IDENTIFY: 0x06 } as const;
 
 export interface NvmeIdentify {
@@ -157,9 +159,12 @@ export class NvmeDriver implements BlockDevice {
       this.waiting.set(key, { resolve, reject, timer, what });
     });
     const slot = q.nextSubmission();
-    await this.port.dmaWrite(slot.address, encodeSubmission({ ...f, cid }));
-    await this.port.mmioWrite(0, REG.DOORBELL + q.id * 8, slot.tail);
-    const c = await done;
+    // One ordered session: the entry lands before the doorbell that announces it, with no wait between.
+    const [, , c] = await Promise.all([
+      this.port.dmaWrite(slot.address, encodeSubmission({ ...f, cid })),
+      this.port.mmioWrite(0, REG.DOORBELL + q.id * 8, slot.tail),
+      done,
+    ]);
     if (c.status !== 0) throw new NvmeCommandError(what, c.status, `status ${describeStatus(c.status)}`);
     return c;
   }
@@ -171,7 +176,9 @@ export class NvmeDriver implements BlockDevice {
       const bytes = await this.port.dmaRead(q.cq, q.depth * CQE_BYTES);
       const done = q.takeCompletions(bytes);
       if (!done.length) continue;
-      await this.port.mmioWrite(0, REG.DOORBELL + q.id * 8 + 4, q.cqHead);
+      // Not awaited: the head doorbell is ordered before the EOI below on the same session.
+      const head = this.port.mmioWrite(0, REG.DOORBELL + q.id * 8 + 4, q.cqHead);
+      head.catch((err: Error) => this.log(`nvme: completion queue ${q.id} head doorbell: ${err.message}`));
       for (const c of done) {
         const w = this.waiting.get(`${q.id}:${c.cid}`);
         if (!w) { this.log(`nvme: completion for unknown command ${c.cid} on queue ${q.id}`); continue; }
@@ -237,9 +244,12 @@ export class NvmeDriver implements BlockDevice {
       const n = Math.min(per, count - done);
       const bytes = n * this.blockSize;
       await this.exclusive(async () => {
-        await this.port.dmaWrite(this.buffer, data.subarray(done * this.blockSize, done * this.blockSize + bytes));
-        await this.submit(this.io, { opcode: OP.WRITE, cid: 0, nsid: 1, ...this.prps(bytes), cdw10: (lba + done) % 2 ** 32, cdw11: Math.floor((lba + done) / 2 ** 32), cdw12: n - 1 },
-          `Write (opcode 01h) LBA ${lba + done} count ${n}`);
+        // The data lands before the entry and doorbell that follow it on the session: no wait between.
+        await Promise.all([
+          this.port.dmaWrite(this.buffer, data.subarray(done * this.blockSize, done * this.blockSize + bytes)),
+          this.submit(this.io, { opcode: OP.WRITE, cid: 0, nsid: 1, ...this.prps(bytes), cdw10: (lba + done) % 2 ** 32, cdw11: Math.floor((lba + done) / 2 ** 32), cdw12: n - 1 },
+            `Write (opcode 01h) LBA ${lba + done} count ${n}`),
+        ]);
       });
     }
   }
