@@ -83,7 +83,7 @@ async function main(): Promise<void> {
     const session = await openDevice(probe, { driver: 'nvme-devprobe' });
     const remote = await driverRates(await NvmeDriver.open(session));
     session.close();
-    printTable(`NVMe sequential throughput, ${SIZE_MIB} MiB in 1 MiB calls (128 KiB commands), MB/s`, ['path', 'write + flush', 'read', 'write vs host', 'read vs host'], [
+    printTable(`NVMe sequential throughput, ${SIZE_MIB} MiB in 1 MiB calls (1 MiB commands), MB/s`, ['path', 'write + flush', 'read', 'write vs host', 'read vs host'], [
       ['host file I/O (reference: writeSync + fsync / readSync)', host.write, host.read, '1.00', '1.00'],
       ['NVMe driver on the controller in-process (no gRPC)', local.write, local.read, (local.write / host.write).toFixed(2), (local.read / host.read).toFixed(2)],
       ['NVMe driver over a device session (the system path)', remote.write, remote.read, (remote.write / host.write).toFixed(2), (remote.read / host.read).toFixed(2)],
