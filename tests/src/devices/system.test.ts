@@ -112,3 +112,11 @@ test('a key injected into the keyboard comes back through its ring to the consol
   await assert.rejects(unaryCall((cb) => probe.nucleus.devices.InputInject({ header: probe.header('broker.input.inject'), device: 'mouse', events: [{ type: 1, code: 1, value: 1 }] }, cb)),
     (e: grpc.ServiceError) => e.code === grpc.status.INVALID_ARGUMENT && /"mouse" is not keyboard or pointer/.test(e.details));
 });
+
+test('a killed storaged comes back and reopens its controller (the old session was released)', async () => {
+  const before = (await sys.status()).services.find((s) => s.name === 'storaged')!.generation;
+  assert.equal(sys.cli('kill', 'storaged').status, 0);
+  const m = await sys.until('storaged reopening the disk', async () => (await sys.milestones()).find((x) => x.name === 'storaged.nvme' && x.generation > before), 30_000, 100);
+  assert.match(m.detail, /serial "RUSTOS-NVME-0001"/);
+  assert.ok((await sys.milestones()).some((x) => x.name === 'io.device.close' && x.subject === '00:02.0'));
+});
