@@ -28,7 +28,7 @@ export function driverHandlers(k: Kernel): DriverBrokerHandlers {
       authorize(k, req.header, 'broker.driver.load_module', 'DriverBroker.Bind');
       requireString(req.driver, 'driver', 'DriverBroker.Bind', 64);
       requireString(req.module, 'module', 'DriverBroker.Bind', 64);
-      if (req.service && !k.services.get(req.service) && !/^[a-z][a-z0-9-]{0,31}$/.test(req.service)) throw invalid(`DriverBroker.Bind: "${req.service}" is not a service name`);
+      if (req.service && !/^[a-z][a-z0-9-]{0,31}$/.test(req.service)) throw invalid(`DriverBroker.Bind: "${req.service}" is not a service name`);
       const devices = k.devices;
       if (!devices) throw notFound('DriverBroker.Bind: the machine has no PCI bus');
       const fn = devices.bus.get(req.bdf);

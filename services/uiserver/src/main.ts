@@ -42,6 +42,10 @@ main({
     // The display adapter and input functions driverd bound to uiserver, through device sessions.
     devices = await openUiDevices(ctx);
     const { display, input } = devices;
+    // The adapter's mode is the machine's (RUSTOS_DISPLAY in the nucleus); the manifest's UISERVER_DISPLAY is what uiserver expects.
+    if (display.width !== cfg.width || display.height !== cfg.height) {
+      ctx.log.warn(`display: the adapter runs at ${display.width}x${display.height}, not UISERVER_DISPLAY ${cfg.width}x${cfg.height}; using the adapter's mode`);
+    }
     const compositor = new Compositor(display);
     const con = new Console(compositor, font);
     console_ = con;
