@@ -58,6 +58,10 @@ async function main(): Promise<void> {
         k.cpuFeatures = () => f;
         return `${k.config.vcpus} vCPUs: ${f.model}`;
       },
+      framebuffer: () => {
+        const { width, height } = deviceConfigFromEnv(k.config.vcpus).display;
+        return `display adapter ${width}x${height} XRGB8888 (attached to the PCI bus at the pci step)`;
+      },
       pci: () => {
         const d = new MachineDevices(deviceConfigFromEnv(k.config.vcpus), (point) => k.faults.check(point));
         k.devices = d;
@@ -65,6 +69,8 @@ async function main(): Promise<void> {
         const t = d.acpi.tables;
         return `ACPI RSDP at 0x${t.get('RSD PTR ')!.toString(16)} (XSDT, MADT: ${k.config.vcpus} local APICs + IOAPIC, MCFG ECAM); PCI bus 0: ${d.bus.list().map(({ bdf, device }) => `${bdf} ${device.description}`).join(', ')}; disk ${d.config.diskPath} (${d.nvme.blocks} blocks)`;
       },
+      input: () => `keyboard at ${k.devices!.bus.list().find((f) => f.device === k.devices!.keyboard)!.bdf}, absolute pointer at ${k.devices!.bus.list().find((f) => f.device === k.devices!.pointer)!.bdf}, evdev records into driver rings`,
+      rtc: () => `real-time clock ${new Date().toISOString()} (MMIO), entropy source (host CSPRNG)`,
       syscall: () => {
         ps = new Ps(k);
         k.scheduler = ps;

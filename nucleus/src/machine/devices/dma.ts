@@ -15,6 +15,8 @@ interface Window { base: number; length: number; frames: number[] }
 /** Bus addresses start here, so a zero or small pointer is never a valid DMA target. */
 const IOVA_BASE = 0x1_0000_0000;
 export const MAX_DMA_WINDOW = 16 * 1024 * 1024;
+/** All windows of one session together: a driver cannot take the machine's RAM. */
+export const MAX_DMA_SESSION = 64 * 1024 * 1024;
 
 export class DmaDomain {
   private readonly windows: Window[] = [];
@@ -26,6 +28,8 @@ export class DmaDomain {
   allocate(length: number): { address: number; length: number } {
     if (!Number.isInteger(length) || length <= 0 || length > MAX_DMA_WINDOW) throw new DmaError(`DMA window of ${length} bytes: must be 1..${MAX_DMA_WINDOW}`);
     const pages = Math.ceil(length / PAGE_SIZE);
+    const held = this.windows.reduce((n, w) => n + w.length, 0);
+    if (held + pages * PAGE_SIZE > MAX_DMA_SESSION) throw new DmaError(`DMA window of ${length} bytes: ${this.owner} already holds ${held} bytes (at most ${MAX_DMA_SESSION} per session)`);
     const frames: number[] = [];
     for (let i = 0; i < pages; i++) {
       const f = this.frames.allocate();
