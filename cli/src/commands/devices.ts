@@ -17,11 +17,14 @@ export async function devices(args: Args): Promise<number> {
     return 0;
   }
   const byBdf = new Map(t.devices.map((d) => [d.bdf, d]));
-  for (const f of t.functions) {
+  const lines = t.functions.map((f) => {
     const d = byBdf.get(f.bdf);
-    process.stdout.write(`${f.bdf}  ${f.description} [${f.vendor.toString(16).padStart(4, '0')}:${f.device.toString(16).padStart(4, '0')}] irq ${f.irqLine}\n`);
-    process.stdout.write(`         modalias ${d?.modalias || '(not enumerated by devmgrd)'}\n`);
-    process.stdout.write(`         driver   ${d?.driver ? `${d.driver} (module ${d.module})${d.service ? `, opened by ${d.service}` : ''}` : '(unbound)'}\n`);
-  }
+    return [
+      `${f.bdf}  ${f.description} [${f.vendor.toString(16).padStart(4, '0')}:${f.device.toString(16).padStart(4, '0')}] irq ${f.irqLine}`,
+      `         modalias ${d?.modalias || '(not enumerated by devmgrd)'}`,
+      `         driver   ${d?.driver ? `${d.driver} (module ${d.module})${d.service ? `, opened by ${d.service}` : ''}` : '(unbound)'}`,
+    ].join('\n');
+  });
+  process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
