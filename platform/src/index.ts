@@ -13,3 +13,4 @@ export * from './mailbox.js';
 export * from './clock.js';
 export * from './syscalls.js';
 export * from './device-session.js';
+export * from './modalias.js';

@@ -3,14 +3,15 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { globMatches, loadDriverManifests, matchDrivers } from './driver-manifests.js';
+import { aliasMatches } from '@rustos/platform';
+import { loadDriverManifests, matchDrivers } from './driver-manifests.js';
 
-test('modules.alias globs match like fnmatch', () => {
+test('modules.alias patterns match like fnmatch (platform aliasMatches)', () => {
   // The nvme line of a Debian kernel's modules.alias.
-  assert.ok(globMatches('pci:v*d*sv*sd*bc01sc08i02*', 'pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02'));
-  assert.ok(!globMatches('pci:v*d*sv*sd*bc01sc08i02*', 'pci:v00001B36d00000010sv00001AF4sd00001100bc01sc06i01'));
-  assert.ok(globMatches('pci:v00008086d0000100[0-9A-F]sv*', 'pci:v00008086d0000100Esv0'));
-  assert.ok(!globMatches('pci:v0000808?d*', 'pci:v00001234d1'));
+  assert.ok(aliasMatches('pci:v*d*sv*sd*bc01sc08i02*', 'pci:v00001B36d00000010sv00001AF4sd00001100bc01sc08i02'));
+  assert.ok(!aliasMatches('pci:v*d*sv*sd*bc01sc08i02*', 'pci:v00001B36d00000010sv00001AF4sd00001100bc01sc06i01'));
+  assert.ok(aliasMatches('pci:v00008086d0000100[0-9A-F]sv*', 'pci:v00008086d0000100Esv0'));
+  assert.ok(!aliasMatches('pci:v0000808?d*', 'pci:v00001234d1'));
 });
 
 test('bad manifests are reported and skipped, good ones kept', () => {

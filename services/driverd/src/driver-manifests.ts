@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { aliasMatches } from '@rustos/platform';
 
 export interface DriverManifest {
   name: string;
@@ -36,12 +37,6 @@ export function loadDriverManifests(dirs: string[], report: (msg: string) => voi
   return out;
 }
 
-/** modules.alias glob matching: `*` any run, `?` one character, `[...]` a class. */
-export function globMatches(pattern: string, alias: string): boolean {
-  const re = pattern.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${re}$`).test(alias);
-}
-
 export function matchDrivers(manifests: DriverManifest[], modalias: string): DriverManifest[] {
-  return manifests.filter((m) => m.aliases.some((p) => globMatches(p, modalias)));
+  return manifests.filter((m) => m.aliases.some((p) => aliasMatches(p, modalias)));
 }
