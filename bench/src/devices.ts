@@ -12,12 +12,11 @@
  *   npm run build && node bench/dist/devices.js
  */
 import { mkdtempSync, openSync, writeSync, readSync, fsyncSync, closeSync, rmSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unaryCall, openDevice, ROOT } from '@rustos/platform';
 import { LocalSystem } from '@rustos/tests/local/system.js';
-import { startProbe } from '@rustos/tests/local/probe.js';
+import { startProbeOn } from '@rustos/tests/local/probe.js';
 import { LocalPort } from '@rustos/tests/devices/local-port.js';
 import { IrqController } from '@rustos/nucleus/dist/machine/devices/irq-controller.js';
 import { NvmeController } from '@rustos/nucleus/dist/machine/devices/nvme.js';
@@ -79,7 +78,7 @@ async function main(): Promise<void> {
   const local = await inProcess(dir);
   const sys = await LocalSystem.boot({ tools: true, env: { RUSTOS_UI_HTTP: '127.0.0.1:0', RUSTOS_DISK_MB: String(SIZE_MIB + 1), RUSTOS_DRIVER_MANIFESTS: join(ROOT, 'tests', 'fixtures', 'nvme-devprobe') } });
   try {
-    const probe = await startProbe({ ...sys.env, RUSTOS_NUCLEUS: `unix:${join(sys.home, 'run', 'nucleus.sock')}`, RUSTOS_SECRET: readFileSync(join(sys.home, 'secret'), 'utf8').trim() }, 'devprobe');
+    const probe = await startProbeOn(sys, 'devprobe');
     const session = await openDevice(probe, { driver: 'nvme-devprobe' });
     const remote = await driverRates(await NvmeDriver.open(session));
     session.close();
@@ -96,7 +95,7 @@ async function main(): Promise<void> {
   }
 }
 
-async function inputLatency(sys: LocalSystem, probe: Awaited<ReturnType<typeof startProbe>>): Promise<{ p50: number; p99: number; n: number }> {
+async function inputLatency(sys: LocalSystem, probe: Awaited<ReturnType<typeof startProbeOn>>): Promise<{ p50: number; p99: number; n: number }> {
   const web = (await sys.milestones()).find((m) => m.name === 'uiserver.web' && m.subject)!.subject;
   const screen = async () => (await (await fetch(`${web}console.json`)).json()) as { lines: string[]; cursor: { x: number; y: number } };
   await sys.until('the shell prompt', async () => ((await screen()).lines.some((l) => /[#$] $/.test(l)) ? true : undefined), 60_000, 100);

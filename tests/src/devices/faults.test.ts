@@ -10,12 +10,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { grpc, unaryCall, ROOT, openDevice, type ServiceContext, type DeviceSession } from '@rustos/platform';
 import { NvmeDriver } from '@rustos/storaged/dist/nvme/driver.js';
 import { LocalSystem } from '../local/system.js';
-import { startProbe } from '../local/probe.js';
+import { startProbeOn } from '../local/probe.js';
 
 let sys: LocalSystem;
 let probe: ServiceContext;
@@ -27,7 +26,7 @@ const FAULTS = [
 
 before(async () => {
   sys = await LocalSystem.boot({ tools: true, env: { RUSTOS_UI_HTTP: '127.0.0.1:0', RUSTOS_DISK_MB: '8', RUSTOS_FAULTS: FAULTS, RUSTOS_DRIVER_MANIFESTS: join(ROOT, 'tests', 'fixtures', 'nvme-devprobe') } });
-  probe = await startProbe({ ...sys.env, RUSTOS_NUCLEUS: `unix:${join(sys.home, 'run', 'nucleus.sock')}`, RUSTOS_SECRET: readFileSync(join(sys.home, 'secret'), 'utf8').trim() }, 'devprobe');
+  probe = await startProbeOn(sys, 'devprobe');
 });
 
 after(async () => {

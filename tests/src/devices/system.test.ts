@@ -8,12 +8,11 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { grpc, unaryCall, ROOT, openDevice, DeviceError, type ServiceContext } from '@rustos/platform';
 import type { DeviceTree__Output } from '@rustos/platform/gen/rustos/v1/DeviceTree.js';
 import { LocalSystem } from '../local/system.js';
-import { startProbe } from '../local/probe.js';
+import { startProbeOn } from '../local/probe.js';
 import { KEY } from '@rustos/uiserver/dist/input/keycodes.js';
 
 let sys: LocalSystem;
@@ -21,7 +20,7 @@ let probe: ServiceContext;
 
 before(async () => {
   sys = await LocalSystem.boot({ tools: true, env: { RUSTOS_UI_HTTP: '127.0.0.1:0', RUSTOS_DRIVER_MANIFESTS: join(ROOT, 'tests', 'fixtures', 'drivers'), RUSTOS_DISK_MB: '16' } });
-  probe = await startProbe({ ...sys.env, RUSTOS_NUCLEUS: `unix:${join(sys.home, 'run', 'nucleus.sock')}`, RUSTOS_SECRET: readFileSync(join(sys.home, 'secret'), 'utf8').trim() }, 'devprobe');
+  probe = await startProbeOn(sys, 'devprobe');
 });
 
 after(async () => {

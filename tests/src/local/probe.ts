@@ -3,6 +3,8 @@
  * and holds exactly the rights its manifest names, so tests and benchmarks can
  * call brokers the way a granted service does.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runService, type ServiceContext } from '@rustos/platform';
 
 export function startProbe(env: NodeJS.ProcessEnv, name = 'probe'): Promise<ServiceContext> {
@@ -12,4 +14,9 @@ export function startProbe(env: NodeJS.ProcessEnv, name = 'probe'): Promise<Serv
   return new Promise((resolve, reject) => {
     runService({ name, embedded: true, afterReady: (ctx) => resolve(ctx) }).catch(reject);
   });
+}
+
+/** The probe (or another operator tool) enrolled with a booted local system. */
+export function startProbeOn(sys: { env: NodeJS.ProcessEnv; home: string }, name = 'probe'): Promise<ServiceContext> {
+  return startProbe({ ...sys.env, RUSTOS_NUCLEUS: `unix:${join(sys.home, 'run', 'nucleus.sock')}`, RUSTOS_SECRET: readFileSync(join(sys.home, 'secret'), 'utf8').trim() }, name);
 }
