@@ -139,3 +139,18 @@ test('DMA outside the granted window: refused before any byte moves, the command
   assert.throws(() => dma.write(before[0]!.address + before[0]!.length - 8, new Uint8Array(16)), /outside the windows/);
   assert.equal(admin(0x06, 1, { prp1: 0x2000 }).status, SC.DATA_TRANSFER_ERROR);
 });
+
+test('the PCI command register gates the device: no MMIO without memory space, no DMA without bus mastering', () => {
+  const { c, admin } = setup();
+  c.config.write(0x04, 2, 0x2);   // memory space on, bus master off
+  const r = admin(0x06, 1);
+  assert.equal(r.cid, 0, 'no completion was written (the slot is still empty)');
+  assert.equal(c.mmioRead(0, 0x1c, 4) & 2, 2, 'CSTS.CFS: the controller could not fetch its queue');
+  c.config.write(0x04, 2, 0x0);
+  assert.throws(() => c.mmioRead(0, 0x1c, 4), /memory space is disabled \(PCI command register\)/);
+  assert.throws(() => c.mmioRead(0, 0x3ffc + 8, 4), /memory space is disabled/);
+  c.config.write(0x04, 2, 0x6);
+  assert.throws(() => c.mmioRead(0, 0x4000, 4), /outside the 16384-byte BAR/);
+  assert.throws(() => c.mmioRead(0, 0x2, 4), /unaligned/);
+  assert.throws(() => c.mmioRead(1, 0, 4), /no BAR 1/);
+});
