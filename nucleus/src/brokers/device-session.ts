@@ -20,13 +20,13 @@ import type { Capability } from '../object/capabilities.js';
 import { authorize } from './guard.js';
 import { machineDevices } from './pci.js';
 
-const EPERM = 1, EIO = 5, EFAULT = 14, EBUSY = 16, ENODEV = 19, EINVAL = 22;
+const EPERM = 1, EIO = 5, EBADF = 9, EFAULT = 14, EBUSY = 16, ENODEV = 19, EINVAL = 22;
 
 class SessionError extends Error {
   constructor(readonly errno: number, message: string) { super(message); }
 }
 
-interface Open { bdf: string; device: PciDevice; holder: Capability; dma: DmaDomain; subscribed: boolean; interrupt: (vector: number) => void; close(): void }
+interface Open { bdf: string; device: PciDevice; holder: Capability; dma: DmaDomain; subscribed: boolean; closed: boolean; interrupt: (vector: number) => void; close(): void }
 
 /** The open sessions by BDF: one driver per device at a time. */
 export class DeviceSessions {
@@ -44,6 +44,7 @@ export function sessionHandler(k: Kernel): grpc.handleBidiStreamingCall<DeviceRe
         return { id: req.id, bdf: s.bdf };
       }
       if (!s) throw new SessionError(EINVAL, `${req.op ?? 'a request with no operation'} before open: the first request must open a device`);
+      if (s.closed) throw new SessionError(EBADF, `${s.bdf} was released (a newer generation of ${s.holder.holder} opened it)`);
       return { id: req.id, ...operate(k, s, req) };
     };
     call.on('data', (req: DeviceRequest__Output) => {
@@ -88,12 +89,11 @@ function open(k: Kernel, req: DeviceRequest__Output, interrupt: (vector: number)
   device.detach();
   device.dma = dma;
   device.config.write(0x04, 2, device.config.command | CMD_MEMORY | CMD_BUS_MASTER);
-  let closed = false;
   const s: Open = {
-    bdf, device, holder, dma, subscribed: false, interrupt,
+    bdf, device, holder, dma, subscribed: false, closed: false, interrupt,
     close: () => {
-      if (closed) return;
-      closed = true;
+      if (s.closed) return;
+      s.closed = true;
       if (s.subscribed) d.irq.unroute(device.irqPin);
       device.detach();
       device.config.write(0x04, 2, device.config.command & ~(CMD_MEMORY | CMD_BUS_MASTER));
