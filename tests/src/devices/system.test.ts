@@ -92,6 +92,7 @@ test('a device session: MMIO on the bound device, DMA outside the granted window
     await assert.rejects(rtc.dmaWrite(0x1000, new Uint8Array(4)), (e: DeviceError) => e.errno === 14);
     await assert.rejects(rtc.mmioRead(0, 0x2000), (e: DeviceError) => e.errno === 22 && /outside the 4096-byte BAR/.test(e.message));
     assert.deepEqual([...await rtc.dmaRead(w.address, 3)], [1, 2, 3], 'the session still works');
+    await assert.rejects(openDevice(probe, { bdf: '00:04.0' }), (e: DeviceError) => e.errno === 16 && /00:04\.0 is open by devprobe generation \d+/.test(e.message));
   } finally {
     rtc.close();
   }
