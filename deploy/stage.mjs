@@ -27,7 +27,7 @@ copy('package.json');
 copy('proto');
 for (const ws of workspaces) {
   if (!existsSync(join(ROOT, ws, 'dist'))) throw new Error(`${ws} is not built: run npm run build first`);
-  for (const part of ['package.json', 'manifest.json', 'dist', 'catalog', 'bin', 'rootfs']) copy(join(ws, part), noTests);
+  for (const part of ['package.json', 'manifest.json', 'dist', 'catalog', 'drivers', 'bin', 'rootfs']) copy(join(ws, part), noTests);
 }
 if (!existsSync(join(ROOT, 'build', 'rootfs', 'bin', 'busybox'))) throw new Error('build/rootfs is not built: run npm run build first');
 copy(join('build', 'rootfs'));

@@ -8,6 +8,7 @@ import { operate } from './commands/operate.js';
 import { run } from './commands/run.js';
 import { cp } from './commands/cp.js';
 import { syscalls } from './commands/syscalls.js';
+import { devices } from './commands/devices.js';
 
 const USAGE = `usage: rustos <command> [options]
 
@@ -19,6 +20,7 @@ const USAGE = `usage: rustos <command> [options]
                           run a guest program with this terminal's stdio; exits with its status
   cp <src> <dst>          copy into or out of the guest tree; guest paths are written :/path
   syscalls [--json]       the Linux ABI table: route and support of every syscall, ENOSYS counts
+  devices [--json]        PCI functions, their modaliases (devmgrd) and bound drivers (driverd)
   kill <service>          kill a service's process (rootd restarts it)
   restart <service>       ask a service to restart
   logs [service] [-f] [-n N]  recent log lines (JSON), optionally following
@@ -46,6 +48,7 @@ export async function main(argv: string[]): Promise<void> {
       case 'run': code = await run(args); break;
       case 'cp': code = await cp(args); break;
       case 'syscalls': code = await syscalls(args); break;
+      case 'devices': code = await devices(args); break;
       case 'kill': code = await operate(args, 'Kill'); break;
       case 'restart': code = await operate(args, 'Restart'); break;
       case undefined: case 'help': process.stdout.write(USAGE); code = command ? 0 : 2; break;

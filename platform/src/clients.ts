@@ -12,6 +12,7 @@ import type { AdminClient } from './gen/rustos/v1/Admin.js';
 import type { MmBrokerClient } from './gen/rustos/v1/MmBroker.js';
 import type { ProcBrokerClient } from './gen/rustos/v1/ProcBroker.js';
 import type { DriverBrokerClient } from './gen/rustos/v1/DriverBroker.js';
+import type { DeviceBrokerClient } from './gen/rustos/v1/DeviceBroker.js';
 import type { IpcClient } from './gen/rustos/v1/Ipc.js';
 import type { StateStoreClient } from './gen/rustos/v1/StateStore.js';
 import type { ProcessesClient } from './gen/rustos/v1/Processes.js';
@@ -27,6 +28,7 @@ export interface NucleusClients {
   mm: MmBrokerClient;
   proc: ProcBrokerClient;
   driver: DriverBrokerClient;
+  devices: DeviceBrokerClient;
   ipc: IpcClient;
   state: StateStoreClient;
   processes: ProcessesClient;
@@ -53,6 +55,7 @@ export function connectNucleus(address: string): NucleusClients {
     mm: new v1.MmBroker(address, creds, opts),
     proc: new v1.ProcBroker(address, creds, opts),
     driver: new v1.DriverBroker(address, creds, opts),
+    devices: new v1.DeviceBroker(address, creds, opts),
     ipc: new v1.Ipc(address, creds, opts),
     state: new v1.StateStore(address, creds, opts),
     processes: new v1.Processes(address, creds, opts),

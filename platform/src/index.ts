@@ -12,3 +12,5 @@ export * from './launch.js';
 export * from './mailbox.js';
 export * from './clock.js';
 export * from './syscalls.js';
+export * from './device-session.js';
+export * from './modalias.js';

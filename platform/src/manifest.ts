@@ -43,7 +43,7 @@ const LAUNCHERS: Launcher[] = ['nucleus', 'rootd', 'initd', 'runtimed', 'operato
 export const BROKER_RIGHTS = [
   'root', 'broker.mm', 'broker.proc', 'broker.proc.windows_runtime',
   'broker.driver.load_module', 'broker.driver.probe_alias',
-  'broker.irq', 'broker.mmio', 'broker.dma', 'broker.pci', 'broker.signal',
+  'broker.irq', 'broker.mmio', 'broker.dma', 'broker.pci', 'broker.signal', 'broker.input.inject',
   // not brokers, but nucleus services granted the same way
   'state', 'procinfo',
 ];

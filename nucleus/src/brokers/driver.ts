@@ -24,5 +24,21 @@ export function driverHandlers(k: Kernel): DriverBrokerHandlers {
       await injectFaults(k, 'broker.driver.probe_alias');
       return { modules: k.modules.probe(req.alias) };
     }),
+    Bind: unary((req) => {
+      authorize(k, req.header, 'broker.driver.load_module', 'DriverBroker.Bind');
+      requireString(req.driver, 'driver', 'DriverBroker.Bind', 64);
+      requireString(req.module, 'module', 'DriverBroker.Bind', 64);
+      if (req.service && !/^[a-z][a-z0-9-]{0,31}$/.test(req.service)) throw invalid(`DriverBroker.Bind: "${req.service}" is not a service name`);
+      const devices = k.devices;
+      if (!devices) throw notFound('DriverBroker.Bind: the machine has no PCI bus');
+      const fn = devices.bus.get(req.bdf);
+      if (!fn) throw notFound(`DriverBroker.Bind: no PCI function at "${req.bdf}"`);
+      const node = k.bindings.tree.find((n) => n.bdf === req.bdf);
+      if (!node) throw invalid(`DriverBroker.Bind: ${req.bdf} is not in the device tree devmgrd published`);
+      if (!k.modules.probe(node.modalias).includes(req.module)) throw invalid(`DriverBroker.Bind: module "${req.module}" is not loaded or does not match ${node.modalias}`);
+      k.bindings.bind({ bdf: req.bdf, driver: req.driver, module: req.module, service: req.service });
+      k.milestones.emit({ name: 'io.device.bind', subject: req.bdf, detail: `${fn.description}: driver ${req.driver} (module ${req.module})${req.service ? ` for ${req.service}` : ''}` });
+      return {};
+    }),
   };
 }

@@ -16,6 +16,9 @@ import { FrameAllocator } from '../mm/frames.js';
 import { ProcessTable, type Scheduler } from '../ps/processes.js';
 import { ModuleLoader } from '../io/modules.js';
 import { StateStore } from '../object/state-store.js';
+import { DeviceBindings } from '../io/bindings.js';
+import { DeviceSessions } from '../brokers/device-session.js';
+import type { MachineDevices } from '../hal/devices.js';
 
 export interface NucleusConfig {
   /** Where the nucleus serves its gRPC surface (control, brokers, IPC, admin). */
@@ -48,6 +51,10 @@ export class Kernel {
   readonly processes = new ProcessTable();
   readonly modules = new ModuleLoader();
   readonly state = new StateStore();
+  /** The emulated PCI devices, once the pci boot step has run. */
+  devices: MachineDevices | undefined;
+  readonly bindings = new DeviceBindings();
+  readonly deviceSessions = new DeviceSessions();
   /** The CPU's scheduler, once the machine's CPUs are up. */
   scheduler: Scheduler | undefined;
   /** ENOSYS answers by syscall name, and syscalls made, once the Linux ABI runs. */

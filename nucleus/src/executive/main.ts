@@ -17,6 +17,9 @@ import { ipcHandlers } from '../brokers/ipc.js';
 import { mmHandlers } from '../brokers/mm.js';
 import { procHandlers } from '../brokers/proc.js';
 import { driverHandlers } from '../brokers/driver.js';
+import { deviceHandlers } from '../brokers/devices.js';
+import { MachineDevices, deviceConfigFromEnv } from '../hal/devices.js';
+import { provideBridges } from '../io/bridges.js';
 import { stateHandlers } from '../brokers/state.js';
 import { processesHandlers } from '../brokers/processes.js';
 import { shutdown } from './shutdown.js';
@@ -55,6 +58,19 @@ async function main(): Promise<void> {
         k.cpuFeatures = () => f;
         return `${k.config.vcpus} vCPUs: ${f.model}`;
       },
+      framebuffer: () => {
+        const { width, height } = deviceConfigFromEnv(k.config.vcpus).display;
+        return `display adapter ${width}x${height} XRGB8888 (attached to the PCI bus at the pci step)`;
+      },
+      pci: () => {
+        const d = new MachineDevices(deviceConfigFromEnv(k.config.vcpus), (point) => k.faults.check(point));
+        k.devices = d;
+        provideBridges(k.modules, d);
+        const t = d.acpi.tables;
+        return `ACPI RSDP at 0x${t.get('RSD PTR ')!.toString(16)} (XSDT, MADT: ${k.config.vcpus} local APICs + IOAPIC, MCFG ECAM); PCI bus 0: ${d.bus.list().map(({ bdf, device }) => `${bdf} ${device.description}`).join(', ')}; disk ${d.config.diskPath} (${d.nvme.blocks} blocks)`;
+      },
+      input: () => `keyboard at ${k.devices!.bus.list().find((f) => f.device === k.devices!.keyboard)!.bdf}, absolute pointer at ${k.devices!.bus.list().find((f) => f.device === k.devices!.pointer)!.bdf}, evdev records into driver rings`,
+      rtc: () => `real-time clock ${new Date().toISOString()} (MMIO), entropy source (host CSPRNG)`,
       syscall: () => {
         ps = new Ps(k);
         k.scheduler = ps;
@@ -81,6 +97,7 @@ async function main(): Promise<void> {
         { definition: v1.MmBroker.service, handlers: mmHandlers(k) },
         { definition: v1.ProcBroker.service, handlers: procHandlers(k) },
         { definition: v1.DriverBroker.service, handlers: driverHandlers(k) },
+        { definition: v1.DeviceBroker.service, handlers: deviceHandlers(k) },
         { definition: v1.StateStore.service, handlers: stateHandlers(k) },
         { definition: v1.Processes.service, handlers: processesHandlers(k) },
       ]);

@@ -24,6 +24,7 @@ export async function shutdown(k: Kernel, why: string): Promise<void> {
     rootd.send({ stop: { why: 'SHUTDOWN', detail: why } });
     while (k.services.live('rootd') && Date.now() < deadline + 1000) await new Promise((r) => setTimeout(r, 20));
   }
+  k.devices?.close();   // the disk file is fsynced and closed
   k.milestones.emit({ name: 'nucleus.halt', detail: `${live().length} services still running` });
   k.onHalt?.();
 }

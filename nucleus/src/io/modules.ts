@@ -3,19 +3,16 @@
  * modules are compiled into the nucleus and *loaded* (activated) only when driverd
  * asks through DRIVER_LOAD_MODULE; DRIVER_PROBE_ALIAS answers which loaded modules
  * bind a device's modalias. A module declares the alias patterns it binds, in
- * modalias glob syntax (`*` matches any run of characters).
+ * modalias glob syntax (modules.alias's fnmatch patterns).
  */
+import { aliasMatches } from '@rustos/platform';
+
 export interface BridgeModule {
   name: string;
   description: string;
   aliases: string[];
   /** Activate the bridge; returns what it set up (for the milestone). */
   load(): string;
-}
-
-export function aliasMatches(pattern: string, alias: string): boolean {
-  const re = new RegExp(`^${pattern.split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-  return re.test(alias);
 }
 
 export class ModuleLoader {

@@ -1,6 +1,12 @@
 /**
- * What storaged serves blocks from: the NVMe driver, or (until that is wired)
- * a host file. Both answer in whole blocks; write is acknowledged when the device
- * has the data, durable once a later flush resolves.
+ * What a block driver offers the block service and the filesystem: fixed-size
+ * blocks addressed by LBA, and a flush that makes every completed write
+ * durable.
  */
-export interface BlockDevice { readonly blockSize: number; readonly blocks: number; read(lba: number, count: number): Promise<Uint8Array>; write(lba: number, data: Uint8Array): Promise<void>; flush(): Promise<void>; }
+export interface BlockDevice {
+  readonly blockSize: number;
+  readonly blocks: number;
+  read(lba: number, count: number): Promise<Uint8Array>;
+  write(lba: number, data: Uint8Array): Promise<void>;
+  flush(): Promise<void>;
+}

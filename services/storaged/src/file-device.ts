@@ -1,22 +1,15 @@
 /**
- * A BlockDevice kept in a host file (RUSTOS_DISK, default
- * $RUSTOS_HOME/disks/data.img): the backend until storaged's NVMe driver takes
- * over. A missing file is created sparse at 64 MiB (all zeroes: vfsd formats
- * it); flush is fsync, so what was flushed survives any crash of storaged or
- * of the host process.
+ * A BlockDevice kept in a host file, for the block service's unit tests (the
+ * system's disk is the NVMe controller, nvme/). A missing file is created sparse
+ * (all zeroes); flush is fsync.
  */
 import { mkdirSync, existsSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { home } from '@rustos/platform';
+import { dirname } from 'node:path';
 import type { BlockDevice } from './block-device.js';
 
 export const FILE_DEVICE_BYTES = 64 * 1024 * 1024;
 const SECTOR = 512;
-
-export function diskPath(): string {
-  return process.env.RUSTOS_DISK || join(home(), 'disks', 'data.img');
-}
 
 export class FileDevice implements BlockDevice {
   readonly blockSize = SECTOR;
@@ -24,7 +17,7 @@ export class FileDevice implements BlockDevice {
   private constructor(readonly path: string, private readonly fh: FileHandle, readonly blocks: number) {}
 
   /** Open (creating sparse if missing) the disk file at `path`. */
-  static async open(path = diskPath(), bytes = FILE_DEVICE_BYTES): Promise<FileDevice> {
+  static async open(path: string, bytes = FILE_DEVICE_BYTES): Promise<FileDevice> {
     mkdirSync(dirname(path), { recursive: true });
     const created = !existsSync(path);
     const fh = await open(path, created ? 'w+' : 'r+');

@@ -1,41 +1,52 @@
 /**
  * storaged — block storage.
  *
- * Responsible for: driving the block controller through the MMIO, IRQ and DMA
- * brokers it was granted, and serving blocks to vfsd (endpoint storaged.blocks)
- * with flush semantics that make fsynced data survive restarts.
+ * Responsible for: driving the NVMe controller driverd bound to it (through its
+ * device session's MMIO, IRQ and DMA grants), and serving its blocks to vfsd
+ * (storaged.blocks) with flush semantics that make fsynced data survive restarts.
  *
  * Never: interprets filesystems (vfsd does), or reaches a device it holds no
  * grant for.
  */
-import { main, rustos } from '@rustos/platform';
+import { main, openDevice, rustos, DeviceError, type DeviceSession } from '@rustos/platform';
 import type { BlockDevice } from './block-device.js';
 import { blockHandlers, quiet } from './blocks.js';
-import { FileDevice, diskPath } from './file-device.js';
+import { NvmeDriver } from './nvme/driver.js';
 
-/** The one place the backend is chosen: the host-file device until the NVMe driver is wired in. */
-function openDevice(): { device: Promise<BlockDevice>; backend: string } {
-  return { device: FileDevice.open(diskPath()), backend: `file:${diskPath()}` };
-}
-
-let opened: Promise<BlockDevice> | undefined;
+let session: DeviceSession | undefined;
+let disk: NvmeDriver | undefined;
+let opened!: (d: BlockDevice) => void;
+let unavailable!: (err: Error) => void;
+/** The disk once start() has it; block calls that arrive before wait for it. */
+const device = new Promise<BlockDevice>((resolve, reject) => { opened = resolve; unavailable = reject; });
+device.catch(() => undefined);
 
 main({
   name: 'storaged',
-  serve: (ctx) => {
-    const { device, backend } = openDevice();
-    opened = device;
-    device.catch((err: Error) => ctx.log.error(`storaged: opening ${backend} failed: ${err.message}`));
-    return [{ endpoint: 'storaged.blocks', definition: rustos().Storaged.service, handlers: blockHandlers(device, backend, ctx.log) }];
-  },
+  serve: (ctx) => [{ endpoint: 'storaged.blocks', definition: rustos().Storaged.service, handlers: blockHandlers(device, 'nvme', ctx.log) }],
   async start(ctx) {
-    const dev = await opened!;
-    ctx.log.info(`block device: ${dev.blocks} blocks of ${dev.blockSize} bytes`);
+    try {
+      session = await openDevice(ctx, { driver: 'nvme' });
+    } catch (err) {
+      // No disk bound to storaged (driverd bound none, or gave it to another driver): serve without one.
+      if (!(err instanceof DeviceError)) throw err;
+      ctx.log.error(`storaged: no NVMe device: ${err.message}`);
+      ctx.milestone('storaged.nvme', '', `no disk: ${err.message}`);
+      unavailable(err);
+      return;
+    }
+    disk = await NvmeDriver.open(session, { log: (m) => ctx.log.warn(m) });
+    const id = disk.identify;
+    ctx.milestone('storaged.nvme', session.bdf,
+      `NVMe ${id.version} model "${id.model}" serial "${id.serial}" firmware "${id.firmware}": ${id.blocks} blocks of ${id.blockSize} bytes, ${id.namespaces} namespace(s), max transfer ${id.maxTransfer} bytes`);
+    opened(disk);
   },
   async stop() {
     // Every service is stopped at once: keep serving while vfsd writes /data back (within the nucleus's 3 s grace),
     // then make what reached the device durable.
     await quiet(500, 2500);
-    await (await opened)?.flush();
+    await disk?.flush().catch(() => {});
+    await disk?.close().catch(() => {});
+    session?.close();
   },
 });

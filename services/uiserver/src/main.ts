@@ -16,8 +16,7 @@ import { main, type ServiceContext } from '@rustos/platform';
 import { uiConfig } from './config.js';
 import { loadFont, blankFont, type Font } from './render/psf.js';
 import { Compositor } from './render/compositor.js';
-import { MemoryDisplay } from './display/memory.js';
-import { LocalInput, type InputSource } from './input/source.js';
+import { openUiDevices, type UiDevices } from './devices.js';
 import { Console } from './console/console.js';
 import { ShellSession } from './console/session.js';
 import { WebDisplay } from './web/server.js';
@@ -25,6 +24,7 @@ import { WebDisplay } from './web/server.js';
 let web: WebDisplay | undefined;
 let shell: ShellSession | undefined;
 let console_: Console | undefined;
+let devices: UiDevices | undefined;
 
 main({
   name: 'uiserver',
@@ -39,14 +39,18 @@ main({
       ctx.log.error(`console font ${cfg.font}: ${(err as Error).message}; the console is drawn blank`);
       font = blankFont();
     }
-    // The in-process display and input until the PCI display and input devices are wired (display/, input/).
-    const display = new MemoryDisplay(cfg.width, cfg.height);
-    const input: InputSource = new LocalInput();
+    // The display adapter and input functions driverd bound to uiserver, through device sessions.
+    devices = await openUiDevices(ctx);
+    const { display, input } = devices;
+    // The adapter's mode is the machine's (RUSTOS_DISPLAY in the nucleus); the manifest's UISERVER_DISPLAY is what uiserver expects.
+    if (display.width !== cfg.width || display.height !== cfg.height) {
+      ctx.log.warn(`display: the adapter runs at ${display.width}x${display.height}, not UISERVER_DISPLAY ${cfg.width}x${cfg.height}; using the adapter's mode`);
+    }
     const compositor = new Compositor(display);
     const con = new Console(compositor, font);
     console_ = con;
     input.onEvent((e) => con.input(e));
-    ctx.milestone('uiserver.display', '', `${cfg.width}x${cfg.height}, console ${con.cols}x${con.rows} cells of ${font.width}x${font.height}`);
+    ctx.milestone('uiserver.display', devices.sessions[0]!.bdf, `${display.width}x${display.height} on the PCI display adapter, console ${con.cols}x${con.rows} cells of ${font.width}x${font.height}`);
 
     web = new WebDisplay({
       host: cfg.host, port: cfg.port, compositor,
@@ -70,6 +74,7 @@ main({
   async stop() {
     await shell?.stop();
     await web?.close();
+    for (const s of devices?.sessions ?? []) s.close();
   },
 });
 

@@ -3,13 +3,20 @@
  * and holds exactly the rights its manifest names, so tests and benchmarks can
  * call brokers the way a granted service does.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { runService, type ServiceContext } from '@rustos/platform';
 
-export function startProbe(env: NodeJS.ProcessEnv): Promise<ServiceContext> {
+export function startProbe(env: NodeJS.ProcessEnv, name = 'probe'): Promise<ServiceContext> {
   for (const key of ['RUSTOS_HOME', 'RUSTOS_MANIFESTS', 'RUSTOS_SECRET', 'RUSTOS_NUCLEUS']) {
     if (env[key] !== undefined) process.env[key] = env[key];
   }
   return new Promise((resolve, reject) => {
-    runService({ name: 'probe', embedded: true, afterReady: (ctx) => resolve(ctx) }).catch(reject);
+    runService({ name, embedded: true, afterReady: (ctx) => resolve(ctx) }).catch(reject);
   });
+}
+
+/** The probe (or another operator tool) enrolled with a booted local system. */
+export function startProbeOn(sys: { env: NodeJS.ProcessEnv; home: string }, name = 'probe'): Promise<ServiceContext> {
+  return startProbe({ ...sys.env, RUSTOS_NUCLEUS: `unix:${join(sys.home, 'run', 'nucleus.sock')}`, RUSTOS_SECRET: readFileSync(join(sys.home, 'secret'), 'utf8').trim() }, name);
 }

@@ -1,6 +1,6 @@
 /**
- * A display in this process's memory: the framebuffer uiserver draws into until
- * it is given the PCI display device's (and the one tests look at). Presenting
+ * A display in this process's memory, for tests of the compositor and the
+ * console (uiserver itself presents to the PCI display adapter, pci-display.ts). Presenting
  * copies the damaged rectangles into its pixels, as writing a framebuffer BAR would.
  */
 import type { Display } from '../render/compositor.js';

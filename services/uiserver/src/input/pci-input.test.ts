@@ -22,6 +22,7 @@ class RingDevice implements DevicePort {
   async mmioWriteBlock() { throw new Error('not a framebuffer'); }
   async dmaAlloc(length: number) { return { address: 0x1000, length }; }
   async dmaRead(address: number, length: number) { return this.mem.slice(address, address + length); }
+  async dmaWrite(address: number, data: Uint8Array) { this.mem.set(data, address); }
   async irqSubscribe() { return 5; }
   async irqAck() { this.acks++; }
   /** The device side: append records at TAIL and interrupt. */

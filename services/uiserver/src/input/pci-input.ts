@@ -60,8 +60,8 @@ export class PciInputDevice {
       for (let i = 0; i < n; i++) events.push({ type: view.getUint16(i * RECORD + 8, true), code: view.getUint16(i * RECORD + 10, true), value: view.getInt32(i * RECORD + 12, true) });
       this.head = (this.head + n) >>> 0;
     }
-    await this.port.mmioWrite(0, Reg.Head, this.head);
-    await this.port.irqAck();
+    // One ordered session: HEAD is moved before the EOI that follows it, with no wait between.
+    await Promise.all([this.port.mmioWrite(0, Reg.Head, this.head), this.port.irqAck()]);
     if (events.length) this.onEvents(events);
   }
 }

@@ -1,9 +1,9 @@
 /**
  * Where input events come from and go to. The web page (and any other host-side
  * source) injects events; the console consumes what the input devices report.
- * With the emulated keyboard and pointer, injection goes through the nucleus's
- * input-inject broker into the devices and comes back from their event queues;
- * `LocalInput` is the in-process stand-in that hands injected events straight back.
+ * With the emulated keyboard and pointer (pci-input.ts), injection goes through
+ * the nucleus's input-inject broker into the devices and comes back from their
+ * event rings.
  */
 export type InputEvent =
   | { kind: 'key'; code: number; down: boolean }
@@ -14,10 +14,4 @@ export interface InputSource {
   inject(e: InputEvent): void | Promise<void>;
   /** Events as the input devices report them. */
   onEvent(fn: (e: InputEvent) => void): void;
-}
-
-export class LocalInput implements InputSource {
-  private readonly listeners: ((e: InputEvent) => void)[] = [];
-  inject(e: InputEvent): void { for (const fn of this.listeners) fn(e); }
-  onEvent(fn: (e: InputEvent) => void): void { this.listeners.push(fn); }
 }

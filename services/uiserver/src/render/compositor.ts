@@ -73,8 +73,11 @@ export class Compositor {
     if (this.damage.length === 0) return [];
     const rects = this.damage.splice(0);
     for (const r of rects) this.recompose(r);
-    await this.display.present(rects, this.frame);
+    // The frame stays as composed until the next compose, which waits for this one: watchers (the
+    // web page) read it at once rather than after the display device's round trips.
+    const presented = this.display.present(rects, this.frame);
     for (const fn of this.listeners) fn(rects);
+    await presented;
     return rects;
   }
 
