@@ -58,8 +58,9 @@ export class NvmeController extends PciDevice {
     mkdirSync(dirname(opts.path), { recursive: true });
     closeSync(openSync(opts.path, 'a'));   // create if missing, never truncate
     this.fd = openSync(opts.path, 'r+');
-    // A new disk is a sparse file of the configured size; an existing one keeps its size.
-    if (fstatSync(this.fd).size < opts.sizeBytes) ftruncateSync(this.fd, opts.sizeBytes);
+    // A new (empty) disk is a sparse file of the configured size; an existing image keeps
+    // its size and its bytes, as a VMM leaves a disk image it is given.
+    if (fstatSync(this.fd).size === 0) ftruncateSync(this.fd, opts.sizeBytes);
     this.blocks = Math.floor(fstatSync(this.fd).size / 2 ** LBA_SHIFT);
     this.identity = { vendor: 0x1b36, subsystemVendor: 0x1af4, serial: opts.serial, model: 'RustOS-TS NVMe disk', firmware: '1.0', blocks: this.blocks, lbaShift: LBA_SHIFT, mdts: MDTS };
   }
