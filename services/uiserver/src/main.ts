@@ -5,7 +5,7 @@
  * framebuffer with damage tracking, the console (a terminal emulator drawn into
  * the framebuffer, running a guest shell on a tty and fed by the input
  * devices), the web page that shows the live framebuffer on loopback and sends
- * keyboard and pointer input back, and (later) the Wayland compositor at
+ * keyboard and pointer input back, and the Wayland compositor (wayland/) at
  * $XDG_RUNTIME_DIR/$WAYLAND_DISPLAY. It is bootstrapped by runtimed with the
  * environment its manifest names; being ready is what tells runtimed it is up.
  *
@@ -21,10 +21,12 @@ import { LocalInput, type InputSource } from './input/source.js';
 import { Console } from './console/console.js';
 import { ShellSession } from './console/session.js';
 import { WebDisplay } from './web/server.js';
+import { startWayland } from './wayland/start.js';
 
 let web: WebDisplay | undefined;
 let shell: ShellSession | undefined;
 let console_: Console | undefined;
+let wayland: ReturnType<typeof startWayland> | undefined;
 
 main({
   name: 'uiserver',
@@ -46,6 +48,7 @@ main({
     const con = new Console(compositor, font);
     console_ = con;
     input.onEvent((e) => con.input(e));
+    wayland = startWayland(ctx, compositor, input);
     ctx.milestone('uiserver.display', '', `${cfg.width}x${cfg.height}, console ${con.cols}x${con.rows} cells of ${font.width}x${font.height}`);
 
     web = new WebDisplay({
@@ -68,6 +71,7 @@ main({
     startShell(ctx);
   },
   async stop() {
+    wayland?.stop();
     await shell?.stop();
     await web?.close();
   },
