@@ -82,7 +82,7 @@ function startShell(ctx: ServiceContext): void {
   const cfg = uiConfig();
   shell = new ShellSession(ctx, {
     argv: cfg.shell,
-    env: { TERM: 'xterm', HOME: '/' },
+    env: { TERM: 'xterm', HOME: '/', XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '', WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY ?? '' },
     rows: con.rows,
     cols: con.cols,
     output: (d) => con.write(d),

@@ -38,8 +38,8 @@ export interface GuestSocketOptions {
   uid: number;
   gid: number;
   accept(conn: WaylandConnection, peer: string): void;
-  /** The socket exists (or could not be made: errno). */
-  listening(errno: number): void;
+  /** The socket exists (errno 0), or could not be made (why). */
+  listening(errno: number, why: string): void;
   log(message: string): void;
 }
 
@@ -57,7 +57,7 @@ export class GuestSocket {
       if (this.stopped) return;
       const client = this.ctx.peers.client(rustos().Vfsd as unknown as new (...a: ConstructorParameters<typeof grpc.Client>) => VfsdListenerClient, r);
       const md = () => this.ctx.peers.metadata(r);
-      if (typeof client.Listen !== 'function') return this.o.log('vfsd has no Listen (guest AF_UNIX listeners): no Wayland socket');
+      if (typeof client.Listen !== 'function') return this.o.listening(-1, 'vfsd has no Listen (guest AF_UNIX listeners)');
       const call = client.Listen(md());
       this.call = call;
       const conns = new Map<number, VfsdConnection>();
@@ -75,7 +75,7 @@ export class GuestSocket {
         switch (ev.body) {
           case 'listening':
             if (ev.listening!.errno === 0) this.retryMs = 200;
-            this.o.listening(ev.listening!.errno);
+            this.o.listening(ev.listening!.errno, ev.listening!.errno ? errnoName(ev.listening!.errno) : '');
             break;
           case 'accepted': {
             const a = ev.accepted!;

@@ -21,7 +21,10 @@ export function startWayland(ctx: ServiceContext, compositor: Compositor, input:
   const socket = new GuestSocket(ctx, {
     path, uid: UID, gid: UID,
     accept: (conn, peer) => { const c = server.accept(conn); log(`client ${c.name}: ${peer}`); },
-    listening: (errno) => ctx.milestone('uiserver.wayland', path, errno ? `not listening: errno ${errno}` : 'the Wayland socket'),
+    listening: (errno, why) => {
+      if (errno) log(`no socket at ${path}: ${why}`);
+      ctx.milestone('uiserver.wayland', path, errno ? `not listening: ${why}` : 'the Wayland socket');
+    },
     log,
   });
   socket.start();
