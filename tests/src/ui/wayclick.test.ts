@@ -12,18 +12,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { LocalSystem } from '../local/system.js';
-import type { ScreenText } from '@rustos/uiserver/dist/terminal/terminal.js';
+import { openDisplayPage, screenText } from './display-page.js';
 
-const CHROMIUM = process.env.RUSTOS_CHROMIUM ?? '/usr/bin/chromium';
 /** wayclick's window (apps/wayclick/wayclick.c): its size and the checkerboard's colours. */
 const WINDOW = { w: 240, h: 160, colors: [0x2040c0, 0xe0a000] };
-
-async function screenText(url: string): Promise<ScreenText> {
-  const r = await fetch(new URL('console.json', url));
-  return await r.json() as ScreenText;
-}
 
 /**
  * In the page (plain JavaScript): the bounding box, in canvas pixels, of the
@@ -53,14 +47,9 @@ test('wayclick opens a window on the display page; a click on it makes it exit w
     assert.equal(socket.detail, 'the Wayland socket', `uiserver.wayland: ${socket.detail}`);
     await sys.until('the console shell prompt', async () => ((await screenText(web)).lines.some((l) => /[#$] $/.test(l)) ? true : undefined), 60_000, 100);
 
-    browser = await chromium.launchPersistentContext(join(artefacts, 'profile'), {
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1100, height: 840 },
-    });
-    const page = browser.pages()[0] ?? await browser.newPage();
-    await page.goto(web);
-    await page.waitForFunction('window.rustos.connected && window.rustos.frames > 0');
+    const opened = await openDisplayPage(web, artefacts);
+    browser = opened.browser;
+    const page = opened.page;
     assert.equal(await page.evaluate(FIND_WINDOW(WINDOW.colors)), undefined, 'no window before wayclick runs');
 
     // The console shell has XDG_RUNTIME_DIR and WAYLAND_DISPLAY, as a desktop's terminal does.
