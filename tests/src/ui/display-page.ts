@@ -26,3 +26,22 @@ export async function openDisplayPage(url: string, artefacts: string): Promise<{
   await page.waitForFunction('window.rustos.connected && window.rustos.frames > 0');
   return { browser, page };
 }
+
+/** US-layout characters typed with Shift, and the key under them. */
+const SHIFTED: Record<string, string> = {
+  '!': 'Digit1', '@': 'Digit2', '#': 'Digit3', '$': 'Digit4', '%': 'Digit5', '^': 'Digit6', '&': 'Digit7', '*': 'Digit8', '(': 'Digit9', ')': 'Digit0',
+  '_': 'Minus', '+': 'Equal', '{': 'BracketLeft', '}': 'BracketRight', '|': 'Backslash', ':': 'Semicolon', '"': 'Quote', '<': 'Comma', '>': 'Period', '?': 'Slash', '~': 'Backquote',
+};
+
+/**
+ * Type `text` as a person would, holding Shift for capitals and symbols: the
+ * page sends key codes (not characters) and the guest's keyboard applies the
+ * modifiers, so Playwright's type() — which sends no Shift — would lose them.
+ */
+export async function typeText(page: Page, text: string): Promise<void> {
+  for (const ch of text) {
+    const code = SHIFTED[ch] ?? (/[A-Z]/.test(ch) ? `Key${ch}` : undefined);
+    if (code) await page.keyboard.press(`Shift+${code}`);
+    else await page.keyboard.type(ch);
+  }
+}

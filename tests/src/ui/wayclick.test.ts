@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { LocalSystem } from '../local/system.js';
-import { openDisplayPage, screenText } from './display-page.js';
+import { openDisplayPage, screenText, typeText } from './display-page.js';
 
 /** wayclick's window (apps/wayclick/wayclick.c): its size and the checkerboard's colours. */
 const WINDOW = { w: 240, h: 160, colors: [0x2040c0, 0xe0a000] };
@@ -53,12 +53,18 @@ test('wayclick opens a window on the display page; a click on it makes it exit w
     assert.equal(await page.evaluate(FIND_WINDOW(WINDOW.colors)), undefined, 'no window before wayclick runs');
 
     // The console shell has XDG_RUNTIME_DIR and WAYLAND_DISPLAY, as a desktop's terminal does.
-    await page.keyboard.type('wayclick 120; echo wayclick-status=$?');
+    await typeText(page, 'wayclick 120; echo wayclick-status=$?');
     await page.keyboard.press('Enter');
+    type Found = { x: number; y: number; w: number; h: number; n: number; sx: number; sy: number; left: number; top: number };
+    let last: Found | undefined;
     const win = await sys.until('wayclick\'s window in the page', async () => {
-      const w = await page.evaluate(FIND_WINDOW(WINDOW.colors)) as { x: number; y: number; w: number; h: number; n: number; sx: number; sy: number; left: number; top: number } | undefined;
+      const w = last = await page.evaluate(FIND_WINDOW(WINDOW.colors)) as Found | undefined;
       return w && w.w === WINDOW.w && w.h === WINDOW.h ? w : undefined;
-    }, 60_000, 200);
+    }, 60_000, 200).catch(async (err: Error) => {
+      await page.screenshot({ path: join(artefacts, 'no-window.png') });
+      const console_ = (await screenText(web)).lines.filter((l) => l.trim()).join('\n');
+      throw new Error(`${err.message.split('\n')[0]}; last seen: ${JSON.stringify(last)}; the console:\n${console_}`);
+    });
     assert.equal(win.n, WINDOW.w * WINDOW.h, 'every pixel of the window is one of the checkerboard colours');
     assert.ok((await screenText(web)).lines.some((l) => l.includes(`wayclick: window ${WINDOW.w}x${WINDOW.h} shown`)));
     await page.screenshot({ path: join(artefacts, 'wayclick-window.png') });
