@@ -110,9 +110,11 @@ export class Client {
     if (!req || req.since > target.version) throw this.display.error('invalid_method', `invalid method ${opcode} (since ${req?.since ?? '-'}), object ${target}`);
     const args = wireArgs(req);
     let values: Value[];
+    const taken: PassedFd[] = [];
     try {
-      values = decodeArgs(args, body, () => this.fds.shift());
+      values = decodeArgs(args, body, () => { const fd = this.fds.shift(); if (fd) taken.push(fd); return fd; });
     } catch (err) {
+      for (const fd of taken) fd.close();   // a malformed message's fds are ours to drop
       if (err instanceof WireError) throw this.display.error('invalid_method', `invalid arguments for ${target}.${req.name}: ${err.message}`);
       throw err;
     }

@@ -213,3 +213,36 @@ test('xdg-shell rules: no buffer before the first configure is acknowledged; unk
   await d.client.idle();
   assert.deepEqual(Object.values(errorOf(d.conn)).slice(0, 2), [9, 4], 'xdg_surface.error.invalid_serial');
 });
+
+test('two clients\' windows: the pointer goes to the topmost one under it, in its own coordinates', async () => {
+  const { connect, server } = setup();
+  const open = async () => {
+    const c = connect();
+    const g = await registry(c);
+    const bind = (iface: string, id: number, version: number) => msg(2, 0, g.get(iface)!.name, iface, version, id);
+    const file = new MemoryFile(new Uint8Array(50 * 50 * 4).fill(0x40));
+    c.conn.write(concat(bind('wl_compositor', 3, 1), bind('wl_shm', 4, 1), bind('wl_seat', 5, 1), bind('xdg_wm_base', 6, 1),
+      msg(5, 0, 7), msg(3, 0, 8), msg(6, 2, 9, 8), msg(9, 1, 10), msg(8, 6)));
+    await c.client.idle();
+    const [conf] = c.conn.take(9, 0);
+    c.conn.write(concat(msg(9, 4, conf!.words[0]!), msg(4, 0, 11, file.bytes.length)), [file]);
+    c.conn.write(concat(msg(11, 0, 12, 0, 50, 50, 200, 0), msg(8, 1, 12, 0, 0), msg(8, 6)));
+    await c.client.idle();
+    c.conn.events.length = 0;
+    return c;
+  };
+  const a = await open(), b = await open();
+  await server.windows.settled();
+  // a at 48,48 and b cascaded to 80,80 (50x50 each): 90,90 is on both, b on top.
+  server.input({ kind: 'pointer', x: 90, y: 90, buttons: 1 });
+  assert.equal(a.conn.events.length, 0, 'nothing for the window underneath');
+  assert.deepEqual(b.conn.take(7, 0).map((e) => [e.words[2]! / 256, e.words[3]! / 256]), [[10, 10]]);
+  assert.deepEqual(b.conn.take(7, 3).map((e) => e.words.slice(2)), [[0x110, 1]]);
+  // wl_seat version 1: no wl_pointer.frame events (since 5).
+  assert.equal(b.conn.take(7, 5).length, 0);
+  server.input({ kind: 'pointer', x: 60, y: 60, buttons: 0 });   // released off b: still b's (grab), then a's
+  assert.deepEqual(b.conn.take(7, 3).map((e) => e.words.slice(2)), [[0x110, 0]]);
+  server.input({ kind: 'pointer', x: 60, y: 60, buttons: 0 });
+  assert.equal(b.conn.take(7, 1).length, 1, 'b left');
+  assert.deepEqual(a.conn.take(7, 0).map((e) => [e.words[2]! / 256, e.words[3]! / 256]), [[12, 12]], 'a entered');
+});
