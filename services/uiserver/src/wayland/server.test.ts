@@ -246,3 +246,15 @@ test('two clients\' windows: the pointer goes to the topmost one under it, in it
   assert.equal(b.conn.take(7, 1).length, 1, 'b left');
   assert.deepEqual(a.conn.take(7, 0).map((e) => [e.words[2]! / 256, e.words[3]! / 256]), [[12, 12]], 'a entered');
 });
+
+test('stopping the compositor asks each toplevel to close, then hangs its client up', async () => {
+  const { connect, server } = setup();
+  const c = connect();
+  const g = await registry(c);
+  c.conn.write(concat(msg(2, 0, g.get('wl_compositor')!.name, 'wl_compositor', 1, 3), msg(2, 0, g.get('xdg_wm_base')!.name, 'xdg_wm_base', 1, 4),
+    msg(3, 0, 5), msg(4, 2, 6, 5), msg(6, 1, 7)));
+  await c.client.idle();
+  server.stop();
+  assert.equal(c.conn.take(7, 1).length, 1, 'xdg_toplevel.close');
+  assert.ok(c.conn.closed);
+});

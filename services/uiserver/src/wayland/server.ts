@@ -64,6 +64,14 @@ export class WaylandServer implements ClientHost {
     if (e.kind === 'pointer') this.pointer.input(e.x, e.y, e.buttons);
   }
 
+  /** uiserver is going away: ask every toplevel to close (xdg_toplevel.close), then hang the clients up. */
+  stop(): void {
+    for (const c of [...this.clients]) {
+      for (const r of c.objects.values()) if (r.iface.name === 'xdg_toplevel') r.send('close');
+      c.conn.close();
+    }
+  }
+
   implementation(iface: string): Implementation | undefined { return this.impls[iface]; }
 
   gone(client: Client): void { this.clients.delete(client); }

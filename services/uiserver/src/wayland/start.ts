@@ -28,5 +28,5 @@ export function startWayland(ctx: ServiceContext, compositor: Compositor, input:
     log,
   });
   socket.start();
-  return { server, stop: () => socket.stop() };
+  return { server, stop: () => { server.stop(); socket.stop(); } };
 }
