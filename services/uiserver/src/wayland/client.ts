@@ -44,17 +44,11 @@ export class Client {
   /** Resolves once everything received so far has been dispatched (tests). */
   idle(): Promise<void> { return this.queue; }
 
-  /** A new object at a client-chosen id (validated by the dispatcher) or, with id 0, a server-side one. */
+  /** A new object at a client-chosen id (validated by the dispatcher). */
   create(id: number, ifaceName: string, version: number): Resource {
     const iface = interfaces[ifaceName];
     if (!iface) throw new Error(`unknown interface ${ifaceName}`);
-    const impl = this.host.implementation(ifaceName) ?? {};
-    if (id === 0) {
-      const r = new Resource(this, 0, iface, version, impl);
-      (r as { id: number }).id = this.objects.allocServer(r);
-      return r;
-    }
-    const r = new Resource(this, id, iface, version, impl);
+    const r = new Resource(this, id, iface, version, this.host.implementation(ifaceName) ?? {});
     this.objects.insert(id, r);
     return r;
   }

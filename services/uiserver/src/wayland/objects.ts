@@ -1,7 +1,8 @@
 /**
  * A client's object map. Ids 1..0xfeffffff are the client's to allocate (new_id
- * arguments of its requests); 0xff000000 and up are the server's (none of the
- * core interfaces served here create one, but the range is kept apart).
+ * arguments of its requests); 0xff000000 and up are the server's, and a client
+ * naming one as a new id is a protocol error (none of the interfaces served
+ * here make server-side objects, so nothing allocates from that range yet).
  */
 export const SERVER_ID_START = 0xff000000;
 
@@ -9,7 +10,6 @@ export const isClientId = (id: number) => id >= 1 && id < SERVER_ID_START;
 
 export class ObjectMap<T> {
   private readonly objects = new Map<number, T>();
-  private nextServerId = SERVER_ID_START;
 
   get(id: number): T | undefined { return this.objects.get(id); }
 
@@ -21,13 +21,6 @@ export class ObjectMap<T> {
   }
 
   insert(id: number, obj: T): void { this.objects.set(id, obj); }
-
-  /** A fresh id in the server's range. */
-  allocServer(obj: T): number {
-    const id = this.nextServerId++;
-    this.objects.set(id, obj);
-    return id;
-  }
 
   delete(id: number): boolean { return this.objects.delete(id); }
 
