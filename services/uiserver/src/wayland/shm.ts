@@ -22,11 +22,15 @@ export interface BufferData { pool: Pool; offset: number; width: number; height:
 
 /** The buffer's pixels as 0x00RRGGBB, read from the shared memory now. */
 export async function readPixels(b: BufferData): Promise<Uint32Array> {
-  const bytes = await b.pool.fd.read(b.offset, b.stride * b.height);
-  const v = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let bytes = await b.pool.fd.read(b.offset, b.stride * b.height);
+  if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();   // a view into a gRPC message may sit at any offset
+  // The host is little-endian (as the guest): each word is 0xAARRGGBB / 0xXXRRGGBB.
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
   const out = new Uint32Array(b.width * b.height);
+  const pitch = b.stride >> 2;
   for (let y = 0; y < b.height; y++) {
-    for (let x = 0; x < b.width; x++) out[y * b.width + x] = v.getUint32(y * b.stride + x * 4, true) & 0xffffff;
+    let from = y * pitch, to = y * b.width;
+    for (let n = b.width; n > 0; n--) out[to++] = words[from++]! & 0xffffff;
   }
   return out;
 }
@@ -46,7 +50,7 @@ export const shmImplementations: Record<string, Implementation> = {
     create_buffer(pool: Resource, buffer: Resource, offset: number, width: number, height: number, stride: number, format: number) {
       const p = pool.data as Pool;
       if (format !== FORMATS.argb8888 && format !== FORMATS.xrgb8888) throw pool.error('invalid_format', `invalid format 0x${(format >>> 0).toString(16)}`, 'wl_shm');
-      if (offset < 0 || width <= 0 || height <= 0 || stride < width * 4 || offset + stride * height > p.size) {
+      if (offset < 0 || width <= 0 || height <= 0 || stride < width * 4 || stride % 4 !== 0 || offset + stride * height > p.size) {
         throw pool.error('invalid_stride', `invalid width, height or stride (${width}x${height}, stride ${stride}, offset ${offset}) for a pool of ${p.size} bytes`, 'wl_shm');
       }
       p.ref();
