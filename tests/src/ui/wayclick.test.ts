@@ -55,6 +55,7 @@ test('wayclick opens a window on the display page; a click on it makes it exit w
     // The console shell has XDG_RUNTIME_DIR and WAYLAND_DISPLAY, as a desktop's terminal does.
     await typeText(page, 'wayclick 120; echo wayclick-status=$?');
     await page.keyboard.press('Enter');
+    const started = Date.now();
     type Found = { x: number; y: number; w: number; h: number; n: number; sx: number; sy: number; left: number; top: number };
     let last: Found | undefined;
     const win = await sys.until('wayclick\'s window in the page', async () => {
@@ -65,16 +66,19 @@ test('wayclick opens a window on the display page; a click on it makes it exit w
       const console_ = (await screenText(web)).lines.filter((l) => l.trim()).join('\n');
       throw new Error(`${err.message.split('\n')[0]}; last seen: ${JSON.stringify(last)}; the console:\n${console_}`);
     });
+    const shown = Date.now();
     assert.equal(win.n, WINDOW.w * WINDOW.h, 'every pixel of the window is one of the checkerboard colours');
     assert.ok((await screenText(web)).lines.some((l) => l.includes(`wayclick: window ${WINDOW.w}x${WINDOW.h} shown`)));
     await page.screenshot({ path: join(artefacts, 'wayclick-window.png') });
 
     // Click 50,40 inside the window, in page coordinates.
     await page.mouse.click(win.left + (win.x + 50) * win.sx, win.top + (win.y + 40) * win.sy);
+    const clicked = Date.now();
     const screen = await sys.until('wayclick\'s exit status', async () => {
       const s = await screenText(web);
       return s.lines.some((l) => /^wayclick-status=\d+/.test(l)) ? s : undefined;
     }, 30_000, 100);
+    console.log(`Enter to window in the page: ${shown - started} ms; click to the exit status on the console: ${Date.now() - clicked} ms (polled every 100-200 ms)`);
     const shot = join(artefacts, 'wayclick-clicked.png');
     await page.screenshot({ path: shot });
     console.log(`screenshots: ${artefacts}`);
