@@ -102,7 +102,7 @@ test('an xdg_toplevel with an shm buffer becomes a window; a click on it reaches
   assert.ok(conf, 'initial xdg_surface.configure');
   // A 40x30 XRGB8888 buffer at offset 64 of a 4096+ byte pool, rows of 160 bytes, a vertical split of two colours.
   const w = 40, h = 30, stride = w * 4, offset = 64;
-  const file = new MemoryFile(new Uint8Array(offset + stride * h));
+  const file = new MemoryFile(new Uint8Array(offset + stride * h), true);
   const px = new DataView(file.bytes.buffer);
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) px.setUint32(offset + y * stride + x * 4, x < w / 2 ? 0xff2040c0 : 0xffe0a000, true);
   c.conn.write(concat(msg(9, 4, conf!.words[0]!), msg(4, 0, 11, file.bytes.length)), [file]);

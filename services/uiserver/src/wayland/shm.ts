@@ -23,7 +23,7 @@ export interface BufferData { pool: Pool; offset: number; width: number; height:
 /** The buffer's pixels as 0x00RRGGBB, read from the shared memory now. */
 export async function readPixels(b: BufferData): Promise<Uint32Array> {
   let bytes = await b.pool.fd.read(b.offset, b.stride * b.height);
-  if (bytes.byteOffset % 4 !== 0) bytes = bytes.slice();   // a view into a gRPC message may sit at any offset
+  if (bytes.byteOffset % 4 !== 0) bytes = new Uint8Array(bytes);   // a Buffer inside a gRPC message may sit at any offset (and Buffer's slice() is a view)
   // The host is little-endian (as the guest): each word is 0xAARRGGBB / 0xXXRRGGBB.
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength >> 2);
   const out = new Uint32Array(b.width * b.height);

@@ -8,8 +8,14 @@ import type { PassedFd, WaylandConnection } from './connection.js';
 
 export class MemoryFile implements PassedFd {
   closed = false;
-  constructor(public bytes: Uint8Array) {}
-  async read(offset: number, length: number): Promise<Uint8Array> { return this.bytes.slice(offset, offset + length); }
+  /** `unaligned`: reads come back as Buffers at an odd offset of a larger one, as a field of a decoded gRPC message may. */
+  constructor(public bytes: Uint8Array, private readonly unaligned = false) {}
+  async read(offset: number, length: number): Promise<Uint8Array> {
+    if (!this.unaligned) return this.bytes.slice(offset, offset + length);
+    const big = Buffer.alloc(length + 3);
+    big.set(this.bytes.subarray(offset, offset + length), 1);
+    return big.subarray(1, 1 + length);
+  }
   async size(): Promise<number> { return this.bytes.length; }
   close(): void { this.closed = true; }
 }
