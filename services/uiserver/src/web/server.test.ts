@@ -101,3 +101,12 @@ test('parseInput refuses what is not an event', () => {
   assert.equal(parseInput('{"type":"pointer","x":"1","y":2,"buttons":0}', 10, 10), undefined);
   assert.equal(parseInput('{"type":"key","code":"Fn","down":true}', 10, 10), undefined);
 });
+
+test('a port already taken rejects listen() with EADDRINUSE and leaves the process running', async () => {
+  const { url, web } = await serve();
+  const compositor = new Compositor(new MemoryDisplay(8, 8));
+  const second = new WebDisplay({ host: '127.0.0.1', port: Number(new URL(url).port), compositor, text: () => new Terminal(1, 1).text(), input: () => {}, log: () => {} });
+  await assert.rejects(second.listen(), /EADDRINUSE/);
+  await new Promise((r) => setTimeout(r, 50));   // an unhandled 'error' event would have ended the process by now
+  await web.close();
+});
