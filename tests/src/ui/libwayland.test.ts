@@ -8,7 +8,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { basename } from 'node:path';
+import { copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { LocalSystem } from '../local/system.js';
 
 const WAYLAND_INFO = '/usr/bin/wayland-info';
@@ -26,10 +28,11 @@ test('Debian\'s wayland-info (real libwayland-client) reads the compositor\'s gl
   const sys = await LocalSystem.boot({ env: { RUSTOS_UI_HTTP: '127.0.0.1:0' } });
   try {
     await sys.until('the Wayland socket', async () => (await sys.milestones()).find((m) => m.name === 'uiserver.wayland' && m.detail === 'the Wayland socket'), 60_000, 100);
-    for (const f of [WAYLAND_INFO, ...libraries(WAYLAND_INFO)]) {
-      const r = sys.cli('cp', f, `:${GUEST_DIR}/${basename(f)}`);
-      assert.equal(r.status, 0, `cp ${f}: ${r.stderr}`);
-    }
+    // The program and its libraries in one host directory, copied in as a tree.
+    const staged = mkdtempSync(join(tmpdir(), 'rustos-libwayland-'));
+    for (const f of [WAYLAND_INFO, ...libraries(WAYLAND_INFO)]) copyFileSync(f, join(staged, basename(f)));
+    const cp = sys.cli('cp', staged, `:${GUEST_DIR}`);
+    assert.equal(cp.status, 0, `cp ${staged}: ${cp.stderr}`);
     const r = sys.cli('run', '-e', 'XDG_RUNTIME_DIR=/run/user/1000', '-e', 'WAYLAND_DISPLAY=wayland-0', '-e', `LD_LIBRARY_PATH=${GUEST_DIR}`, '--', `${GUEST_DIR}/wayland-info`);
     assert.equal(r.status, 0, `wayland-info: ${r.stderr}`);
     const globals = [...r.stdout.matchAll(/interface: '(\w+)',\s+version:\s+(\d+), name:\s+(\d+)/g)].map((m) => `${m[1]} v${m[2]}`);
