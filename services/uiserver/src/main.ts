@@ -25,8 +25,8 @@ import { startWayland } from './wayland/start.js';
 
 let web: WebDisplay | undefined;
 let shell: ShellSession | undefined;
-let console_: Console | undefined;
 let wayland: ReturnType<typeof startWayland> | undefined;
+let console_: Console | undefined;
 
 main({
   name: 'uiserver',
@@ -48,9 +48,9 @@ main({
     const con = new Console(compositor, font);
     console_ = con;
     input.onEvent((e) => con.input(e));
-    wayland = startWayland(ctx, compositor, input);
     ctx.milestone('uiserver.display', '', `${cfg.width}x${cfg.height}, console ${con.cols}x${con.rows} cells of ${font.width}x${font.height}`);
 
+    wayland = startWayland(ctx, compositor, input);
     web = new WebDisplay({
       host: cfg.host, port: cfg.port, compositor,
       text: () => con.term.text(),

@@ -94,8 +94,8 @@ export class WebDisplay {
     this.http = createServer((req, res) => this.request(req, res));
     this.wss = new WebSocketServer({ server: this.http, path: '/ws', maxPayload: 64 * 1024 });
     this.wss.on('connection', (ws) => this.connect(ws));
-    // ws re-emits the HTTP server's errors (EADDRINUSE) here; listen() already rejects with them.
-    this.wss.on('error', () => {});
+    // ws re-emits the HTTP server's errors (a port in use): listen() reports those; an unhandled one would kill uiserver.
+    this.wss.on('error', (err) => o.log(`web display: ${err.message}`));
     o.compositor.onPresent((rects) => { for (const c of this.clients) c.add(rects); });
   }
 
