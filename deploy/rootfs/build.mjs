@@ -8,7 +8,7 @@
 //     the host's glibc loader and libraries at their usual paths: the ldd closure
 //     of every dynamic program in the tree;
 //   - the project's test programs (tests/programs, tests/linux-programs) in
-//     /opt/rustos/tests;
+//     /opt/rustos/tests, and its guest applications (apps/: wayclick) in /usr/bin;
 //   - /etc (etc.mjs), /usr/share/zoneinfo/UTC, empty mount points;
 //   - a record of what went in: /usr/share/rustos/rootfs.json.
 // Incremental: only what changed is copied; what is no longer wanted is removed.
@@ -24,6 +24,7 @@ import { interpreter, libraries } from './elf.mjs';
 import { syncTree } from './sync.mjs';
 import { build as buildPrograms } from '../../tests/programs/build.mjs';
 import { build as buildSuitePrograms } from '../../tests/linux-programs/build.mjs';
+import { build as buildApps } from '../../apps/build.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const ROOTFS = join(ROOT, 'build', 'rootfs');
@@ -68,6 +69,7 @@ export function plan() {
   }
   const programs = [...buildPrograms({ quiet: true }), ...buildSuitePrograms({ quiet: true })];
   for (const p of programs) file(`${TESTS_DIR}/${p.name}`, p.path);
+  for (const p of buildApps({ quiet: true })) file(`/usr/bin/${p.name}`, p.path);
 
   // The loader and library closure of everything dynamic, at the paths ldd names.
   const shared = new Set();

@@ -5,7 +5,7 @@
  * framebuffer with damage tracking, the console (a terminal emulator drawn into
  * the framebuffer, running a guest shell on a tty and fed by the input
  * devices), the web page that shows the live framebuffer on loopback and sends
- * keyboard and pointer input back, and (later) the Wayland compositor at
+ * keyboard and pointer input back, and the Wayland compositor (wayland/) at
  * $XDG_RUNTIME_DIR/$WAYLAND_DISPLAY. It is bootstrapped by runtimed with the
  * environment its manifest names; being ready is what tells runtimed it is up.
  *
@@ -20,9 +20,11 @@ import { openUiDevices, type UiDevices } from './devices.js';
 import { Console } from './console/console.js';
 import { ShellSession } from './console/session.js';
 import { WebDisplay } from './web/server.js';
+import { startWayland } from './wayland/start.js';
 
 let web: WebDisplay | undefined;
 let shell: ShellSession | undefined;
+let wayland: ReturnType<typeof startWayland> | undefined;
 let console_: Console | undefined;
 let devices: UiDevices | undefined;
 
@@ -52,6 +54,7 @@ main({
     input.onEvent((e) => con.input(e));
     ctx.milestone('uiserver.display', devices.sessions[0]!.bdf, `${display.width}x${display.height} on the PCI display adapter, console ${con.cols}x${con.rows} cells of ${font.width}x${font.height}`);
 
+    wayland = startWayland(ctx, compositor, input);
     web = new WebDisplay({
       host: cfg.host, port: cfg.port, compositor,
       text: () => con.term.text(),
@@ -72,6 +75,7 @@ main({
     startShell(ctx);
   },
   async stop() {
+    wayland?.stop();
     await shell?.stop();
     await web?.close();
     for (const s of devices?.sessions ?? []) s.close();
@@ -83,7 +87,7 @@ function startShell(ctx: ServiceContext): void {
   const cfg = uiConfig();
   shell = new ShellSession(ctx, {
     argv: cfg.shell,
-    env: { TERM: 'xterm', HOME: '/' },
+    env: { TERM: 'xterm', HOME: '/', XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '', WAYLAND_DISPLAY: process.env.WAYLAND_DISPLAY ?? '' },
     rows: con.rows,
     cols: con.cols,
     output: (d) => con.write(d),

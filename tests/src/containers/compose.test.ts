@@ -1,9 +1,11 @@
 /**
  * Compose smoke test: `up` (with whichever compose command exists: `docker compose`
  * or `docker-compose`), wait for every container to be healthy, `rustos status`
- * against the published admin endpoint says ready, a `docker kill`ed service comes
- * back, what a guest wrote and synced into /data outlives `down`/`up` (the disk is in
- * the named volume `disks`), and `down -v` removes everything.
+ * against the published admin endpoint says ready, the display page's console
+ * and a Wayland client's window work, a `docker kill`ed service (vfsd) comes
+ * back and the Wayland socket with it, what a guest wrote and synced into /data
+ * outlives `down`/`up` (the disk is in the named volume `disks`), and `down -v`
+ * removes everything.
  */
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -66,6 +68,10 @@ test(`compose (${[cmd, ...pre].join(' ')}): up, healthy, status ready, recover a
     return c.lines.some((l) => /[#$] ?$/.test(l.trimEnd())) ? c : undefined;
   }, 60_000);
   assert.ok(prompt.lines.length > 0);
+  // A Wayland client in the guest gets a window from uiserver in another container (socket, SCM_RIGHTS, memfd).
+  const wayclick = () => rustos('run', '-e', 'XDG_RUNTIME_DIR=/run/user/1000', '-e', 'WAYLAND_DISPLAY=wayland-0', '--', '/usr/bin/wayclick', '3');
+  const first = wayclick();
+  assert.deepEqual([first.status, first.stdout.trim(), first.stderr.trim()], [4, 'wayclick: window 240x160 shown', 'wayclick: no click within 3 s']);
 
   const vfsd = compose('ps', '-q', 'vfsd').trim();
   docker('kill', vfsd);
@@ -75,6 +81,8 @@ test(`compose (${[cmd, ...pre].join(' ')}): up, healthy, status ready, recover a
     const v = s.services.find((x) => x.name === 'vfsd');
     return s.ready && v?.generation === 2 && v.state === 'READY' ? true : undefined;
   }, 60_000);
+  // uiserver listens again on the new vfsd.
+  await until('a Wayland window again after the vfsd restart', () => (wayclick().stdout.includes('window 240x160 shown') ? true : undefined), 30_000);
 
   // /data is on storaged's disk in the named volume: it survives `down` and `up`.
   await until('a file written and synced into /data', () => {

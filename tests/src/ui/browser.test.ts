@@ -11,19 +11,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { LocalSystem } from '../local/system.js';
 import { loadFont, DEFAULT_FONT } from '@rustos/uiserver/dist/render/psf.js';
 import { DEFAULT_BG, DEFAULT_FG } from '@rustos/uiserver/dist/render/palette.js';
-import type { ScreenText } from '@rustos/uiserver/dist/terminal/terminal.js';
+import { openDisplayPage, screenText } from './display-page.js';
 
-const CHROMIUM = process.env.RUSTOS_CHROMIUM ?? '/usr/bin/chromium';
 const font = loadFont(DEFAULT_FONT);
-
-async function screenText(url: string): Promise<ScreenText> {
-  const r = await fetch(new URL('console.json', url));
-  return await r.json() as ScreenText;
-}
 
 /**
  * Helpers run inside the page (plain JavaScript: this project compiles without
@@ -89,14 +83,9 @@ test('typing into the display page runs a command on the guest console, seen as 
     const web = await sys.until('the display page', async () => (await sys.milestones()).find((m) => m.name === 'uiserver.web' && m.subject)?.subject);
     await sys.until('the console shell prompt', async () => ((await screenText(web)).lines.some((l) => /[#$] $/.test(l)) ? true : undefined), 60_000, 100);
 
-    browser = await chromium.launchPersistentContext(join(artefacts, 'profile'), {
-      executablePath: CHROMIUM, headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-      viewport: { width: 1100, height: 840 },
-    });
-    const page = browser.pages()[0] ?? await browser.newPage();
-    await page.goto(web);
-    await page.waitForFunction('window.rustos.connected && window.rustos.frames > 0');
+    const opened = await openDisplayPage(web, artefacts);
+    browser = opened.browser;
+    const page = opened.page;
     await page.evaluate(IN_PAGE);
 
     await page.keyboard.type('echo hello-from-the-browser');
