@@ -8,6 +8,9 @@ import type { SessionInput__Output } from '@rustos/platform/gen/rustos/v1/Sessio
 import type { SessionOutput } from '@rustos/platform/gen/rustos/v1/SessionOutput.js';
 import type { CopyChunk, CopyChunk__Output } from '@rustos/platform/gen/rustos/v1/CopyChunk.js';
 import type { CopyReply } from '@rustos/platform/gen/rustos/v1/CopyReply.js';
+import type { ListenerInput__Output } from '@rustos/platform/gen/rustos/v1/ListenerInput.js';
+import type { ListenerEvent } from '@rustos/platform/gen/rustos/v1/ListenerEvent.js';
+import { ServiceListener } from './sockets/service-listener.js';
 import { AT, Errno } from './abi.js';
 import { Fail, fail } from './fail.js';
 import { hostTick } from './fs/hostfs.js';
@@ -80,6 +83,42 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
     WriteBack: unary((req) => ({
       errno: writeBack(vfs(), Number(req.file?.device ?? 0), Number(req.file?.inode ?? 0), Number(req.file?.offset ?? 0), req.data),
     })),
+
+    Listen(call: grpc.ServerDuplexStream<ListenerInput__Output, ListenerEvent>) {
+      let listener: ServiceListener | undefined;
+      const end = () => listener?.end();
+      call.on('data', (m: ListenerInput__Output) => {
+        try {
+          if (!listener) {
+            if (!m.listen) throw notFound('the first message of Listen must be `listen`', Errno.EINVAL);
+            const l = m.listen;
+            listener = new ServiceListener(vfs(), (e) => call.write(e as ListenerEvent));
+            const errno = listener.listen({ path: l.path, uid: l.uid, gid: l.gid, mode: l.mode, dirMode: l.dirMode, backlog: l.backlog });
+            if (errno) call.end();
+          } else if (m.send) {
+            listener.send(m.send.conn, m.send.data, m.send.fds.map(Number), m.send.newFiles);
+          } else if (m.body === 'close') {
+            listener.close(m.close ?? 0);
+          }
+        } catch (err) {
+          call.emit('error', toStatus(err));
+        }
+      });
+      call.on('end', () => { end(); call.end(); });
+      call.on('cancelled', end);
+      call.on('close', end);
+      call.on('error', end);
+    },
+
+    ReadPassedFile: unary((req) => errnoOr(() => {
+      const r = vfs().passed.read(Number(req.handle), Number(req.offset), Math.min(Number(req.length), 64 << 20));
+      return { errno: 0, data: r.data, size: r.size };
+    }, (errno) => ({ errno, data: Buffer.alloc(0), size: 0 }))),
+
+    ReleasePassedFile: unary((req) => errnoOr(() => {
+      vfs().passed.release(Number(req.handle));
+      return { errno: 0 };
+    }, (errno) => ({ errno }))),
 
     CopyOut(call: grpc.ServerWritableStream<{ path: string }, CopyChunk>) {
       try {

@@ -53,6 +53,14 @@ export class TmpNode extends Node {
   target = '';
   /** Open file descriptions referring to it: an unlinked file lives until the last goes. */
   opens = 0;
+  /** memfd seals (F_ADD_SEALS): F_SEAL_SEAL 1, SHRINK 2, GROW 4, WRITE 8, FUTURE_WRITE 0x10. */
+  seals = 0;
+
+  /** EPERM when a seal forbids changing the size to `size` or writing. */
+  sealed(size: number, writing: boolean): void {
+    if (writing && this.seals & 0x18) fail(Errno.EPERM);
+    if ((size < this.size && this.seals & 2) || (size > this.size && this.seals & 4)) fail(Errno.EPERM);
+  }
 
   constructor(readonly fs: TmpFs, readonly ino: number, private modev: number, who: Who) {
     super();
@@ -216,7 +224,10 @@ export class TmpNode extends Node {
   }
 
   override setattr(a: SetAttr): void {
-    if (a.size !== undefined) this.resize(a.size);
+    if (a.size !== undefined) {
+      if (this.seals) this.sealed(a.size, false);
+      this.resize(a.size);
+    }
     if (a.mode !== undefined) this.modev = (this.modev & S.IFMT) | (a.mode & 0o7777);
     if (a.uid !== undefined) this.uidv = a.uid;
     if (a.gid !== undefined) this.gidv = a.gid;
@@ -333,7 +344,10 @@ export class TmpFile extends FileObject {
   override seekable(): boolean { return true; }
   override size(): number { return this.node.size; }
   override read(_f: OpenFile, n: number, at: number): Buffer { return this.node.read(n, at); }
-  override write(_f: OpenFile, data: Buffer, at: number): number { return this.node.write(data, at); }
+  override write(_f: OpenFile, data: Buffer, at: number): number {
+    if (this.node.seals) this.node.sealed(Math.max(this.node.size, at + data.length), true);
+    return this.node.write(data, at);
+  }
   override opened(): void { this.node.opens++; }
 
   override released(): void {

@@ -20,6 +20,8 @@ const STATX = 256;
 const STATFS = 120;
 /** An fd_set as glibc declares it (FD_SETSIZE 1024 bits); select copies whole sets. */
 const FD_SET = { const: 128 } as const;
+/** struct sockaddr_un: family and a 108-byte path. */
+const SOCKADDR = { const: 110 } as const;
 const POLLFDS = { arg: 1, times: 8 } as const;
 const IOVECS = { arg: 2, times: 16 } as const;
 
@@ -139,12 +141,14 @@ const entries: Entry[] = [
   },
   { nr: 280, name: 'utimensat', support: 'full', in: [cstr(1, true), inStruct(2, 32, true)], idempotent: true },
   { nr: 285, name: 'fallocate', support: 'partial', note: 'mode 0 and FALLOC_FL_KEEP_SIZE; others EOPNOTSUPP' },
+  { nr: 288, name: 'accept4', support: 'full', in: [inStruct(2, 4, true)], out: [outBuf(1, SOCKADDR, true), outStruct(2, 4, true)] },
   { nr: 292, name: 'dup3', support: 'full' },
   { nr: 293, name: 'pipe2', support: 'full', out: [outStruct(0, 8)] },
   { nr: 295, name: 'preadv', support: 'full', in: [inBuf(1, IOVECS)], out: [{ kind: 'iov', ptr: 1, count: 2 }], idempotent: true },
   { nr: 296, name: 'pwritev', support: 'full', in: [{ kind: 'iov', ptr: 1, count: 2 }], idempotent: true },
   { nr: 306, name: 'syncfs', support: 'full', idempotent: true },
   { nr: 316, name: 'renameat2', support: 'partial', note: 'RENAME_NOREPLACE and RENAME_EXCHANGE (tmpfs); no RENAME_WHITEOUT', in: [cstr(1), cstr(3)] },
+  { nr: 319, name: 'memfd_create', support: 'partial', note: 'MFD_CLOEXEC, MFD_ALLOW_SEALING (F_ADD_SEALS, F_GET_SEALS); MFD_HUGETLB is EINVAL', in: [cstr(0)] },
   {
     nr: 326, name: 'copy_file_range', support: 'full',
     in: [inStruct(1, 8, true), inStruct(3, 8, true)], out: [outStruct(1, 8, true), outStruct(3, 8, true)],
