@@ -30,6 +30,7 @@ const sources = [
   { name: 'fp_printf', src: 'fp_printf.c', libs: ['-lm'], dynamic: true },
   { name: 'syscall_rtt', src: 'syscall_rtt.c' },
   { name: 'bad_pointers', src: 'bad_pointers.c' },
+  { name: 'unix_sockets', src: 'unix_sockets.c', dynamic: true },
 ];
 
 export const programs = sources.flatMap(({ name, src, flags = [], libs, dynamic }) => [

@@ -126,6 +126,10 @@ export class UnixSocket extends FileObject {
     return this.type === SOCK.STREAM;
   }
 
+  override writesEmpty(): boolean {
+    return !this.stream();
+  }
+
   // ---- sending ----
 
   /**
@@ -173,7 +177,8 @@ export class UnixSocket extends FileObject {
     if (this.packets.length === 0) {
       if (this.listening) fail(Errno.EINVAL);
       if (this.readEnd || this.peerGone) return EMPTY;
-      if (!this.connected && this.stream()) fail(Errno.ENOTCONN);
+      // An unconnected stream socket is EINVAL (unix_stream_recvmsg), a seqpacket one ENOTCONN.
+      if (!this.connected && this.type !== SOCK.DGRAM) fail(this.stream() ? Errno.EINVAL : Errno.ENOTCONN);
       return new Blocked([this.readers]);
     }
     const first = this.packets[0]!;

@@ -75,8 +75,9 @@ export function socketpair(c: Call): Outcome {
 
 export function bind(c: Call): Outcome {
   const { s } = sock(c, 0);
-  if (s.name) fail(Errno.EINVAL);
   const addr = parseAddress(c.inputs[0]!);
+  // A path taken is EADDRINUSE even for a bound socket (unix_bind_bsd makes the inode first).
+  if (s.name && addr.kind !== 'path') fail(Errno.EINVAL);
   const names = c.v.sockets;
   if (addr.kind === 'autobind') names.autobind(s);
   else if (addr.kind === 'abstract') names.bind(s, `@${addr.key}`, addr.raw);
