@@ -7,6 +7,7 @@
  */
 import { CLONE_FILES, Errno } from './abi.js';
 import { hostTick } from './fs/hostfs.js';
+import { TmpFile, type TmpNode } from './fs/tmpfs.js';
 import { HANDLERS } from './syscalls/index.js';
 import type { Call, Handler } from './syscalls/call.js';
 import { NeedInfo } from './proc/view.js';
@@ -48,6 +49,24 @@ const ENOSYS: Answer = { result: -Errno.ENOSYS };
 /** How often a call may ask for more /proc data before it is answered EIO. */
 const MAX_FETCHES = 4;
 
+/** Which fd arguments a data call reads from and writes to. */
+const READS: Record<number, number[]> = { 0: [0], 17: [0], 19: [0], 295: [0], 327: [0], 40: [1], 326: [0] };
+const WRITES: Record<number, number[]> = { 1: [0], 18: [0], 20: [0], 296: [0], 328: [0], 77: [0], 285: [0], 40: [0], 326: [2] };
+
+/** The sectioned tmpfs files call `m` reads (pull first) and writes (push after); undefined: none. */
+function sectioned(v: Vfs, m: Message): { pull: TmpNode[]; push: TmpNode[] } | undefined {
+  const reads = READS[m.op], writes = WRITES[m.op];
+  if (!reads && !writes) return undefined;
+  const table = v.procs.procs.get(m.pid)?.table;
+  const node = (i: number) => {
+    const obj = table?.slots.get(m.args[i]! | 0)?.file.obj;
+    return obj instanceof TmpFile && obj.node.section ? obj.node : undefined;
+  };
+  const pull = (reads ?? []).map(node).filter((n) => n !== undefined);
+  const push = (writes ?? []).map(node).filter((n) => n !== undefined);
+  return pull.length || push.length ? { pull, push } : undefined;
+}
+
 export class Dispatcher {
   readonly waits: Waits;
 
@@ -61,6 +80,18 @@ export class Dispatcher {
   }
 
   handle(m: Message): Answer | Promise<Answer> {
+    const around = sectioned(this.v, m);
+    if (!around) return this.handleNow(m);
+    // A sectioned file's bytes: pulled from its mappings before, pushed to them after (files/sections.ts).
+    return (async () => {
+      for (const node of around.pull) await this.v.sectionSync.pull(node);
+      const answer = await this.handleNow(m);
+      for (const node of around.push) await this.v.sectionSync.push(node);
+      return answer;
+    })();
+  }
+
+  private handleNow(m: Message): Answer | Promise<Answer> {
     const answer = this.run(m);
     if (!durable(m)) return answer;
     // Its change is stored before the guest hears of it (see Journal.settled).

@@ -23,6 +23,8 @@ import type { SyscalldClient } from '@rustos/platform/gen/rustos/v1/Syscalld.js'
 import type { ProcessInfo__Output } from '@rustos/platform/gen/rustos/v1/ProcessInfo.js';
 import type { MachineInfo__Output } from '@rustos/platform/gen/rustos/v1/MachineInfo.js';
 import type { StateEntries__Output } from '@rustos/platform/gen/rustos/v1/StateEntries.js';
+import type { MmReply__Output } from '@rustos/platform/gen/rustos/v1/MmReply.js';
+import type { SectionBroker } from './files/sections.js';
 import { Dispatcher } from './dispatch.js';
 import { peerHandlers } from './peer.js';
 import { StateJournal } from './state-journal.js';
@@ -52,6 +54,22 @@ function procSource(ctx: ServiceContext): ProcSource {
   };
 }
 
+/** The MM broker's section operations (capability broker.mm.section). */
+function sectionBroker(ctx: ServiceContext): SectionBroker {
+  let id = 0;
+  const call = (req: Record<string, unknown>) => unaryCall<MmReply__Output>((cb) =>
+    ctx.nucleus.mm.Call({ header: ctx.header('broker.mm.section'), id: ++id, pid: 0, ...req }, deadline(), cb));
+  const file = (device: number, inode: number) => ({ path: '', device, inode, offset: 0 });
+  return {
+    read: async (device, inode, offset, length) => {
+      const r = await call({ sectionRead: { file: file(device, inode), offset, length } });
+      return { pages: r.pages.map(Number), data: r.data };
+    },
+    write: async (device, inode, offset, data) => { await call({ sectionWrite: { file: file(device, inode), offset, data } }); },
+    drop: async (device, inode) => { await call({ sectionDrop: file(device, inode) }); },
+  };
+}
+
 /** Terminal signals go through syscalld's policy (Kill). */
 function signaller(ctx: ServiceContext) {
   const Syscalld = rustos().Syscalld;
@@ -74,7 +92,7 @@ main({
     const entries = new Map(Object.entries(saved.entries));
     const v = new Vfs({
       rootDir: rootDir(ctx), homeDir: join(home(), 'home'), journal, procSource: procSource(ctx), signal: signaller(ctx),
-      tmpfsBytes: Number(process.env.VFSD_TMPFS_BYTES) || undefined,
+      tmpfsBytes: Number(process.env.VFSD_TMPFS_BYTES) || undefined, sections: sectionBroker(ctx),
     });
     const started = performance.now();
     v.restore(entries);

@@ -11,6 +11,7 @@ import type { CopyReply } from '@rustos/platform/gen/rustos/v1/CopyReply.js';
 import type { ListenerInput__Output } from '@rustos/platform/gen/rustos/v1/ListenerInput.js';
 import type { ListenerEvent } from '@rustos/platform/gen/rustos/v1/ListenerEvent.js';
 import { ServiceListener } from './sockets/service-listener.js';
+import { TmpFile } from './fs/tmpfs.js';
 import { AT, Errno } from './abi.js';
 import { Fail, fail } from './fail.js';
 import { hostTick } from './fs/hostfs.js';
@@ -76,7 +77,7 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
     ReadFile: unary(async (req) => reply(await vfs().view.complete(() => readFile(vfs(), req.pid, req.path)))),
 
     MapSource: unary((req) => {
-      const r = mapSource(vfs(), req.pid, req.fd, Number(req.offset), Number(req.length));
+      const r = mapSource(vfs(), req.pid, req.fd, Number(req.offset), Number(req.length), req.shared);
       return { ...r, file: r.file };
     }),
 
@@ -110,10 +111,17 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
       call.on('error', end);
     },
 
-    ReadPassedFile: unary((req) => errnoOr(() => {
-      const r = vfs().passed.read(Number(req.handle), Number(req.offset), Math.min(Number(req.length), 64 << 20));
-      return { errno: 0, data: r.data, size: r.size };
-    }, (errno) => ({ errno, data: Buffer.alloc(0), size: 0 }))),
+    // The guest's latest stores: a sectioned file's pages are pulled from the nucleus first.
+    ReadPassedFile: unary(async (req) => {
+      const v = vfs();
+      const handle = Number(req.handle);
+      const f = errnoOr(() => v.passed.get(handle), () => undefined);
+      if (f?.obj instanceof TmpFile) await v.sectionSync.pull(f.obj.node);
+      return errnoOr(() => {
+        const r = v.passed.read(handle, Number(req.offset), Math.min(Number(req.length), 64 << 20));
+        return { errno: 0, data: r.data, size: r.size };
+      }, (errno) => ({ errno, data: Buffer.alloc(0), size: 0 }));
+    }),
 
     ReleasePassedFile: unary((req) => errnoOr(() => {
       vfs().passed.release(Number(req.handle));

@@ -22,6 +22,7 @@ import { NO_JOURNAL, type Journal } from './journal.js';
 import { ProcView, type ProcSource } from './proc/view.js';
 import { Procs, type Proc } from './procs.js';
 import { Sessions } from './session.js';
+import { SectionSync, type SectionBroker } from './files/sections.js';
 import { SocketNames } from './sockets/address.js';
 import { PassedFiles } from './sockets/service-listener.js';
 import { DEVPTS, type Tty } from './tty/tty.js';
@@ -38,6 +39,8 @@ export interface VfsOptions {
   signal?: (pid: number, signo: number) => void;
   /** Bytes all tmpfs mounts may hold together (they live in the nucleus state store, 64 MiB at most). */
   tmpfsBytes?: number;
+  /** The nucleus's file sections, for coherent MAP_SHARED of tmpfs files (none: write-back only). */
+  sections?: SectionBroker;
 }
 
 export class Vfs {
@@ -53,6 +56,8 @@ export class Vfs {
   readonly memfd: TmpFs;
   /** AF_UNIX names: bound paths (by inode) and abstract names. */
   readonly sockets = new SocketNames();
+  /** Keeps sectioned files' bytes and their shared mappings one (files/sections.ts). */
+  readonly sectionSync: SectionSync;
   /** Files guests passed to services' listeners, by handle. */
   readonly passed = new PassedFiles(this);
   /** Files with a shared writable mapping somewhere, by "device:inode": where msync writes back. */
@@ -65,6 +70,7 @@ export class Vfs {
     this.sessions = new Sessions(this.procs, this.pipes, this.journal, opts.signal ?? (() => undefined));
     this.view = new ProcView(opts.procSource);
     this.walker = new Walker(this.mounts);
+    this.sectionSync = new SectionSync(opts.sections);
 
     mkdirSync(opts.homeDir, { recursive: true });
     const root = new HostFs(opts.rootDir, makedev(254, 1), true, '/dev/root');
@@ -75,6 +81,7 @@ export class Vfs {
     const run = new TmpFs('run', makedev(0, 24), 0o755, this.journal, budget);
     this.memfd = new TmpFs('memfd', makedev(0, 1), 0o1777, this.journal, budget);
     this.tmpfs = new Map([['tmp', tmp], ['shm', shm], ['run', run], ['memfd', this.memfd]]);
+    for (const fs of this.tmpfs.values()) fs.onGone = (node) => this.sectionSync.drop(node);
     const dev = new DevFs({ ctty: (pid) => this.ctty(pid), ttys: () => this.sessions.ttys() });
     const proc = new ProcFs(this);
 

@@ -53,6 +53,8 @@ export class TmpNode extends Node {
   target = '';
   /** Open file descriptions referring to it: an unlinked file lives until the last goes. */
   opens = 0;
+  /** Shared mappings of it are backed by a nucleus section (files/sections.ts). */
+  section = false;
   /** memfd seals (F_ADD_SEALS): F_SEAL_SEAL 1, SHRINK 2, GROW 4, WRITE 8, FUTURE_WRITE 0x10. */
   seals = 0;
 
@@ -372,6 +374,8 @@ export class TmpFs implements Fs {
   readonly source = 'tmpfs';
   readonly readonly = false;
   readonly inodes = new Map<number, TmpNode>();
+  /** Told when an inode is gone for good (its section, if any, is dropped). */
+  onGone: ((node: TmpNode) => void) | undefined;
   /** File bytes this filesystem holds. */
   private own = 0;
   private nextIno = 1;
@@ -426,6 +430,7 @@ export class TmpFs implements Fs {
       return;
     }
     this.inodes.delete(node.ino);
+    this.onGone?.(node);
     if (!node.entries) this.dataChanged(node, 0, node.size, true);
     this.used -= node.entries ? 0 : node.size;
     node.size = 0;
