@@ -6,7 +6,11 @@
  *   server  a fork-based server on a path socket: bind, listen, connect,
  *           accept4, poll for readiness, getsockname/getpeername, hang-ups.
  *   errors  ECONNREFUSED, ENOENT, EADDRINUSE, ENOTSOCK, EBADF in SCM_RIGHTS,
- *           MSG_CTRUNC with a short control buffer, EISCONN, ENOTCONN, EINVAL. */
+ *           MSG_CTRUNC with a short control buffer, EISCONN, ENOTCONN, EINVAL.
+ *   connect PATH  connect, send, hang up.
+ *   client PATH  the guest half of the service-listener test (a Wayland
+ *           client's shape): connect, pass a memfd pool, draw into it after the
+ *           pass, read a file the service passed back. */
 #include "suite.h"
 #include <fcntl.h>
 #include <poll.h>
@@ -377,6 +381,47 @@ static void errors(void) {
   rmdir(dir);
 }
 
+/* Read until `want` bytes came (a stream may split them). */
+static int read_exact(int fd, char *buf, size_t want) {
+  size_t got = 0;
+  while (got < want) {
+    ssize_t n = read(fd, buf + got, want - got);
+    if (n <= 0) return -1;
+    got += n;
+  }
+  return 0;
+}
+
+static int client(const char *path) {
+  struct sockaddr_un a = {.sun_family = AF_UNIX};
+  snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+  int s = MUST(socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0));
+  MUST(connect(s, (struct sockaddr *)&a, sizeof a));
+  const size_t size = 64 * 64 * 4;
+  int pool = MUST(memfd_create("wl_shm", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  MUST(ftruncate(pool, size));
+  unsigned char *px = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, pool, 0);
+  if (px == MAP_FAILED) return say("mmap %s\n", outcome(-1)), 1;
+  MUST(send_fds(s, "hello", 5, &pool, 1));
+  MUST(close(pool)); /* the mapping and the service's handle keep it alive */
+  char buf[64];
+  int fds[4], n = 4;
+  ssize_t r = recv_fds(s, buf, 2, fds, &n, 512, NULL);
+  say("client: service says %.*s with %d fd(s)\n", (int)(r > 0 ? r : 0), buf, n);
+  if (n == 1) {
+    char km[64] = {0};
+    ssize_t k = pread(fds[0], km, sizeof km - 1, 0);
+    say("client: passed file holds '%s' (%zd bytes)\n", km, k);
+  }
+  for (size_t i = 0; i < size; i++) px[i] = (unsigned char)(i * 7 + 3); /* drawn after the pass */
+  MUST(write(s, "drawn", 5));
+  if (read_exact(s, buf, 3)) return say("client: no bye\n"), 1;
+  say("client: service says %.3s\n", buf);
+  r = read(s, buf, 1);
+  say("client: then end of file %zd\n", r);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   const char *what = argc > 1 ? argv[1] : "";
   if (!strcmp(what, "pair")) {
@@ -389,6 +434,16 @@ int main(int argc, char **argv) {
     server();
   } else if (!strcmp(what, "errors")) {
     errors();
+  } else if (!strcmp(what, "client") && argc > 2) {
+    return client(argv[2]);
+  } else if (!strcmp(what, "connect") && argc > 2) {
+    /* Connect, say one thing, hang up. */
+    struct sockaddr_un a = {.sun_family = AF_UNIX};
+    snprintf(a.sun_path, sizeof a.sun_path, "%s", argv[2]);
+    int s = MUST(socket(AF_UNIX, SOCK_STREAM, 0));
+    MUST(connect(s, (struct sockaddr *)&a, sizeof a));
+    MUST(write(s, "short visit", 11));
+    return close(s) < 0;
   } else {
     fprintf(stderr, "usage: unix_sockets pair|server|errors\n");
     return 2;

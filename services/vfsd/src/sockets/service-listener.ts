@@ -154,18 +154,20 @@ export class ServiceListener {
     }
   }
 
-  /** The socket's directory, created (with its missing parents) owned by the service's uid/gid. */
+  /** The socket's directory, created if missing (owned by the service's uid/gid), with missing parents (root's). */
   private parentsMade(o: ListenOptions, who: Who): Loc {
     const root: Who = { pid: 0, uid: 0, gid: 0 };
     let loc = this.v.walker.root();
     const parts = o.path.split('/').filter(Boolean).slice(0, -1);
-    for (const name of parts) {
+    for (const [i, name] of parts.entries()) {
       let child = this.v.walker.child(loc, name, root);
       if (!child) {
         if (loc.node.fs.readonly) fail(Errno.EROFS);
-        loc.node.mkdir(name, o.dirMode || 0o700, who);
+        // The socket's own directory is the service's (XDG_RUNTIME_DIR); those above it root's, 0755.
+        const own = i === parts.length - 1;
+        loc.node.mkdir(name, own ? o.dirMode || 0o700 : 0o755, root);
         child = this.v.walker.child(loc, name, root) ?? fail(Errno.ENOENT);
-        child.setattr({ uid: who.uid, gid: who.gid });
+        if (own) child.setattr({ uid: who.uid, gid: who.gid });
       }
       loc = this.v.walker.resolve(root, loc, name, true);
       if (!loc.node.isDir()) fail(Errno.ENOTDIR);
