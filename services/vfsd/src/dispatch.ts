@@ -49,22 +49,20 @@ const ENOSYS: Answer = { result: -Errno.ENOSYS };
 /** How often a call may ask for more /proc data before it is answered EIO. */
 const MAX_FETCHES = 4;
 
-/** Which fd arguments a data call reads from and writes to. */
+/** Calls that read bytes of the file an fd argument names (at these argument indexes). */
 const READS: Record<number, number[]> = { 0: [0], 17: [0], 19: [0], 295: [0], 327: [0], 40: [1], 326: [0] };
-const WRITES: Record<number, number[]> = { 1: [0], 18: [0], 20: [0], 296: [0], 328: [0], 77: [0], 285: [0], 40: [0], 326: [2] };
 
-/** The sectioned tmpfs files call `m` reads (pull first) and writes (push after); undefined: none. */
-function sectioned(v: Vfs, m: Message): { pull: TmpNode[]; push: TmpNode[] } | undefined {
-  const reads = READS[m.op], writes = WRITES[m.op];
-  if (!reads && !writes) return undefined;
+/** The sectioned tmpfs files call `m` reads: their mappings' stores are pulled in first. */
+function sectionedReads(v: Vfs, m: Message): TmpNode[] {
+  const reads = READS[m.op];
+  if (!reads) return [];
   const table = v.procs.procs.get(m.pid)?.table;
-  const node = (i: number) => {
+  const nodes: TmpNode[] = [];
+  for (const i of reads) {
     const obj = table?.slots.get(m.args[i]! | 0)?.file.obj;
-    return obj instanceof TmpFile && obj.node.section ? obj.node : undefined;
-  };
-  const pull = (reads ?? []).map(node).filter((n) => n !== undefined);
-  const push = (writes ?? []).map(node).filter((n) => n !== undefined);
-  return pull.length || push.length ? { pull, push } : undefined;
+    if (obj instanceof TmpFile && obj.node.section) nodes.push(obj.node);
+  }
+  return nodes;
 }
 
 export class Dispatcher {
@@ -79,15 +77,25 @@ export class Dispatcher {
     return EIO;
   }
 
+  /**
+   * A sectioned file's bytes (files/sections.ts) are pulled from its mappings
+   * before a call reads them, and a call that changed them is answered once
+   * they reached the mappings.
+   */
   handle(m: Message): Answer | Promise<Answer> {
-    const around = sectioned(this.v, m);
-    if (!around) return this.handleNow(m);
-    // A sectioned file's bytes: pulled from its mappings before, pushed to them after (files/sections.ts).
+    const pulls = sectionedReads(this.v, m);
+    const pushed = (a: Answer | Promise<Answer>): Answer | Promise<Answer> => {
+      const sync = this.v.sectionSync.settled();
+      if (!sync) return a;
+      return Promise.all([a, sync]).then(([answer]) => answer);
+    };
+    if (!pulls.length) {
+      const a = this.handleNow(m);
+      return a instanceof Promise ? a.then(pushed) : pushed(a);
+    }
     return (async () => {
-      for (const node of around.pull) await this.v.sectionSync.pull(node);
-      const answer = await this.handleNow(m);
-      for (const node of around.push) await this.v.sectionSync.push(node);
-      return answer;
+      for (const node of pulls) await this.v.sectionSync.pull(node);
+      return pushed(await this.handleNow(m));
     })();
   }
 

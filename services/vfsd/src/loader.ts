@@ -105,7 +105,11 @@ export function mapSource(v: Vfs, pid: number, fd: number, offset: number, lengt
     if (f.writable()) v.mapped.set(`${st.dev}:${st.ino}`, new WeakRef(f));
     // tmpfs files (and memfds) share their mappings' frames through a nucleus section.
     const section = shared && f.obj instanceof TmpFile && v.sectionSync.enabled;
-    if (section) (f.obj as TmpFile).node.section = true;
+    if (section && !(f.obj as TmpFile).node.section) {
+      const node = (f.obj as TmpFile).node;
+      node.section = true;
+      node.fs.changed(node);
+    }
     const size = f.obj.size();
     const end = Math.min(offset + length, Math.ceil(size / PAGE) * PAGE);
     const data = Buffer.alloc(Math.max(0, end - offset));

@@ -81,7 +81,10 @@ export class Vfs {
     const run = new TmpFs('run', makedev(0, 24), 0o755, this.journal, budget);
     this.memfd = new TmpFs('memfd', makedev(0, 1), 0o1777, this.journal, budget);
     this.tmpfs = new Map([['tmp', tmp], ['shm', shm], ['run', run], ['memfd', this.memfd]]);
-    for (const fs of this.tmpfs.values()) fs.onGone = (node) => this.sectionSync.drop(node);
+    for (const fs of this.tmpfs.values()) {
+      fs.onGone = (node) => this.sectionSync.drop(node);
+      fs.onSectionChanged = (node) => this.sectionSync.changed(node);
+    }
     const dev = new DevFs({ ctty: (pid) => this.ctty(pid), ttys: () => this.sessions.ttys() });
     const proc = new ProcFs(this);
 

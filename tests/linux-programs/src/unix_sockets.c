@@ -128,6 +128,7 @@ static void pair_memfd(void) {
     map[1] = 77; /* the sender must see this through its own mapping and read() */
     MUST(write(sv[1], "k", 1));
     r = read(sv[1], buf, 1);
+    say("child: the sender's pwrite through my mapping %u, its ftruncate cleared %u\n", map[3], map[4096]);
     _exit(0);
   }
   close(sv[1]);
@@ -150,6 +151,11 @@ static void pair_memfd(void) {
   say("parent: the child's store through my mapping %u, through pread %u\n", map[1], b);
   MUST(pread(fd, &b, 1, 5000));
   say("parent: pread sees my own store %u\n", b);
+  b = 99;
+  MUST(pwrite(fd, &b, 1, 3)); /* write() reaches every mapping */
+  map[4096] = 5;
+  MUST(ftruncate(fd, 4096)); /* the second page goes: zeros when it comes back */
+  MUST(ftruncate(fd, 8192));
   MUST(write(sv[0], "x", 1));
   say("parent: child status %d\n", child_status(pid));
   say("parent: seals %d\n", fcntl(fd, F_GET_SEALS));

@@ -32,6 +32,9 @@ interface InodeRecord {
   parent?: number;
   entries?: [string, number][];
   target?: string;
+  /** Its shared mappings are a nucleus section's (files/sections.ts); memfd seals. */
+  section?: boolean;
+  seals?: number;
 }
 
 export class TmpNode extends Node {
@@ -313,6 +316,8 @@ export class TmpNode extends Node {
       r.parent = this.parent;
       r.entries = [...this.entries];
     }
+    if (this.section) r.section = true;
+    if (this.seals) r.seals = this.seals;
     if (this.isSymlink()) r.target = this.target;
     return r;
   }
@@ -329,6 +334,8 @@ export class TmpNode extends Node {
       this.parent = r.parent ?? 0;
     }
     if (r.target !== undefined) this.target = r.target;
+    this.section = r.section ?? false;
+    this.seals = r.seals ?? 0;
     this.size = r.size;
     if (!this.entries && !this.isSymlink()) {
       this.data = Buffer.alloc(r.size);
@@ -374,6 +381,8 @@ export class TmpFs implements Fs {
   readonly source = 'tmpfs';
   readonly readonly = false;
   readonly inodes = new Map<number, TmpNode>();
+  /** Told when a sectioned file's bytes changed here (vfsd pushes them to the section). */
+  onSectionChanged: ((node: TmpNode) => void) | undefined;
   /** Told when an inode is gone for good (its section, if any, is dropped). */
   onGone: ((node: TmpNode) => void) | undefined;
   /** File bytes this filesystem holds. */
@@ -444,6 +453,7 @@ export class TmpFs implements Fs {
   /** Bytes [from, to) changed (or, past the size, went away). */
   dataChanged(node: TmpNode, from: number, to: number, gone = false): void {
     if (to <= from) return;
+    if (node.section && !gone) this.onSectionChanged?.(node);
     for (let b = Math.floor(from / BLOCK); b * BLOCK < to; b++) {
       this.journal.touch(`t/${this.name}/d/${node.ino}/${b}`, () => {
         if (gone || this.inodes.get(node.ino) !== node || b * BLOCK >= node.size) return null;
