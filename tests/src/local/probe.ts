@@ -3,7 +3,10 @@
  * and holds exactly the rights its manifest names, so tests and benchmarks can
  * call brokers the way a granted service does.
  */
-import { runService, type ServiceContext } from '@rustos/platform';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { grpc, runService, rustos, type ServiceContext } from '@rustos/platform';
+import type { VfsdClient } from '@rustos/platform/gen/rustos/v1/Vfsd.js';
 
 export function startProbe(env: NodeJS.ProcessEnv): Promise<ServiceContext> {
   for (const key of ['RUSTOS_HOME', 'RUSTOS_MANIFESTS', 'RUSTOS_SECRET', 'RUSTOS_NUCLEUS']) {
@@ -12,4 +15,15 @@ export function startProbe(env: NodeJS.ProcessEnv): Promise<ServiceContext> {
   return new Promise((resolve, reject) => {
     runService({ name: 'probe', embedded: true, afterReady: (ctx) => resolve(ctx) }).catch(reject);
   });
+}
+
+/** The probe enrolled with the local system booted under `sys.home`. */
+export function probeOf(sys: { env: NodeJS.ProcessEnv; home: string }): Promise<ServiceContext> {
+  return startProbe({ ...sys.env, RUSTOS_NUCLEUS: `unix:${join(sys.home, 'run', 'nucleus.sock')}`, RUSTOS_SECRET: readFileSync(join(sys.home, 'secret'), 'utf8').trim() });
+}
+
+/** vfsd's peer API as the probe reaches it (streams need the client and metadata themselves). */
+export async function vfsdPeer(probe: ServiceContext): Promise<{ client: VfsdClient; md: grpc.Metadata }> {
+  const r = await probe.peers.resolve('vfsd.files');
+  return { client: probe.peers.client(rustos().Vfsd, r), md: probe.peers.metadata(r) };
 }

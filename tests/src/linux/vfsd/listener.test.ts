@@ -11,32 +11,26 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { grpc, rustos, unaryCall, type ServiceContext } from '@rustos/platform';
-import type { VfsdClient } from '@rustos/platform/gen/rustos/v1/Vfsd.js';
+import { grpc, unaryCall, type ServiceContext } from '@rustos/platform';
 import type { ListenerEvent__Output } from '@rustos/platform/gen/rustos/v1/ListenerEvent.js';
 import type { ListenerInput } from '@rustos/platform/gen/rustos/v1/ListenerInput.js';
 import type { ReadPassedFileReply__Output } from '@rustos/platform/gen/rustos/v1/ReadPassedFileReply.js';
 import { CLI, LocalSystem } from '../../local/system.js';
-import { startProbe } from '../../local/probe.js';
+import { probeOf, vfsdPeer } from '../../local/probe.js';
 
 let sys: LocalSystem;
 let probe: ServiceContext;
 before(async () => {
   // Port 0: another system on this machine may hold uiserver's default port.
   sys = await LocalSystem.boot({ tools: true, env: { RUSTOS_UI_HTTP: '127.0.0.1:0' } });
-  probe = await startProbe({ ...sys.env, RUSTOS_NUCLEUS: `unix:${join(sys.home, 'run', 'nucleus.sock')}`, RUSTOS_SECRET: readFileSync(join(sys.home, 'secret'), 'utf8').trim() });
+  probe = await probeOf(sys);
 });
 after(async () => {
   await probe?.shutdown();
   await sys?.down();
 });
 
-async function vfsd(): Promise<{ client: VfsdClient; md: grpc.Metadata }> {
-  const r = await probe.peers.resolve('vfsd.files');
-  return { client: probe.peers.client(rustos().Vfsd, r), md: probe.peers.metadata(r) };
-}
+const vfsd = () => vfsdPeer(probe);
 
 /** A Listen stream whose events are awaited one at a time. */
 class Listener {
