@@ -3,16 +3,18 @@
  *
  * Responsible for: the guest's filesystem tree (the read-only root image from
  * RUSTOS_ROOTFS, tmpfs at /tmp and /dev/shm, /home kept on the host under
- * RUSTOS_HOME, /dev, /dev/pts, /proc), the per-process descriptor tables, pipes,
- * sessions (a launched program's stdin/stdout/stderr, pipes or a terminal), every
- * fd syscall the nucleus routes to its mailbox (vfsd.files), and the peer API
- * (vfsd.proto) for the loader, the mmap policy and the launcher. What must outlive
+ * RUSTOS_HOME, /dev, /dev/pts, /proc, /run), the per-process descriptor tables,
+ * pipes, AF_UNIX sockets and memfds, sessions (a launched program's
+ * stdin/stdout/stderr, pipes or a terminal), every fd syscall the nucleus routes
+ * to its mailbox (vfsd.files), and the peer API (vfsd.proto) for the loader, the
+ * mmap policy, the launcher and services listening on guest sockets (uiserver). What must outlive
  * a generation (descriptor tables, open file descriptions, sessions, pipe and
  * terminal buffers, tmpfs) is journalled to the nucleus StateStore and restored
  * at start.
  *
  * Never: maps memory itself (it hands file contents to syscalld/loaderd, who map
- * them through their brokers); delivers signals itself (it asks syscalld); talks
+ * them through their brokers; a tmpfs file's shared mappings share a nucleus
+ * section, whose bytes vfsd reads and writes through broker.mm.section); delivers signals itself (it asks syscalld); talks
  * to block hardware (storaged does); blocks its event loop on a guest's wait (a
  * blocking call is parked and answered when it can finish).
  */

@@ -214,17 +214,19 @@ export class ServiceListener {
   /** The service's bytes (and files) to the guest end of `conn`. */
   send(conn: number, data: Buffer, handles: number[], newFiles: Buffer[]): void {
     const c = this.conns.get(conn);
+    const made: OpenFile[] = [];
     try {
       if (!c) fail(Errno.ENOTCONN);
       const files = handles.map((h) => this.v.passed.get(h));
-      for (const bytes of newFiles) files.push(this.memfd(bytes));
-      const r = c.sock.send(data, files, c.sock.cred, true);
+      for (const bytes of newFiles) made.push(this.memfd(bytes));
+      const r = c.sock.send(data, [...files, ...made], c.sock.cred, true);
       if (r instanceof Blocked) fail(Errno.EAGAIN);
-      // Files made for this send live on in the guest's queue only.
-      for (const f of files.slice(handles.length)) this.v.procs.unref(f);
     } catch (err) {
       if (!(err instanceof Fail)) throw err;
       this.emit({ error: { conn, errno: err.errno, message: `send on connection ${conn}: ${errnoName(err.errno)}` } });
+    } finally {
+      // Files made for this send live on in the guest's queue only (or not at all, if it failed).
+      for (const f of made) this.v.procs.unref(f);
     }
   }
 

@@ -139,6 +139,7 @@ export class UnixSocket extends FileObject {
    * end, which must never block).
    */
   sendTo(to: UnixSocket, data: Buffer, files: OpenFile[], cred: Cred, force = false): number | Blocked {
+    if (to.closed) fail(Errno.ECONNREFUSED); // a datagram socket's destination went away
     if (!this.stream() && data.length > this.sndbuf) fail(Errno.EMSGSIZE);
     const room = to.rcvbuf - to.queued;
     let n = data.length;
