@@ -116,7 +116,7 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
       const v = vfs();
       const handle = Number(req.handle);
       const f = errnoOr(() => v.passed.get(handle), () => undefined);
-      if (f?.obj instanceof TmpFile) await v.sectionSync.pull(f.obj.node);
+      if (f?.obj instanceof TmpFile) await v.sectionSync.pull(f.obj.node, Number(req.offset), Number(req.length));
       return errnoOr(() => {
         const r = v.passed.read(handle, Number(req.offset), Math.min(Number(req.length), 64 << 20));
         return { errno: 0, data: r.data, size: r.size };

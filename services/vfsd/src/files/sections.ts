@@ -27,14 +27,12 @@ export class SectionSync {
   /** Sectioned files whose bytes changed in vfsd since their last push. */
   private readonly dirty = new Set<TmpNode>();
   private pushing: Promise<void> | undefined;
-  /** While pulling, vfsd's own copy changes to match the section: nothing to push back. */
-  private pulling = false;
 
   constructor(private readonly broker: SectionBroker | undefined) {}
 
   /** A sectioned file changed in vfsd (a write, a truncate, a copy in): push it soon. */
   changed(node: TmpNode): void {
-    if (!this.broker || this.pulling) return;
+    if (!this.broker) return;
     this.dirty.add(node);
     this.pushing ??= Promise.resolve().then(() => this.flush());
   }
@@ -60,24 +58,22 @@ export class SectionSync {
     return this.broker !== undefined;
   }
 
-  /** The section's pages into vfsd's copy of the file. */
-  async pull(node: TmpNode): Promise<void> {
+  /**
+   * The section's pages of [offset, offset + length) (the whole file by default)
+   * into vfsd's copy. Not journalled: while the nucleus runs the section holds
+   * these bytes, and a restarted vfsd pulls them again (the section flag is).
+   */
+  async pull(node: TmpNode, offset = 0, length = node.size): Promise<void> {
     if (!this.broker || !node.section) return;
     const { dev, ino } = node.stat();
-    for (let at = 0; at < node.size; at += CHUNK) {
-      const r = await this.broker.read(dev, ino, at, Math.min(CHUNK, node.size - at));
-      this.pulling = true;
-      try {
-        r.pages.forEach((index, i) => {
-          const from = index * PAGE;
-          if (from >= node.size) return;
-          const n = Math.min(PAGE, node.size - from);
-          r.data.copy(node.data, from, i * PAGE, i * PAGE + n);
-          node.fs.dataChanged(node, from, from + n);
-        });
-      } finally {
-        this.pulling = false;
-      }
+    const from = Math.floor(offset / PAGE) * PAGE, to = Math.min(node.size, offset + length);
+    for (let at = from; at < to; at += CHUNK) {
+      const r = await this.broker.read(dev, ino, at, Math.min(CHUNK, to - at));
+      r.pages.forEach((index, i) => {
+        const start = index * PAGE;
+        if (start >= node.size) return;
+        r.data.copy(node.data, start, i * PAGE, i * PAGE + Math.min(PAGE, node.size - start));
+      });
     }
   }
 
