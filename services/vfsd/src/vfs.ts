@@ -95,8 +95,11 @@ export class Vfs {
     this.mounts.add('/dev/shm', shm, shm.root(), 'rw,nosuid,nodev');
     this.mounts.add('/proc', proc, proc.root, 'rw,nosuid,nodev,noexec,relatime');
     this.mounts.add('/tmp', tmp, tmp.root(), 'rw,nosuid,nodev');
-    // /run as on a systemd host: a tmpfs, where services put their sockets (/run/user/<uid>/wayland-0).
+    // /run as on a systemd host: a tmpfs, where services put their sockets (/run/user/<uid>/wayland-0),
+    // with the runtime directory of user 1000 (XDG_RUNTIME_DIR) as logind makes it. A restore replaces it.
     this.mounts.add('/run', run, run.root(), 'rw,nosuid,nodev,mode=755');
+    run.root().mkdir('user', 0o755, { pid: 0, uid: 0, gid: 0 });
+    run.root().lookup('user')!.mkdir('1000', 0o700, { pid: 0, uid: 1000, gid: 1000 });
     this.mounts.add('/home', home, home.root(), 'rw,relatime');
   }
 
