@@ -41,7 +41,7 @@ export interface Manifest {
 
 const LAUNCHERS: Launcher[] = ['nucleus', 'rootd', 'initd', 'runtimed', 'operator'];
 export const BROKER_RIGHTS = [
-  'root', 'broker.mm', 'broker.proc', 'broker.proc.windows_runtime',
+  'root', 'broker.mm', 'broker.mm.section', 'broker.proc', 'broker.proc.windows_runtime',
   'broker.driver.load_module', 'broker.driver.probe_alias',
   'broker.irq', 'broker.mmio', 'broker.dma', 'broker.pci', 'broker.signal', 'broker.input.inject',
   // not brokers, but nucleus services granted the same way

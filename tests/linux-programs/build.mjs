@@ -31,6 +31,8 @@ const sources = [
   { name: 'syscall_rtt', src: 'syscall_rtt.c' },
   { name: 'bad_pointers', src: 'bad_pointers.c' },
   { name: 'creds', src: 'creds.c' },
+  { name: 'unix_sockets', src: 'unix_sockets.c', dynamic: true },
+  { name: 'unix_bench', src: 'unix_bench.c' },
 ];
 
 export const programs = sources.flatMap(({ name, src, flags = [], libs, dynamic }) => [

@@ -14,6 +14,7 @@ import type { MmReply } from '@rustos/platform/gen/rustos/v1/MmReply.js';
 import type { Kernel } from '../executive/kernel.js';
 import type { AddressSpace } from '../mm/address-space.js';
 import { MapFlag, type Region } from '../mm/regions.js';
+import { sectionKey, type Sections } from '../mm/sections.js';
 import type { MmRegion } from '@rustos/platform/gen/rustos/v1/MmRegion.js';
 import { authorize, injectFaults } from './guard.js';
 import { MAX_CONTENT_BYTES, MAX_COPY_BYTES, MAX_USER_ADDRESS } from './limits.js';
@@ -29,10 +30,12 @@ function range(addr: number, length: number, what: string): void {
 }
 
 /** Map a request's protection and flags onto the address space's, after checking bounds. */
-export function mapInto(space: AddressSpace, m: MmMap__Output, what: string): number {
+export function mapInto(space: AddressSpace, m: MmMap__Output, what: string, sections?: Sections): number {
   range(m.addr, m.length, what);
   if (m.prot & ~7) throw invalid(`${what}: prot 0x${m.prot.toString(16)} has bits beyond READ|WRITE|EXEC`);
-  if (m.flags & ~7) throw invalid(`${what}: flags 0x${m.flags.toString(16)} has unknown bits`);
+  if (m.flags & ~15) throw invalid(`${what}: flags 0x${m.flags.toString(16)} has unknown bits`);
+  const sectioned = (m.flags & 8) !== 0;
+  if (sectioned && (!(m.flags & 1) || !m.file || !sections)) throw invalid(`${what}: a section mapping must be shared and name its file`);
   if (m.content.length > MAX_CONTENT_BYTES) throw invalid(`${what}: content of ${m.content.length} bytes exceeds ${MAX_CONTENT_BYTES}`);
   if (m.contentOffset + m.content.length > m.length) throw invalid(`${what}: content (${m.content.length} bytes at ${m.contentOffset}) does not fit the mapping of ${m.length} bytes`);
   const flags = (m.flags & 1 ? MapFlag.Shared : MapFlag.Private) | (m.flags & 2 ? MapFlag.GrowsDown : 0) | (m.file ? 0 : MapFlag.Anonymous);
@@ -42,6 +45,7 @@ export function mapInto(space: AddressSpace, m: MmMap__Output, what: string): nu
     populate: (m.flags & 4) !== 0,
     name: m.name,
     file: m.file ? { path: m.file.path, device: m.file.device, inode: m.file.inode, offset: m.file.offset } : undefined,
+    section: sectioned ? { sections: sections!, key: sectionKey(m.file!.device, m.file!.inode) } : undefined,
   });
 }
 
@@ -59,6 +63,10 @@ function result(id: number, r: number, op: string): MmReply {
  * Synchronous unless a fault-injection rule delays or fails it.
  */
 export function mmOperation(k: Kernel, req: MmRequest__Output): MmReply | Promise<MmReply> {
+  if (req.op === 'sectionRead' || req.op === 'sectionWrite' || req.op === 'sectionDrop') {
+    authorize(k, req.header, 'broker.mm.section', 'MmBroker');
+    return sectionOperation(k, req);
+  }
   authorize(k, req.header, 'broker.mm', 'MmBroker');
   const fault = injectFaults(k, 'broker.mm');
   return fault ? fault.then(() => perform(k, req)) : perform(k, req);
@@ -71,7 +79,7 @@ function perform(k: Kernel, req: MmRequest__Output): MmReply {
   if (!proc || proc.state !== 'RUNNING') return { id: req.id, errno: ESRCH, message: `MmBroker: no running process ${req.pid}` };
   const space = proc.space;
   switch (req.op) {
-    case 'map': return result(req.id, mapInto(space, req.map!, 'MmBroker.map') || req.map!.addr, 'map');
+    case 'map': return result(req.id, mapInto(space, req.map!, 'MmBroker.map', k.sections) || req.map!.addr, 'map');
     case 'unmap': range(req.unmap!.addr, req.unmap!.length, 'MmBroker.unmap'); return result(req.id, space.unmap(req.unmap!.addr, req.unmap!.length), 'unmap');
     case 'protect': {
       const p = req.protect!;
@@ -100,6 +108,28 @@ function perform(k: Kernel, req: MmRequest__Output): MmReply {
     default:
       throw invalid('MmBroker: missing operation (one of map, unmap, protect, regions, read, write, findFree)');
   }
+}
+
+/** vfsd reading and writing a sectioned file's bytes, and dropping a gone file's section. */
+function sectionOperation(k: Kernel, req: MmRequest__Output): MmReply {
+  k.count('broker.mm.section');
+  const file = req.sectionRead?.file ?? req.sectionWrite?.file ?? req.sectionDrop;
+  if (!file) throw invalid(`MmBroker.${req.op}: no file identity`);
+  const key = sectionKey(file.device, file.inode);
+  if (req.op === 'sectionDrop') {
+    k.sections.drop(key);
+    return { id: req.id, errno: 0 };
+  }
+  if (req.op === 'sectionWrite') {
+    const w = req.sectionWrite!;
+    if (w.data.length > MAX_COPY_BYTES) throw invalid(`MmBroker.sectionWrite: ${w.data.length} bytes exceeds ${MAX_COPY_BYTES}`);
+    k.sections.write(key, w.offset, new Uint8Array(w.data.buffer, w.data.byteOffset, w.data.length));
+    return { id: req.id, errno: 0 };
+  }
+  const r = req.sectionRead!;
+  if (r.length > MAX_COPY_BYTES) throw invalid(`MmBroker.sectionRead: ${r.length} bytes exceeds ${MAX_COPY_BYTES}`);
+  const pages = k.sections.read(key, r.offset, r.length);
+  return { id: req.id, errno: 0, pages: pages.map((p) => p.index), data: Buffer.concat(pages.map((p) => p.bytes)) };
 }
 
 export function mmHandlers(k: Kernel): MmBrokerHandlers {

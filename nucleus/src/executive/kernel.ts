@@ -13,6 +13,7 @@ import { EndpointRegistry } from '../ipc/endpoints.js';
 import { Mailboxes } from '../ipc/mailbox.js';
 import { PhysicalMemory } from '../machine/memory.js';
 import { FrameAllocator } from '../mm/frames.js';
+import { Sections } from '../mm/sections.js';
 import { ProcessTable, type Scheduler } from '../ps/processes.js';
 import { ModuleLoader } from '../io/modules.js';
 import { StateStore } from '../object/state-store.js';
@@ -48,6 +49,8 @@ export class Kernel {
   readonly logs = new LogRing();
   readonly ram: PhysicalMemory;
   readonly frames: FrameAllocator;
+  /** The frames behind files' shared mappings (mm/sections.ts). */
+  readonly sections: Sections;
   readonly processes = new ProcessTable();
   readonly modules = new ModuleLoader();
   readonly state = new StateStore();
@@ -80,6 +83,7 @@ export class Kernel {
     this.mailboxes = new Mailboxes(faults);
     this.ram = new PhysicalMemory(config.ramMiB * 1024 * 1024);
     this.frames = new FrameAllocator(this.ram);
+    this.sections = new Sections(this.frames);
   }
 
   count(name: string, by = 1): void {

@@ -20,6 +20,7 @@ import { EINVAL, ENOMEM } from "./errno.js";
 import type { FrameAllocator } from "./frames.js";
 import { PageTable } from "./page-table.js";
 import { MapFlag, Prot, RegionList, type FileIdentity, type Region } from "./regions.js";
+import type { SectionKey, Sections } from "./sections.js";
 import { copyIn, copyOut, probeWrite, readCString } from "./user-copy.js";
 
 /** One past the highest user address (Linux's TASK_SIZE on x86-64 with 4-level paging). */
@@ -42,6 +43,12 @@ export interface MapOptions {
   offset?: number;
   /** Allocate every page now instead of on first touch (MAP_POPULATE). */
   populate?: boolean;
+  /**
+   * A shared file mapping backed by the file's section (sections.ts): every page
+   * is mapped now to the section's frame for it; `content` only fills frames the
+   * section did not have yet.
+   */
+  section?: { sections: Sections; key: SectionKey };
 }
 
 export class AddressSpace {
@@ -109,6 +116,7 @@ export class AddressSpace {
     this.regionList.insert({ start, end, prot, flags, name: options.name ?? "", file: options.file });
 
     const leaf = leafFor(prot, true);
+    if (options.section) return this.mapSection(start, end, leaf, options);
     if (options.populate === true) {
       for (let page = start; page < end; page += PAGE_SIZE) {
         if (this.pt.lookup(page) === 0 && this.mapFresh(page, leaf) < 0) return this.undoMap(start, end);
@@ -122,6 +130,25 @@ export class AddressSpace {
         const lo = Math.max(from, page), hi = Math.min(to, page + PAGE_SIZE);
         this.frames.ram.u8.set(content.subarray(lo - from, hi - from), frame * PAGE_SIZE + (lo - page));
       }
+    }
+    return 0;
+  }
+
+  /** Every page of [start, end) mapped to its section frame (a fresh frame takes its bytes from `content`). */
+  private mapSection(start: number, end: number, leaf: number, options: MapOptions): number {
+    const { sections, key } = options.section!;
+    const firstIndex = Math.floor((options.file?.offset ?? 0) / PAGE_SIZE);
+    const content = options.content, offset = options.offset ?? 0;
+    for (let page = start; page < end; page += PAGE_SIZE) {
+      const frame = sections.frame(key, firstIndex + (page - start) / PAGE_SIZE, (bytes) => {
+        if (!content) return;
+        // The part of content that falls in this page (content starts `offset` bytes into the mapping).
+        const lo = Math.max(page, start + offset), hi = Math.min(page + PAGE_SIZE, start + offset + content.length);
+        if (hi > lo) bytes.set(content.subarray(lo - start - offset, hi - start - offset), lo - page);
+      });
+      if (frame < 0 || !this.pt.map(page, frame, leaf)) return this.undoMap(start, end);
+      this.frames.ref(frame);
+      this.resident++;
     }
     return 0;
   }

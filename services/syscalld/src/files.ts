@@ -13,10 +13,10 @@ export function vfsdFiles(ctx: ServiceContext): MappedFiles {
   const vfsd = <R>(call: (c: InstanceType<ReturnType<typeof rustos>['Vfsd']>, md: grpc.Metadata) => Promise<R>) =>
     ctx.peers.call('vfsd.files', rustos().Vfsd, call, { idempotent: true });
   return {
-    async source(pid, fd, offset, length) {
-      const r = await vfsd((c, md) => unaryCall<MapSourceReply__Output>((cb) => c.MapSource({ pid, fd, offset, length }, md, cb)));
+    async source(pid, fd, offset, length, shared) {
+      const r = await vfsd((c, md) => unaryCall<MapSourceReply__Output>((cb) => c.MapSource({ pid, fd, offset, length, shared }, md, cb)));
       const file = r.file ? { path: r.file.path, device: Number(r.file.device), inode: Number(r.file.inode) } : undefined;
-      return { errno: r.errno, data: r.data, file, readable: r.readable, writable: r.writable, anonymous: r.anonymous };
+      return { errno: r.errno, data: r.data, file, readable: r.readable, writable: r.writable, anonymous: r.anonymous, section: r.section };
     },
     async writeBack(file, data) {
       const r = await vfsd((c, md) => unaryCall<WriteBackReply__Output>((cb) => c.WriteBack({ file, data }, md, cb)));

@@ -23,8 +23,9 @@ const up = (n: number) => Math.ceil(n / PAGE) * PAGE;
 /** A source of file contents for file-backed mappings (vfsd's MapSource). */
 /** vfsd's side of file mappings: the bytes to map, and the pages a shared mapping writes back. */
 export interface MappedFiles {
-  source(pid: number, fd: number, offset: number, length: number):
-    Promise<{ errno: number; data: Buffer; file?: { path: string; device: number; inode: number }; writable: boolean; readable: boolean; anonymous: boolean }>;
+  /** `shared`: for MAP_SHARED; vfsd answers `section` when the mapping must share the file's section frames. */
+  source(pid: number, fd: number, offset: number, length: number, shared: boolean):
+    Promise<{ errno: number; data: Buffer; file?: { path: string; device: number; inode: number }; writable: boolean; readable: boolean; anonymous: boolean; section?: boolean }>;
   writeBack(file: { path: string; device: number; inode: number; offset: number }, data: Buffer): Promise<number>;
 }
 
@@ -47,7 +48,7 @@ export class MmClient {
     s.on('error', (err: grpc.ServiceError) => {
       this.ctx.log.warn(`MM broker stream ended: ${err.details || err.message}`);
       this.stream = undefined;
-      for (const done of this.pending.values()) done({ id: 0, errno: Errno.EIO, message: 'MM broker stream ended', addr: 0, regions: [], data: Buffer.alloc(0) });
+      for (const done of this.pending.values()) done({ id: 0, errno: Errno.EIO, message: 'MM broker stream ended', addr: 0, regions: [], data: Buffer.alloc(0), pages: [] });
       this.pending.clear();
     });
     this.stream = s;
@@ -114,16 +115,18 @@ export class Memory {
       if (addr < 0) return addr;
     }
     const shared = type === MAP.SHARED || type === MAP.SHARED_VALIDATE;
-    const brokerFlags = (shared ? 1 : 0) | (flags & MAP.GROWSDOWN ? 2 : 0) | (flags & MAP.POPULATE ? 4 : 0);
+    let brokerFlags = (shared ? 1 : 0) | (flags & MAP.GROWSDOWN ? 2 : 0) | (flags & MAP.POPULATE ? 4 : 0);
     let content: Buffer | undefined;
     let file: { path: string; device: number; inode: number; offset: number } | undefined;
     if (!(flags & MAP.ANONYMOUS)) {
-      const src = await this.files.source(pid, fd, offset, len);
+      const src = await this.files.source(pid, fd, offset, len, shared);
       if (src.errno) return -src.errno;
       if (!src.readable || (shared && (prot & 2) && !src.writable)) return -Errno.EACCES;
       if (!src.anonymous) {
         content = src.data;
         file = { path: src.file?.path ?? '', device: src.file?.device ?? 0, inode: src.file?.inode ?? 0, offset };
+        // The file's section backs it: every shared mapping of the file sees the same frames.
+        if (shared && src.section) brokerFlags |= 8;
       }
     }
     const r = await this.mm.call({ pid, map: { addr, length: len, prot: prot & PROT_MASK, flags: brokerFlags, content, contentOffset: 0, name: '', file } });

@@ -7,6 +7,7 @@
  */
 import { CLONE_FILES, Errno } from './abi.js';
 import { hostTick } from './fs/hostfs.js';
+import { TmpFile, type TmpNode } from './fs/tmpfs.js';
 import { HANDLERS } from './syscalls/index.js';
 import type { Call, Handler } from './syscalls/call.js';
 import { NeedInfo } from './proc/view.js';
@@ -48,6 +49,22 @@ const ENOSYS: Answer = { result: -Errno.ENOSYS };
 /** How often a call may ask for more /proc data before it is answered EIO. */
 const MAX_FETCHES = 4;
 
+/** Calls that read bytes of the file an fd argument names (at these argument indexes). */
+const READS: Record<number, number[]> = { 0: [0], 17: [0], 19: [0], 295: [0], 327: [0], 40: [1], 326: [0] };
+
+/** The sectioned tmpfs files call `m` reads: their mappings' stores are pulled in first. */
+function sectionedReads(v: Vfs, m: Message): TmpNode[] {
+  const reads = READS[m.op];
+  if (!reads) return [];
+  const table = v.procs.procs.get(m.pid)?.table;
+  const nodes: TmpNode[] = [];
+  for (const i of reads) {
+    const obj = table?.slots.get(m.args[i]! | 0)?.file.obj;
+    if (obj instanceof TmpFile && obj.node.section) nodes.push(obj.node);
+  }
+  return nodes;
+}
+
 export class Dispatcher {
   readonly waits: Waits;
 
@@ -60,7 +77,29 @@ export class Dispatcher {
     return EIO;
   }
 
+  /**
+   * A sectioned file's bytes (files/sections.ts) are pulled from its mappings
+   * before a call reads them, and a call that changed them is answered once
+   * they reached the mappings.
+   */
   handle(m: Message): Answer | Promise<Answer> {
+    const pulls = sectionedReads(this.v, m);
+    const pushed = (a: Answer | Promise<Answer>): Answer | Promise<Answer> => {
+      const sync = this.v.sectionSync.settled();
+      if (!sync) return a;
+      return Promise.all([a, sync]).then(([answer]) => answer);
+    };
+    if (!pulls.length) {
+      const a = this.handleNow(m);
+      return a instanceof Promise ? a.then(pushed) : pushed(a);
+    }
+    return (async () => {
+      for (const node of pulls) await this.v.sectionSync.pull(node);
+      return pushed(await this.handleNow(m));
+    })();
+  }
+
+  private handleNow(m: Message): Answer | Promise<Answer> {
     const answer = this.run(m);
     if (!durable(m)) return answer;
     // Its change is stored before the guest hears of it (see Journal.settled).

@@ -84,10 +84,11 @@ export interface MapSource {
   writable: boolean;
   size: number;
   anonymous: boolean;
+  section: boolean;
 }
 
-export function mapSource(v: Vfs, pid: number, fd: number, offset: number, length: number): MapSource {
-  const none = (errno: number): MapSource => ({ errno, data: Buffer.alloc(0), file: null, readable: false, writable: false, size: 0, anonymous: false });
+export function mapSource(v: Vfs, pid: number, fd: number, offset: number, length: number, shared = false): MapSource {
+  const none = (errno: number): MapSource => ({ errno, data: Buffer.alloc(0), file: null, readable: false, writable: false, size: 0, anonymous: false, section: false });
   return errnoOr(() => {
     if (offset % PAGE !== 0 || offset < 0 || length <= 0) fail(Errno.EINVAL);
     const p = v.procs.procs.get(pid) ?? fail(Errno.EBADF);
@@ -102,13 +103,20 @@ export function mapSource(v: Vfs, pid: number, fd: number, offset: number, lengt
     }
     if (!(f.obj instanceof TmpFile || f.obj instanceof HostFile)) fail(Errno.ENODEV);
     if (f.writable()) v.mapped.set(`${st.dev}:${st.ino}`, new WeakRef(f));
+    // tmpfs files (and memfds) share their mappings' frames through a nucleus section.
+    const section = shared && f.obj instanceof TmpFile && v.sectionSync.enabled;
+    if (section && !(f.obj as TmpFile).node.section) {
+      const node = (f.obj as TmpFile).node;
+      node.section = true;
+      node.fs.changed(node);
+    }
     const size = f.obj.size();
     const end = Math.min(offset + length, Math.ceil(size / PAGE) * PAGE);
     const data = Buffer.alloc(Math.max(0, end - offset));
     if (offset < size) {
       f.obj.read(f, Math.min(size, end) - offset, offset).copy(data);
     }
-    return { errno: 0, data, file, readable: true, writable: f.writable(), size, anonymous: false };
+    return { errno: 0, data, file, readable: true, writable: f.writable(), size, anonymous: false, section };
   }, none);
 }
 
@@ -116,6 +124,8 @@ export function mapSource(v: Vfs, pid: number, fd: number, offset: number, lengt
 export function writeBack(v: Vfs, device: number, inode: number, offset: number, data: Buffer): number {
   return errnoOr(() => {
     const f = v.mapped.get(`${device}:${inode}`)?.deref() ?? fail(Errno.ESTALE);
+    // A sectioned file's mapping is its bytes already (vfsd pulls them when it reads).
+    if (f.obj instanceof TmpFile && f.obj.node.section) return 0;
     const n = Math.min(data.length, f.obj.size() - offset);
     if (n > 0) f.obj.write(f, data.subarray(0, n), offset);
     return 0;

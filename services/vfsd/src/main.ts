@@ -3,16 +3,19 @@
  *
  * Responsible for: the guest's filesystem tree (the read-only root image from
  * RUSTOS_ROOTFS, tmpfs at /tmp and /dev/shm, /home kept on the host under
- * RUSTOS_HOME, ext2 at /data on storaged's block service, /dev, /dev/pts, /proc), the per-process descriptor tables, pipes,
+ * RUSTOS_HOME, ext2 at /data on storaged's block service, /dev, /dev/pts, /proc,
+ * /run), the per-process descriptor tables, pipes, AF_UNIX sockets and memfds,
  * sessions (a launched program's stdin/stdout/stderr, pipes or a terminal), every
  * fd syscall the nucleus routes to its mailbox (vfsd.files), and the peer API
- * (vfsd.proto) for the loader, the mmap policy and the launcher. What must outlive
+ * (vfsd.proto) for the loader, the mmap policy, the launcher and services
+ * listening on guest sockets (uiserver). What must outlive
  * a generation (descriptor tables, open file descriptions, sessions, pipe and
  * terminal buffers, tmpfs) is journalled to the nucleus StateStore and restored
  * at start.
  *
  * Never: maps memory itself (it hands file contents to syscalld/loaderd, who map
- * them through their brokers); delivers signals itself (it asks syscalld); talks
+ * them through their brokers; a tmpfs file's shared mappings share a nucleus
+ * section, whose bytes vfsd reads and writes through broker.mm.section); delivers signals itself (it asks syscalld); talks
  * to block hardware (storaged does); blocks its event loop on a guest's wait (a
  * blocking call is parked and answered when it can finish).
  */
@@ -23,6 +26,8 @@ import type { SyscalldClient } from '@rustos/platform/gen/rustos/v1/Syscalld.js'
 import type { ProcessInfo__Output } from '@rustos/platform/gen/rustos/v1/ProcessInfo.js';
 import type { MachineInfo__Output } from '@rustos/platform/gen/rustos/v1/MachineInfo.js';
 import type { StateEntries__Output } from '@rustos/platform/gen/rustos/v1/StateEntries.js';
+import type { MmReply__Output } from '@rustos/platform/gen/rustos/v1/MmReply.js';
+import type { SectionBroker } from './files/sections.js';
 import { Dispatcher } from './dispatch.js';
 import { peerHandlers } from './peer.js';
 import { StateJournal } from './state-journal.js';
@@ -54,6 +59,22 @@ function procSource(ctx: ServiceContext): ProcSource {
   };
 }
 
+/** The MM broker's section operations (capability broker.mm.section). */
+function sectionBroker(ctx: ServiceContext): SectionBroker {
+  let id = 0;
+  const call = (req: Record<string, unknown>) => unaryCall<MmReply__Output>((cb) =>
+    ctx.nucleus.mm.Call({ header: ctx.header('broker.mm.section'), id: ++id, pid: 0, ...req }, deadline(), cb));
+  const file = (device: number, inode: number) => ({ path: '', device, inode, offset: 0 });
+  return {
+    read: async (device, inode, offset, length) => {
+      const r = await call({ sectionRead: { file: file(device, inode), offset, length } });
+      return { pages: r.pages.map(Number), data: r.data };
+    },
+    write: async (device, inode, offset, data) => { await call({ sectionWrite: { file: file(device, inode), offset, data } }); },
+    drop: async (device, inode) => { await call({ sectionDrop: file(device, inode) }); },
+  };
+}
+
 /** Terminal signals go through syscalld's policy (Kill). */
 function signaller(ctx: ServiceContext) {
   const Syscalld = rustos().Syscalld;
@@ -76,7 +97,7 @@ main({
     const entries = new Map(Object.entries(saved.entries));
     const v = new Vfs({
       rootDir: rootDir(ctx), homeDir: join(home(), 'home'), journal, procSource: procSource(ctx), signal: signaller(ctx),
-      tmpfsBytes: Number(process.env.VFSD_TMPFS_BYTES) || undefined,
+      tmpfsBytes: Number(process.env.VFSD_TMPFS_BYTES) || undefined, sections: sectionBroker(ctx),
     });
     // /data on storaged: mounted before descriptors are restored when storaged is up (a vfsd restart), else once it is.
     data = new DataMount(ctx);

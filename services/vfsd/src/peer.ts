@@ -8,6 +8,10 @@ import type { SessionInput__Output } from '@rustos/platform/gen/rustos/v1/Sessio
 import type { SessionOutput } from '@rustos/platform/gen/rustos/v1/SessionOutput.js';
 import type { CopyChunk, CopyChunk__Output } from '@rustos/platform/gen/rustos/v1/CopyChunk.js';
 import type { CopyReply } from '@rustos/platform/gen/rustos/v1/CopyReply.js';
+import type { ListenerInput__Output } from '@rustos/platform/gen/rustos/v1/ListenerInput.js';
+import type { ListenerEvent } from '@rustos/platform/gen/rustos/v1/ListenerEvent.js';
+import { ServiceListener } from './sockets/service-listener.js';
+import { TmpFile } from './fs/tmpfs.js';
 import { AT, Errno } from './abi.js';
 import { Fail, fail } from './fail.js';
 import { hostTick } from './fs/hostfs.js';
@@ -73,13 +77,56 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
     ReadFile: unary(async (req) => reply(await vfs().view.complete(() => readFile(vfs(), req.pid, req.path)))),
 
     MapSource: unary((req) => {
-      const r = mapSource(vfs(), req.pid, req.fd, Number(req.offset), Number(req.length));
+      const r = mapSource(vfs(), req.pid, req.fd, Number(req.offset), Number(req.length), req.shared);
       return { ...r, file: r.file };
     }),
 
     WriteBack: unary((req) => ({
       errno: writeBack(vfs(), Number(req.file?.device ?? 0), Number(req.file?.inode ?? 0), Number(req.file?.offset ?? 0), req.data),
     })),
+
+    Listen(call: grpc.ServerDuplexStream<ListenerInput__Output, ListenerEvent>) {
+      let listener: ServiceListener | undefined;
+      const end = () => listener?.end();
+      call.on('data', (m: ListenerInput__Output) => {
+        try {
+          if (!listener) {
+            if (!m.listen) throw notFound('the first message of Listen must be `listen`', Errno.EINVAL);
+            const l = m.listen;
+            listener = new ServiceListener(vfs(), (e) => call.write(e as ListenerEvent));
+            const errno = listener.listen({ path: l.path, uid: l.uid, gid: l.gid, mode: l.mode, dirMode: l.dirMode, backlog: l.backlog });
+            if (errno) call.end();
+          } else if (m.send) {
+            listener.send(m.send.conn, m.send.data, m.send.fds.map(Number), m.send.newFiles);
+          } else if (m.body === 'close') {
+            listener.close(m.close ?? 0);
+          }
+        } catch (err) {
+          call.emit('error', toStatus(err));
+        }
+      });
+      call.on('end', () => { end(); call.end(); });
+      call.on('cancelled', end);
+      call.on('close', end);
+      call.on('error', end);
+    },
+
+    // The guest's latest stores: a sectioned file's pages are pulled from the nucleus first.
+    ReadPassedFile: unary(async (req) => {
+      const v = vfs();
+      const handle = Number(req.handle);
+      const f = errnoOr(() => v.passed.get(handle), () => undefined);
+      if (f?.obj instanceof TmpFile) await v.sectionSync.pull(f.obj.node, Number(req.offset), Number(req.length));
+      return errnoOr(() => {
+        const r = v.passed.read(handle, Number(req.offset), Math.min(Number(req.length), 64 << 20));
+        return { errno: 0, data: r.data, size: r.size };
+      }, (errno) => ({ errno, data: Buffer.alloc(0), size: 0 }));
+    }),
+
+    ReleasePassedFile: unary((req) => errnoOr(() => {
+      vfs().passed.release(Number(req.handle));
+      return { errno: 0 };
+    }, (errno) => ({ errno }))),
 
     CopyOut(call: grpc.ServerWritableStream<{ path: string }, CopyChunk>) {
       try {

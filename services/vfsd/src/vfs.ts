@@ -22,6 +22,9 @@ import { NO_JOURNAL, type Journal } from './journal.js';
 import { ProcView, type ProcSource } from './proc/view.js';
 import { Procs, type Proc } from './procs.js';
 import { Sessions } from './session.js';
+import { SectionSync, type SectionBroker } from './files/sections.js';
+import { SocketNames } from './sockets/address.js';
+import { PassedFiles } from './sockets/service-listener.js';
 import { DEVPTS, type Tty } from './tty/tty.js';
 
 export interface VfsOptions {
@@ -36,6 +39,8 @@ export interface VfsOptions {
   signal?: (pid: number, signo: number) => void;
   /** Bytes all tmpfs mounts may hold together (they live in the nucleus state store, 64 MiB at most). */
   tmpfsBytes?: number;
+  /** The nucleus's file sections, for coherent MAP_SHARED of tmpfs files (none: write-back only). */
+  sections?: SectionBroker;
 }
 
 export class Vfs {
@@ -47,6 +52,14 @@ export class Vfs {
   readonly sessions: Sessions;
   readonly view: ProcView;
   readonly tmpfs: Map<string, TmpFs>;
+  /** Where memfd_create's files live: a tmpfs mounted nowhere (Linux's internal shm mount). */
+  readonly memfd: TmpFs;
+  /** AF_UNIX names: bound paths (by inode) and abstract names. */
+  readonly sockets = new SocketNames();
+  /** Keeps sectioned files' bytes and their shared mappings one (files/sections.ts). */
+  readonly sectionSync: SectionSync;
+  /** Files guests passed to services' listeners, by handle. */
+  readonly passed = new PassedFiles(this);
   /** Files with a shared writable mapping somewhere, by "device:inode": where msync writes back. */
   readonly mapped = new Map<string, WeakRef<OpenFile>>();
 
@@ -57,6 +70,7 @@ export class Vfs {
     this.sessions = new Sessions(this.procs, this.pipes, this.journal, opts.signal ?? (() => undefined));
     this.view = new ProcView(opts.procSource);
     this.walker = new Walker(this.mounts);
+    this.sectionSync = new SectionSync(opts.sections);
 
     mkdirSync(opts.homeDir, { recursive: true });
     const root = new HostFs(opts.rootDir, makedev(254, 1), true, '/dev/root');
@@ -64,7 +78,13 @@ export class Vfs {
     const budget = new TmpfsBudget(opts.tmpfsBytes ?? 40 * 1024 * 1024);
     const tmp = new TmpFs('tmp', makedev(0, 26), 0o1777, this.journal, budget);
     const shm = new TmpFs('shm', makedev(0, 25), 0o1777, this.journal, budget);
-    this.tmpfs = new Map([['tmp', tmp], ['shm', shm]]);
+    const run = new TmpFs('run', makedev(0, 24), 0o755, this.journal, budget);
+    this.memfd = new TmpFs('memfd', makedev(0, 1), 0o1777, this.journal, budget);
+    this.tmpfs = new Map([['tmp', tmp], ['shm', shm], ['run', run], ['memfd', this.memfd]]);
+    for (const fs of this.tmpfs.values()) {
+      fs.onGone = (node) => this.sectionSync.drop(node);
+      fs.onSectionChanged = (node) => this.sectionSync.changed(node);
+    }
     const dev = new DevFs({ ctty: (pid) => this.ctty(pid), ttys: () => this.sessions.ttys() });
     const proc = new ProcFs(this);
 
@@ -75,6 +95,11 @@ export class Vfs {
     this.mounts.add('/dev/shm', shm, shm.root(), 'rw,nosuid,nodev');
     this.mounts.add('/proc', proc, proc.root, 'rw,nosuid,nodev,noexec,relatime');
     this.mounts.add('/tmp', tmp, tmp.root(), 'rw,nosuid,nodev');
+    // /run as on a systemd host: a tmpfs, where services put their sockets (/run/user/<uid>/wayland-0),
+    // with the runtime directory of user 1000 (XDG_RUNTIME_DIR) as logind makes it. A restore replaces it.
+    this.mounts.add('/run', run, run.root(), 'rw,nosuid,nodev,mode=755');
+    run.root().mkdir('user', 0o755, { pid: 0, uid: 0, gid: 0 });
+    run.root().lookup('user')!.mkdir('1000', 0o700, { pid: 0, uid: 1000, gid: 1000 });
     this.mounts.add('/home', home, home.root(), 'rw,relatime');
   }
 
@@ -136,6 +161,8 @@ export class Vfs {
           if (pipe.fifo) try { inode = this.walker.resolve(who, this.walker.root(), path, false).node; } catch { inode = undefined; }
           return new PipeEnd(pipe, r.ends as Ends, inode);
         }
+        case 'socket':
+          return undefined; // sockets end with the generation that held them (sockets/unix-socket.ts)
         case 'tty':
           return this.sessions.tty(r.index as number);
         case 'tmp': {

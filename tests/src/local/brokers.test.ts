@@ -42,6 +42,9 @@ test('an ungranted caller of the MM broker gets PERMISSION_DENIED, and the nucle
     await expectError(unaryCall((cb) => stranger.mm.Call(mapRequest('cap_forged'), cb)), grpc.status.PERMISSION_DENIED, /unknown or revoked capability/);
     // A real capability for another right does not open the MM broker.
     await expectError(unaryCall((cb) => stranger.mm.Call(mapRequest(probe.capability('broker.proc')), cb)), grpc.status.PERMISSION_DENIED, /probe generation 1 \(holds "broker.proc"\)/);
+    // File sections are vfsd's (broker.mm.section): broker.mm alone does not reach them.
+    const section = { header: { abiVersion: 1, capability: probe.capability('broker.mm') }, id: 9, pid: 0, sectionRead: { file: { path: '', device: 1, inode: 1, offset: 0 }, offset: 0, length: 4096 } };
+    await expectError(unaryCall((cb) => stranger.mm.Call(section, cb)), grpc.status.PERMISSION_DENIED, /needs capability "broker.mm.section"/);
   } finally {
     stranger.close();
   }

@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runService, type ServiceContext } from '@rustos/platform';
+import { grpc, runService, rustos, type ServiceContext } from '@rustos/platform';
+import type { VfsdClient } from '@rustos/platform/gen/rustos/v1/Vfsd.js';
 
 export function startProbe(env: NodeJS.ProcessEnv, name = 'probe'): Promise<ServiceContext> {
   for (const key of ['RUSTOS_HOME', 'RUSTOS_MANIFESTS', 'RUSTOS_SECRET', 'RUSTOS_NUCLEUS']) {
@@ -19,4 +20,10 @@ export function startProbe(env: NodeJS.ProcessEnv, name = 'probe'): Promise<Serv
 /** The probe (or another operator tool) enrolled with a booted local system. */
 export function startProbeOn(sys: { env: NodeJS.ProcessEnv; home: string }, name = 'probe'): Promise<ServiceContext> {
   return startProbe({ ...sys.env, RUSTOS_NUCLEUS: `unix:${join(sys.home, 'run', 'nucleus.sock')}`, RUSTOS_SECRET: readFileSync(join(sys.home, 'secret'), 'utf8').trim() }, name);
+}
+
+/** vfsd's peer API as the probe reaches it (streams need the client and metadata themselves). */
+export async function vfsdPeer(probe: ServiceContext): Promise<{ client: VfsdClient; md: grpc.Metadata }> {
+  const r = await probe.peers.resolve('vfsd.files');
+  return { client: probe.peers.client(rustos().Vfsd, r), md: probe.peers.metadata(r) };
 }

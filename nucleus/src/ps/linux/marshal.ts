@@ -38,6 +38,80 @@ export function iovecs(s: Sys, ptr: number, count: number): Array<[number, numbe
   return out;
 }
 
+/** struct msghdr: msg_name, msg_namelen, msg_iov, msg_iovlen, msg_control, msg_controllen, msg_flags. */
+const MSGHDR = 56;
+/** Largest sockaddr (sockaddr_storage) and control buffer (net.core.optmem_max) a call may carry. */
+const MAX_NAME = 128;
+const MAX_CONTROL = 20480;
+
+interface MsgHdr { name: number; namelen: number; iov: Array<[number, number]>; control: number; controllen: number }
+
+function msghdr(s: Sys, ptr: number): MsgHdr | number {
+  const raw = s.copyIn(ptr, MSGHDR);
+  if (typeof raw === 'number') return EFAULT;
+  const v = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+  const iov = iovecs(s, Number(v.getBigUint64(16, true)), Number(v.getBigUint64(24, true)));
+  if (typeof iov === 'number') return iov;
+  const controllen = Number(v.getBigUint64(40, true));
+  return { name: Number(v.getBigUint64(0, true)), namelen: v.getUint32(8, true), iov, control: Number(v.getBigUint64(32, true)), controllen };
+}
+
+function header(a: number, b: number, c: number, d: number): Buffer {
+  const h = Buffer.alloc(16);
+  h.writeUInt32LE(a, 0); h.writeUInt32LE(b, 4); h.writeUInt32LE(c >>> 0, 8); h.writeUInt32LE(d >>> 0, 12);
+  return h;
+}
+
+/** A msghdr's buffers as one input (spec.ts, kind 'msghdr'). */
+function msghdrIn(s: Sys, ptr: number, send: boolean): Buffer | number {
+  const m = msghdr(s, ptr);
+  if (typeof m === 'number') return m;
+  const name = m.name ? Math.min(m.namelen, MAX_NAME) : 0;
+  const control = m.control ? m.controllen : 0;
+  const data = m.iov.reduce((n, [, len]) => n + len, 0);
+  if (!send) return header(name, Math.min(control, MAX_CONTROL), data, 0);
+  if (m.name && m.namelen > MAX_NAME) return -Errno.EINVAL;
+  if (control > MAX_CONTROL) return -Errno.ENOBUFS;
+  const parts = [header(name, control, data, 0)];
+  for (const [at, len] of [[m.name, name], [m.control, control], ...m.iov] as Array<[number, number]>) {
+    if (len === 0) continue;
+    const b = s.copyIn(at, len);
+    if (typeof b === 'number') return EFAULT;
+    parts.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+  }
+  return Buffer.concat(parts);
+}
+
+/** recvmsg's answer (spec.ts, out kind 'msghdr') written into the caller's msghdr. */
+function msghdrOut(s: Sys, ptr: number, out: Uint8Array): number {
+  const m = msghdr(s, ptr);
+  if (typeof m === 'number') return m;
+  if (out.length < 16) return -Errno.EINVAL;
+  const v = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const namelen = v.getUint32(0, true), controllen = v.getUint32(4, true), datalen = v.getUint32(8, true), flags = v.getUint32(12, true);
+  let at = 16;
+  const name = out.subarray(at, (at += namelen));
+  const control = out.subarray(at, (at += controllen));
+  const data = out.subarray(at, at + datalen);
+  if (m.name && name.length && s.copyOut(m.name, name.subarray(0, m.namelen)) < 0) return EFAULT;
+  if (m.control && control.length && s.copyOut(m.control, control.subarray(0, m.controllen)) < 0) return EFAULT;
+  let done = 0;
+  for (const [base, len] of m.iov) {
+    if (done >= data.length) break;
+    const chunk = data.subarray(done, done + len);
+    if (s.copyOut(base, chunk) < 0) return EFAULT;
+    done += chunk.length;
+  }
+  const fields = Buffer.alloc(MSGHDR);
+  const raw = s.copyIn(ptr, MSGHDR);
+  if (typeof raw === 'number') return EFAULT;
+  fields.set(raw);
+  fields.writeUInt32LE(m.name ? namelen : 0, 8);
+  fields.writeBigUInt64LE(BigInt(m.control ? controllen : 0), 40);
+  fields.writeInt32LE(flags | 0, 48);
+  return s.copyOut(ptr, fields) < 0 ? EFAULT : 0;
+}
+
 function cstring(s: Sys, ptr: number): Buffer | number {
   const r = s.p.space.readCString(ptr, MAX_STRING);
   return typeof r === 'number' ? r : Buffer.from(r.buffer, r.byteOffset, r.byteLength);
@@ -71,6 +145,7 @@ function one(s: Sys, spec: InSpec): Buffer | number {
   switch (spec.kind) {
     case 'cstr': return cstring(s, ptr);
     case 'cstrv': return cstringVector(s, ptr);
+    case 'msghdr': return msghdrIn(s, ptr, spec.send);
     case 'buf':
     case 'struct': {
       const n = spec.kind === 'buf' ? length(s, spec.len) : spec.size;
@@ -112,7 +187,7 @@ export function marshalInputs(s: Sys, specs: InSpec[] | undefined): Buffer[] | n
  */
 export function checkOutputs(s: Sys, specs: OutSpec[] | undefined): number {
   for (const spec of specs ?? []) {
-    if (spec.kind === 'iov' || !applies(s, spec.when)) continue;
+    if (spec.kind === 'iov' || spec.kind === 'msghdr' || !applies(s, spec.when)) continue;
     const ptr = s.arg(spec.ptr);
     if ('optional' in spec && spec.optional && ptr === 0) continue;
     const n = spec.kind === 'struct' ? spec.size : Math.min(1, length(s, spec.max));
@@ -129,6 +204,11 @@ export function unmarshalOutputs(s: Sys, specs: OutSpec[] | undefined, outputs: 
     const ptr = s.arg(spec.ptr);
     if ('optional' in spec && spec.optional && ptr === 0) continue;
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (spec.kind === 'msghdr') {
+      const r = msghdrOut(s, ptr, bytes);
+      if (r < 0) return r;
+      continue;
+    }
     if (spec.kind === 'iov') {
       const vecs = iovecs(s, ptr, s.arg(spec.count));
       if (typeof vecs === 'number') return vecs;

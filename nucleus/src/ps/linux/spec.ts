@@ -29,12 +29,26 @@ export type InSpec = (
   | { kind: 'cstrv'; ptr: Arg; optional?: boolean }
   | { kind: 'iov'; ptr: Arg; count: Arg }
   | { kind: 'struct'; ptr: Arg; size: number; optional?: boolean }
+  /**
+   * A struct msghdr (sendmsg/recvmsg): its name, control and iovec buffers travel
+   * as one buffer, a 16-byte header of u32 lengths (name, control, data, 0) then
+   * the bytes. For `send` the bytes are the caller's; for a receive only the
+   * header goes, giving the capacities of the three buffers.
+   */
+  | { kind: 'msghdr'; ptr: Arg; send: boolean }
 ) & { when?: When };
 
 export type OutSpec = (
   | { kind: 'buf'; ptr: Arg; max: Len; optional?: boolean }
   | { kind: 'iov'; ptr: Arg; count: Arg }
   | { kind: 'struct'; ptr: Arg; size: number; optional?: boolean }
+  /**
+   * recvmsg's answer into a struct msghdr: a header of u32 name length, control
+   * length, data length and msg_flags, then the name, control and data bytes;
+   * the data is scattered over the iovecs, msg_namelen, msg_controllen and
+   * msg_flags are written.
+   */
+  | { kind: 'msghdr'; ptr: Arg }
 ) & { when?: When };
 
 export type Owner = 'syscalld' | 'vfsd' | 'loaderd';

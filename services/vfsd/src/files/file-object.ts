@@ -26,6 +26,8 @@ export interface Persisted {
 export abstract class FileObject {
   abstract readonly node: Node;
 
+  /** A write of nothing still does something (an empty datagram); otherwise it is answered 0 at once. */
+  writesEmpty(): boolean { return false; }
   /** Has a file position (lseek works; pread/pwrite allowed). */
   seekable(): boolean { return false; }
   /**

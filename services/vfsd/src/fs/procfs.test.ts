@@ -134,8 +134,8 @@ test('/proc/meminfo uses Linux\'s label and number columns; cpuinfo, uptime, loa
   assert.equal(await link(g, P, '/proc/mounts'), 'self/mounts');
   const mi = (await text(g, P, "/proc/self/mountinfo")).trim().split('\n').map((l) => l.split(' '));
   assert.deepEqual(mi.map((f) => [f[4], f[7], f[8]]), [['/', 'ext4', '/dev/root'], ['/dev', 'devtmpfs', 'devtmpfs'],
-    ['/dev/pts', 'devpts', 'devpts'], ['/dev/shm', 'tmpfs', 'tmpfs'], ['/proc', 'proc', 'proc'], ['/tmp', 'tmpfs', 'tmpfs'], ['/home', 'ext4', '/dev/home']]);
-  assert.deepEqual(mi.map((f) => f[6]), Array(7).fill('-'), 'no optional fields');
+    ['/dev/pts', 'devpts', 'devpts'], ['/dev/shm', 'tmpfs', 'tmpfs'], ['/proc', 'proc', 'proc'], ['/tmp', 'tmpfs', 'tmpfs'], ['/run', 'tmpfs', 'tmpfs'], ['/home', 'ext4', '/dev/home']]);
+  assert.deepEqual(mi.map((f) => f[6]), Array(8).fill('-'), 'no optional fields');
   assert.equal(mi[3]![1], mi[1]![0], '/dev/shm sits on /dev');
   assert.match(await text(g, P, '/proc/thread-self/stat'), new RegExp(`^${P} \\(prog${P}\\) R `));
   g.cleanup();

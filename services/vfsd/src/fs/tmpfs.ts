@@ -32,6 +32,9 @@ interface InodeRecord {
   parent?: number;
   entries?: [string, number][];
   target?: string;
+  /** Its shared mappings are a nucleus section's (files/sections.ts); memfd seals. */
+  section?: boolean;
+  seals?: number;
 }
 
 export class TmpNode extends Node {
@@ -53,6 +56,16 @@ export class TmpNode extends Node {
   target = '';
   /** Open file descriptions referring to it: an unlinked file lives until the last goes. */
   opens = 0;
+  /** Shared mappings of it are backed by a nucleus section (files/sections.ts). */
+  section = false;
+  /** memfd seals (F_ADD_SEALS): F_SEAL_SEAL 1, SHRINK 2, GROW 4, WRITE 8, FUTURE_WRITE 0x10. */
+  seals = 0;
+
+  /** EPERM when a seal forbids changing the size to `size` or writing. */
+  sealed(size: number, writing: boolean): void {
+    if (writing && this.seals & 0x18) fail(Errno.EPERM);
+    if ((size < this.size && this.seals & 2) || (size > this.size && this.seals & 4)) fail(Errno.EPERM);
+  }
 
   constructor(readonly fs: TmpFs, readonly ino: number, private modev: number, who: Who) {
     super();
@@ -216,7 +229,10 @@ export class TmpNode extends Node {
   }
 
   override setattr(a: SetAttr): void {
-    if (a.size !== undefined) this.resize(a.size);
+    if (a.size !== undefined) {
+      if (this.seals) this.sealed(a.size, false);
+      this.resize(a.size);
+    }
     if (a.mode !== undefined) this.modev = (this.modev & S.IFMT) | (a.mode & 0o7777);
     if (a.uid !== undefined) this.uidv = a.uid;
     if (a.gid !== undefined) this.gidv = a.gid;
@@ -300,6 +316,8 @@ export class TmpNode extends Node {
       r.parent = this.parent;
       r.entries = [...this.entries];
     }
+    if (this.section) r.section = true;
+    if (this.seals) r.seals = this.seals;
     if (this.isSymlink()) r.target = this.target;
     return r;
   }
@@ -316,6 +334,8 @@ export class TmpNode extends Node {
       this.parent = r.parent ?? 0;
     }
     if (r.target !== undefined) this.target = r.target;
+    this.section = r.section ?? false;
+    this.seals = r.seals ?? 0;
     this.size = r.size;
     if (!this.entries && !this.isSymlink()) {
       this.data = Buffer.alloc(r.size);
@@ -333,7 +353,10 @@ export class TmpFile extends FileObject {
   override seekable(): boolean { return true; }
   override size(): number { return this.node.size; }
   override read(_f: OpenFile, n: number, at: number): Buffer { return this.node.read(n, at); }
-  override write(_f: OpenFile, data: Buffer, at: number): number { return this.node.write(data, at); }
+  override write(_f: OpenFile, data: Buffer, at: number): number {
+    if (this.node.seals) this.node.sealed(Math.max(this.node.size, at + data.length), true);
+    return this.node.write(data, at);
+  }
   override opened(): void { this.node.opens++; }
 
   override released(): void {
@@ -358,6 +381,10 @@ export class TmpFs implements Fs {
   readonly source = 'tmpfs';
   readonly readonly = false;
   readonly inodes = new Map<number, TmpNode>();
+  /** Told when a sectioned file's bytes changed here (vfsd pushes them to the section). */
+  onSectionChanged: ((node: TmpNode) => void) | undefined;
+  /** Told when an inode is gone for good (its section, if any, is dropped). */
+  onGone: ((node: TmpNode) => void) | undefined;
   /** File bytes this filesystem holds. */
   private own = 0;
   private nextIno = 1;
@@ -412,6 +439,7 @@ export class TmpFs implements Fs {
       return;
     }
     this.inodes.delete(node.ino);
+    this.onGone?.(node);
     if (!node.entries) this.dataChanged(node, 0, node.size, true);
     this.used -= node.entries ? 0 : node.size;
     node.size = 0;
@@ -425,6 +453,7 @@ export class TmpFs implements Fs {
   /** Bytes [from, to) changed (or, past the size, went away). */
   dataChanged(node: TmpNode, from: number, to: number, gone = false): void {
     if (to <= from) return;
+    if (node.section && !gone) this.onSectionChanged?.(node);
     for (let b = Math.floor(from / BLOCK); b * BLOCK < to; b++) {
       this.journal.touch(`t/${this.name}/d/${node.ino}/${b}`, () => {
         if (gone || this.inodes.get(node.ino) !== node || b * BLOCK >= node.size) return null;

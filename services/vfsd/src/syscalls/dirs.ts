@@ -82,7 +82,7 @@ export function fchdir(c: Call): Outcome {
 }
 
 /** The directory and name a creating call works on, checked up to "may I add a name here". */
-function creating(c: Call, dirfd: number, pathname: string): { dir: Loc; name: string; slash: boolean } {
+export function creating(c: Call, dirfd: number, pathname: string): { dir: Loc; name: string; slash: boolean } {
   const at = c.v.parent(c.p, c.who, dirfd, pathname);
   if (at.name === '' || at.name === '.' || at.name === '..') fail(Errno.EEXIST);
   if (c.v.walker.child(at.dir, at.name, c.who)) fail(Errno.EEXIST);

@@ -12,6 +12,7 @@ import { HostFile } from '../fs/hostfs.js';
 import { NOFILE } from '../procs.js';
 import { Tty } from '../tty/tty.js';
 import type { Outcome } from '../wait.js';
+import { seals } from './memfd.js';
 import { file, int, int32, ioFile, u32, type Call } from './call.js';
 
 export function dup(c: Call): Outcome {
@@ -96,6 +97,9 @@ export function fcntl(c: Call): Outcome {
     case F.GETLEASE:
       file(c, 0);
       return { result: F_UNLCK };
+    case F.ADD_SEALS:
+    case F.GET_SEALS:
+      return seals(c, cmd, arg);
     case F.GETPIPE_SZ:
     case F.SETPIPE_SZ: {
       const f = file(c, 0);

@@ -11,12 +11,16 @@ import * as st from './stat.js';
 import * as dirs from './dirs.js';
 import * as attrs from './attrs.js';
 import * as poll from './poll.js';
+import * as sock from './socket.js';
+import { memfdCreate } from './memfd.js';
 
 export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [0, rw.read], [1, rw.write], [2, op.open], [3, op.close], [4, st.stat], [5, st.fstat], [6, st.lstat],
   [7, poll.poll], [8, rw.lseek], [16, fd.ioctl], [17, rw.pread64], [18, rw.pwrite64], [19, rw.readv],
   [20, rw.writev], [21, st.access], [22, fd.pipe], [23, poll.select], [32, fd.dup], [33, fd.dup2],
-  [40, rw.sendfile], [72, fd.fcntl], [73, attrs.flock], [74, attrs.fsync], [75, attrs.fsync],
+  [40, rw.sendfile], [41, sock.socket], [42, sock.connect], [43, sock.accept], [44, sock.sendto],
+  [45, sock.recvfrom], [46, sock.sendmsg], [47, sock.recvmsg], [48, sock.shutdown], [49, sock.bind], [50, sock.listen],
+  [51, sock.getsockname], [52, sock.getpeername], [53, sock.socketpair], [54, sock.setsockopt], [55, sock.getsockopt], [72, fd.fcntl], [73, attrs.flock], [74, attrs.fsync], [75, attrs.fsync],
   [76, attrs.truncate], [77, attrs.ftruncate], [79, dirs.getcwd], [80, dirs.chdir], [81, dirs.fchdir],
   [82, dirs.rename], [83, dirs.mkdir], [84, dirs.rmdir], [85, op.creat], [86, dirs.link], [87, dirs.unlink],
   [88, dirs.symlink], [89, st.readlink], [90, attrs.chmod], [91, attrs.fchmod], [92, attrs.chown],
@@ -28,8 +32,8 @@ export const HANDLERS: ReadonlyMap<number, Handler> = new Map<number, Handler>([
   [235, attrs.utimes], [257, op.openat], [258, dirs.mkdirat], [259, dirs.mknodat], [260, attrs.fchownat],
   [261, attrs.futimesat], [262, st.newfstatat], [263, dirs.unlinkat], [264, dirs.renameat], [265, dirs.linkat],
   [266, dirs.symlinkat], [267, st.readlinkat], [268, attrs.fchmodat], [269, st.faccessat], [270, poll.pselect6],
-  [271, poll.ppoll], [280, attrs.utimensat], [285, attrs.fallocate], [292, fd.dup3], [293, fd.pipe2],
-  [295, rw.preadv], [296, rw.pwritev], [306, attrs.syncfs], [316, dirs.renameat2], [326, rw.copyFileRange],
+  [271, poll.ppoll], [280, attrs.utimensat], [285, attrs.fallocate], [288, sock.accept4], [292, fd.dup3], [293, fd.pipe2],
+  [295, rw.preadv], [296, rw.pwritev], [306, attrs.syncfs], [316, dirs.renameat2], [319, memfdCreate], [326, rw.copyFileRange],
   [327, rw.preadv2], [328, rw.pwritev2], [332, st.statx], [436, op.closeRange], [439, st.faccessat2],
   [452, attrs.fchmodat2],
 ]);

@@ -44,7 +44,7 @@ const asRead = (data: Buffer): Answer => ({ result: data.length, outputs: [data]
 
 /** Write all of `data` to `f` (at `at`; < 0: the file position, or the end with O_APPEND), blocking as needed. */
 export function writeTo(c: Call, f: OpenFile, data: Buffer, at: number, finish: (n: number) => Answer = (n) => ({ result: n })): Outcome {
-  if (data.length === 0) return finish(0);
+  if (data.length === 0 && !f.obj.writesEmpty()) return finish(0);
   let done = 0;
   const step = (): Outcome => {
     for (;;) {
@@ -69,7 +69,7 @@ export function writeTo(c: Call, f: OpenFile, data: Buffer, at: number, finish: 
         c.v.procs.fileChanged(f);
       }
       // A file takes what it can in one go; a stream is fed until all went in.
-      if (done >= data.length || seekable) return f.flags & O.DSYNC ? settled([f.obj.sync()], finish(done)) : finish(done);
+      if (done >= data.length || seekable || r === 0) return f.flags & O.DSYNC ? settled([f.obj.sync()], finish(done)) : finish(done);
     }
   };
   return step();

@@ -43,6 +43,9 @@ export const programCases: SuiteCase[] = [
   ...program('stdin_wc', 'reading 4000 lines of stdin', [], { stdin: lines(4000, 21) }),
   ...program('crash', 'a NULL store: death by SIGSEGV (139)', ['segv'], { status: 139 }),
   ...program('crash', 'abort(): death by SIGABRT (134)', ['abort'], { status: 134 }),
+  ...both('unix_sockets', 'AF_UNIX socketpairs: stream, seqpacket, dgram; SCM_RIGHTS of pipes and of a memfd mapped MAP_SHARED on both sides, seals', ['pair']),
+  ...both('unix_sockets', 'AF_UNIX path socket: bind, listen, three forked clients, accept4, poll, getsockname/getpeername, hang-up', ['server']),
+  ...program('unix_sockets', 'AF_UNIX errors: ECONNREFUSED, ENOENT, EADDRINUSE, ENOTSOCK, EBADF in SCM_RIGHTS, MSG_CTRUNC, shutdown, memfd flags', ['errors']),
   ...program('creds', 'identity: a child that drops to uid 1000 gets EACCES/EPERM from file checks and root-only calls, owns what it creates, passes it on to its fork'),
   ...program('bad_pointers', 'bad pointers: EFAULT from read, write, open, stat, fstat, pipe, uname, no data lost; then SIGSEGV (139)', [], { status: 139 }),
 ];

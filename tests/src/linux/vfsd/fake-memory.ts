@@ -72,6 +72,7 @@ export function marshalIn(mem: FakeMemory, args: number[], specs: readonly InSpe
       case 'buf': return mem.read(ptr, length(args, spec.len));
       case 'struct': return mem.read(ptr, spec.size);
       case 'iov': return Buffer.concat(mem.iovecs(ptr, args[spec.count]!).map(([b, n]) => mem.read(b, n)));
+      case 'msghdr': throw new Error('msghdr (sendmsg/recvmsg) is not replayed here: the guest suite covers it');
     }
   });
 }
@@ -92,6 +93,7 @@ export function marshalOut(mem: FakeMemory, args: number[], specs: readonly OutS
       }
       continue;
     }
+    if (spec.kind === 'msghdr') throw new Error('msghdr (recvmsg) is not replayed here: the guest suite covers it');
     const max = spec.kind === 'buf' ? length(args, spec.max) : spec.size;
     if (data.length > max) return -22;
     mem.write(ptr, data);

@@ -10,6 +10,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { VFSD_SYSCALLS } from '@rustos/nucleus/dist/ps/linux/table/vfsd.js';
+
+/** sendmsg/recvmsg carry a msghdr the nucleus marshals (nested pointers): the guest suite covers them. */
+const FUZZED = VFSD_SYSCALLS.filter((e) => ![...(e.in ?? []), ...(e.out ?? [])].some((s) => s.kind === 'msghdr'));
 import { CONTROL, Dispatcher } from '@rustos/vfsd/dist/dispatch.js';
 import { Vfs } from '@rustos/vfsd/dist/vfs.js';
 import { chmodSync, lstatSync, mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -63,7 +66,7 @@ test(`${CALLS} random calls (seed ${SEED}): always answered, never a handler exc
     () => 0o100 | 0o2, () => 0o4000, () => 0o200000, () => 0x5401 + r.int(0x60), () => 0x1000, () => 0x100,
   ])();
   for (let n = 0; n < CALLS; n++) {
-    const spec = r.pick(VFSD_SYSCALLS);
+    const spec = r.pick(FUZZED);
     const mem = new FakeMemory();
     const args: number[] = [];
     for (let i = 0; i < 6; i++) args.push(value());

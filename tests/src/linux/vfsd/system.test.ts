@@ -15,23 +15,20 @@ import type { CopyChunk__Output } from '@rustos/platform/gen/rustos/v1/CopyChunk
 import type { CopyReply__Output } from '@rustos/platform/gen/rustos/v1/CopyReply.js';
 import type { SessionOutput__Output } from '@rustos/platform/gen/rustos/v1/SessionOutput.js';
 import { LocalSystem } from '../../local/system.js';
-import { startProbe } from '../../local/probe.js';
+import { startProbeOn, vfsdPeer } from '../../local/probe.js';
 
 let sys: LocalSystem;
 let probe: ServiceContext;
 before(async () => {
   sys = await LocalSystem.boot({ tools: true });
-  probe = await startProbe({ ...sys.env, RUSTOS_NUCLEUS: `unix:${join(sys.home, 'run', 'nucleus.sock')}`, RUSTOS_SECRET: readFileSync(join(sys.home, 'secret'), 'utf8').trim() });
+  probe = await startProbeOn(sys);
 });
 after(async () => {
   await probe?.shutdown();
   await sys?.down();
 });
 
-async function vfsd(): Promise<{ client: VfsdClient; md: grpc.Metadata }> {
-  const r = await probe.peers.resolve('vfsd.files');
-  return { client: probe.peers.client(rustos().Vfsd, r), md: probe.peers.metadata(r) };
-}
+const vfsd = () => vfsdPeer(probe);
 
 const unary = <Req, Res>(method: 'OpenExec' | 'ReadFile' | 'CreateSession' | 'BindSession' | 'CloseSession', req: Req) =>
   probe.peers.call('vfsd.files', rustos().Vfsd, (c: VfsdClient, md) => unaryCall<Res>((cb) =>

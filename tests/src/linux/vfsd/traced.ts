@@ -105,7 +105,7 @@ async function marshalIn(m: Remote, args: number[], specs: readonly InSpec[] | u
       }
       b = Buffer.concat(parts);
     } else {
-      throw new Error('cstrv is not used by vfsd');
+      throw new Error(`${s.kind} is not replayed here`);
     }
     if (!b) return null;
     out.push(b);
@@ -130,6 +130,7 @@ async function marshalOut(m: Remote, args: number[], specs: readonly OutSpec[] |
       }
       continue;
     }
+    if (s.kind === 'msghdr') throw new Error('msghdr (recvmsg) is not replayed here');
     const max = s.kind === 'buf' ? length(args, s.max) : s.size;
     if (data.length > max) return -22;
     if (!(await m.write(ptr, data))) return EFAULT;

@@ -20,6 +20,8 @@ const STATX = 256;
 const STATFS = 120;
 /** An fd_set as glibc declares it (FD_SETSIZE 1024 bits); select copies whole sets. */
 const FD_SET = { const: 128 } as const;
+/** struct sockaddr_un: family and a 108-byte path. */
+const SOCKADDR = { const: 110 } as const;
 const POLLFDS = { arg: 1, times: 8 } as const;
 const IOVECS = { arg: 2, times: 16 } as const;
 
@@ -67,6 +69,35 @@ const entries: Entry[] = [
   { nr: 32, name: 'dup', support: 'full' },
   { nr: 33, name: 'dup2', support: 'full' },
   { nr: 40, name: 'sendfile', support: 'full', in: [inStruct(2, 8, true)], out: [outStruct(2, 8, true)] },
+  // AF_UNIX sockets (services/vfsd/src/sockets/). A sockaddr goes in as the bytes its length names and comes
+  // out truncated to the caller's *addrlen, which is written with the full length, as Linux does.
+  { nr: 41, name: 'socket', support: 'partial', note: 'AF_UNIX SOCK_STREAM, SOCK_SEQPACKET, SOCK_DGRAM; other families EAFNOSUPPORT' },
+  { nr: 42, name: 'connect', support: 'partial', note: 'AF_UNIX, path and abstract names', in: [inBuf(1, 2)] },
+  { nr: 43, name: 'accept', support: 'full', in: [inStruct(2, 4, true)], out: [outBuf(1, SOCKADDR, true), outStruct(2, 4, true)] },
+  { nr: 44, name: 'sendto', support: 'partial', note: 'MSG_DONTWAIT, MSG_NOSIGNAL; MSG_OOB is EOPNOTSUPP', in: [inBuf(1, 2), inBuf(4, 5, true)] },
+  {
+    nr: 45, name: 'recvfrom', support: 'partial', note: 'MSG_DONTWAIT, MSG_PEEK, MSG_TRUNC; MSG_WAITALL returns what is there',
+    in: [inStruct(5, 4, true)], out: [outBuf(1, 2), outBuf(4, SOCKADDR, true), outStruct(5, 4, true)],
+  },
+  { nr: 46, name: 'sendmsg', support: 'partial', note: 'SCM_RIGHTS; SCM_CREDENTIALS checked and passed', in: [{ kind: 'msghdr', ptr: 1, send: true }] },
+  {
+    nr: 47, name: 'recvmsg', support: 'partial', note: 'SCM_RIGHTS (MSG_CTRUNC when short, MSG_CMSG_CLOEXEC); SCM_CREDENTIALS with SO_PASSCRED',
+    in: [{ kind: 'msghdr', ptr: 1, send: false }], out: [{ kind: 'msghdr', ptr: 1 }],
+  },
+  { nr: 48, name: 'shutdown', support: 'full' },
+  { nr: 49, name: 'bind', support: 'partial', note: 'AF_UNIX: a path creates a socket inode; abstract names; autobind', in: [inBuf(1, 2)] },
+  { nr: 50, name: 'listen', support: 'full' },
+  { nr: 51, name: 'getsockname', support: 'full', in: [inStruct(2, 4)], out: [outBuf(1, SOCKADDR), outStruct(2, 4)], idempotent: true },
+  { nr: 52, name: 'getpeername', support: 'full', in: [inStruct(2, 4)], out: [outBuf(1, SOCKADDR), outStruct(2, 4)], idempotent: true },
+  { nr: 53, name: 'socketpair', support: 'partial', note: 'AF_UNIX', out: [outStruct(3, 8)] },
+  {
+    nr: 54, name: 'setsockopt', support: 'partial', in: [inBuf(3, 4, true)],
+    note: 'SOL_SOCKET: SO_PASSCRED works, SO_SNDBUF is recorded, other options are accepted and have no effect on AF_UNIX here',
+  },
+  {
+    nr: 55, name: 'getsockopt', support: 'partial', note: 'SO_TYPE, SO_ERROR, SO_PEERCRED, SO_DOMAIN, SO_PROTOCOL, SO_ACCEPTCONN, SO_PASSCRED, SO_SNDBUF, SO_RCVBUF',
+    in: [inStruct(4, 4)], out: [outBuf(3, { const: 64 }, true), outStruct(4, 4)],
+  },
   {
     nr: 72, name: 'fcntl', support: 'partial', note: 'record locks are advisory no-ops (F_GETLK always finds none); no F_SETOWN signals, leases or seals',
     in: [inStruct(2, 32, false, { arg: 1, is: [F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW] })],
@@ -139,12 +170,14 @@ const entries: Entry[] = [
   },
   { nr: 280, name: 'utimensat', support: 'full', in: [cstr(1, true), inStruct(2, 32, true)], idempotent: true },
   { nr: 285, name: 'fallocate', support: 'partial', note: 'mode 0 and FALLOC_FL_KEEP_SIZE; others EOPNOTSUPP' },
+  { nr: 288, name: 'accept4', support: 'full', in: [inStruct(2, 4, true)], out: [outBuf(1, SOCKADDR, true), outStruct(2, 4, true)] },
   { nr: 292, name: 'dup3', support: 'full' },
   { nr: 293, name: 'pipe2', support: 'full', out: [outStruct(0, 8)] },
   { nr: 295, name: 'preadv', support: 'full', in: [inBuf(1, IOVECS)], out: [{ kind: 'iov', ptr: 1, count: 2 }], idempotent: true },
   { nr: 296, name: 'pwritev', support: 'full', in: [{ kind: 'iov', ptr: 1, count: 2 }], idempotent: true },
   { nr: 306, name: 'syncfs', support: 'full', idempotent: true },
   { nr: 316, name: 'renameat2', support: 'partial', note: 'RENAME_NOREPLACE and RENAME_EXCHANGE (tmpfs); no RENAME_WHITEOUT', in: [cstr(1), cstr(3)] },
+  { nr: 319, name: 'memfd_create', support: 'partial', note: 'MFD_CLOEXEC, MFD_ALLOW_SEALING (F_ADD_SEALS, F_GET_SEALS); MFD_HUGETLB is EINVAL', in: [cstr(0)] },
   {
     nr: 326, name: 'copy_file_range', support: 'full',
     in: [inStruct(1, 8, true), inStruct(3, 8, true)], out: [outStruct(1, 8, true), outStruct(3, 8, true)],
