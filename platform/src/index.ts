@@ -13,4 +13,5 @@ export * from './mailbox.js';
 export * from './clock.js';
 export * from './syscalls.js';
 export * from './device-session.js';
+export * from './block-device.js';
 export * from './modalias.js';

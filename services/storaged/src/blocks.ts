@@ -3,9 +3,8 @@
  * device, each checked (range, whole blocks, size) and answered with an errno,
  * never a broken stream.
  */
-import { Errno, unary } from '@rustos/platform';
+import { Errno, unary, type BlockDevice } from '@rustos/platform';
 import type { StoragedHandlers } from '@rustos/platform/gen/rustos/v1/Storaged.js';
-import type { BlockDevice } from './block-device.js';
 
 /** Bytes one Read or Write may carry (under grpc-js's 4 MiB message limit). */
 export const MAX_TRANSFER = 1024 * 1024;

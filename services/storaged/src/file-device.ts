@@ -6,7 +6,7 @@
 import { mkdirSync, existsSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { BlockDevice } from './block-device.js';
+import type { BlockDevice } from '@rustos/platform';
 
 export const FILE_DEVICE_BYTES = 64 * 1024 * 1024;
 const SECTOR = 512;

@@ -8,8 +8,7 @@
  * Never: interprets filesystems (vfsd does), or reaches a device it holds no
  * grant for.
  */
-import { main, openDevice, rustos, DeviceError, type DeviceSession } from '@rustos/platform';
-import type { BlockDevice } from './block-device.js';
+import { main, openDevice, rustos, DeviceError, type BlockDevice, type DeviceSession } from '@rustos/platform';
 import { blockHandlers, quiet } from './blocks.js';
 import { NvmeDriver } from './nvme/driver.js';
 

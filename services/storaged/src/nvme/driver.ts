@@ -12,8 +12,7 @@
  * Requests on the session are ordered, so data, entry and doorbell go out
  * back to back without waiting for each answer.
  */
-import type { DevicePort } from '@rustos/platform';
-import type { BlockDevice } from '../block-device.js';
+import type { BlockDevice, DevicePort } from '@rustos/platform';
 import { QueuePair, encodeSubmission, CQE_BYTES, SQE_BYTES, type Completion, type SubmissionFields } from './queue.js';
 import { NvmeCommandError, describeStatus } from './status.js';
 

@@ -1,16 +1,11 @@
 /**
- * The block device ext2 lives on, as vfsd sees it: storaged's block service
- * (storage-client.ts) in the system, a host file in the tests. The same shape as
- * storaged's own BlockDevice: whole blocks in, whole blocks out, durable once a
- * later flush resolves.
+ * Whole-device and byte-offset access over the block device ext2 lives on
+ * (platform's BlockDevice): storaged's block service (storage-client.ts) in the
+ * system, a host file in the tests.
  */
-export interface BlockDevice {
-  readonly blockSize: number;
-  readonly blocks: number;
-  read(lba: number, count: number): Promise<Uint8Array>;
-  write(lba: number, data: Uint8Array): Promise<void>;
-  flush(): Promise<void>;
-}
+import type { BlockDevice } from '@rustos/platform';
+
+export type { BlockDevice };
 
 /** Bytes moved per device call (storaged's transfer limit). */
 export const TRANSFER = 1024 * 1024;

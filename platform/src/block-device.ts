@@ -1,7 +1,8 @@
 /**
  * What a block driver offers the block service and the filesystem: fixed-size
  * blocks addressed by LBA, and a flush that makes every completed write
- * durable.
+ * durable. storaged's NVMe driver implements it; vfsd's ext2 reaches storaged's
+ * block service through it.
  */
 export interface BlockDevice {
   readonly blockSize: number;
