@@ -10,14 +10,20 @@ export type { BlockDevice };
 /** Bytes moved per device call (storaged's transfer limit). */
 export const TRANSFER = 1024 * 1024;
 
-/** The whole device, read in TRANSFER-sized pieces. */
+/** Read bytes [at, at + bytes) of the device (multiples of its block size) into `image`, in TRANSFER-sized pieces. */
+export async function readInto(dev: BlockDevice, image: Buffer, at: number, bytes: number): Promise<void> {
+  const per = Math.max(1, Math.floor(TRANSFER / dev.blockSize));
+  const end = (at + bytes) / dev.blockSize;
+  for (let lba = at / dev.blockSize; lba < end; lba += per) {
+    const n = Math.min(per, end - lba);
+    image.set(await dev.read(lba, n), lba * dev.blockSize);
+  }
+}
+
+/** The whole device. */
 export async function readAll(dev: BlockDevice): Promise<Buffer> {
   const out = Buffer.alloc(dev.blocks * dev.blockSize);
-  const per = Math.max(1, Math.floor(TRANSFER / dev.blockSize));
-  for (let lba = 0; lba < dev.blocks; lba += per) {
-    const n = Math.min(per, dev.blocks - lba);
-    out.set(await dev.read(lba, n), lba * dev.blockSize);
-  }
+  await readInto(dev, out, 0, out.length);
   return out;
 }
 
