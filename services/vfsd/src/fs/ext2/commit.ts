@@ -45,6 +45,13 @@ function capacity(v: Volume, log: LogArea): number {
 }
 
 /** A whole record in `image`'s log area, applied to the image; the blocks it restored (to write in place), or []. */
+/** Blocks of the record whose header (the log's first block) is in `image`: what a mount must read of the log. */
+export function recordBlocks(v: Volume, log: LogArea, image: Buffer): number {
+  const h = image.subarray(log.at, log.at + v.blockSize);
+  if (h.readUInt32LE(0) !== LOG_MAGIC || !h.subarray(12, 28).equals(uuid(v))) return 0;
+  return Math.min(h.readUInt32LE(8), capacity(v, log));
+}
+
 export function replay(v: Volume, log: LogArea | undefined, image: Buffer): number[] {
   if (!log) return [];
   const h = image.subarray(log.at, log.at + v.blockSize);

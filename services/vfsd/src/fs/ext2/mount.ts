@@ -4,7 +4,7 @@
  * image is refused with the reason and never written), and replay the last
  * committed log record.
  */
-import { Committer, LOG_BYTES, logArea, replay } from './commit.js';
+import { Committer, LOG_BYTES, logArea, recordBlocks, replay } from './commit.js';
 import { readAll, readInto, TRANSFER, writeAt, type BlockDevice } from './device.js';
 import { EXT2_MAGIC, GD, SB, SUPERBLOCK_OFFSET, SUPPORTED_INCOMPAT, SUPPORTED_RO_COMPAT } from './layout.js';
 import { mkfs } from './mkfs.js';
@@ -60,7 +60,7 @@ export interface Mounted {
 
 /**
  * The device as the filesystem uses it: the blocks its bitmaps mark in use
- * (metadata included) and the commit log after it; free blocks stay zero in
+ * (metadata included) and the last record of the commit log after it; free blocks stay zero in
  * memory, as a newly allocated block starts. A mount then costs what is stored,
  * not the size of the disk (a restarted vfsd is back in a fraction of the time).
  * A device that is not (yet) a sound ext2 is read whole, to tell a blank disk
@@ -74,7 +74,12 @@ async function readImage(dev: BlockDevice): Promise<Buffer> {
   const v = new Volume(image);
   await readUsed(dev, v, (b) => (b + 1) * v.blockSize <= head);
   const log = logArea(v, image.length);
-  if (log) await readInto(dev, image, log.at, log.bytes);
+  if (log) {
+    // The log's header, then only the record it describes.
+    await readInto(dev, image, log.at, v.blockSize);
+    const count = recordBlocks(v, log, image);
+    if (count) await readInto(dev, image, log.at + v.blockSize, count * v.blockSize);
+  }
   return image;
 }
 
