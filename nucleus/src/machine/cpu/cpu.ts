@@ -26,7 +26,12 @@ export type Engine = "interpreter" | "translate";
 export interface CpuOptions {
   /** "interpreter" only, or "translate" hot blocks (default). */
   engine?: Engine;
-  /** Executions of a block before it is translated; 0 translates everything immediately. */
+  /**
+   * Executions of a block before it is translated; 0 translates everything
+   * immediately. The default is high: V8 runs new generated code in its own
+   * interpreter first, slower than ours, and compiling it costs more than a few
+   * thousand interpreted runs of a block save (docs/BENCHMARKS.md).
+   */
   threshold?: number;
   /** vCPU count of the machine (CPUID topology) and this vCPU's index. */
   vcpus?: number;
@@ -46,7 +51,7 @@ export class Cpu {
 
   constructor(options: CpuOptions = {}) {
     this.engine = options.engine ?? "translate";
-    this.threshold = options.threshold ?? 16;
+    this.threshold = options.threshold ?? 4000;
     this.vcpus = options.vcpus ?? 1;
     this.index = options.index ?? 0;
   }
