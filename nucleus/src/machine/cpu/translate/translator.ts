@@ -36,6 +36,8 @@ class Region {
   }
   /** Position of the first instruction of block j in the region's I/H arrays. */
   readonly first: number[] = [];
+  /** Some exit continues inside the region (else one block runs straight through). */
+  loops = false;
 }
 
 /** Leaves block j for a static target: inside the region, or chained through exit slot `slot`. */
@@ -43,6 +45,7 @@ function staticExit(g: Gen, r: Region, j: number, target: number, slot: number):
   g.commit();
   const t = r.index.get(target);
   if (t !== undefined) {
+    r.loops = true;
     g.line(`if (B >= ${r.blocks[t].insns.length}) { pc = ${t}; continue; }`);
     g.line(`s.rip = ${target}; ret = null; break exit;`);
     return;
@@ -68,6 +71,7 @@ function staticExit(g: Gen, r: Region, j: number, target: number, slot: number):
 function dynamicExit(g: Gen, r: Region, j: number, inRegion: boolean): void {
   g.commit();
   if (inRegion && r.blocks.length > 1) {
+    r.loops = true;
     const cases = r.blocks.map((b, t) => `case ${b.va}: if (B >= ${b.insns.length}) { pc = ${t}; continue; } break;`).join(" ");
     g.line(`switch (s.rip) { ${cases} }`);
   }
@@ -159,7 +163,6 @@ export function translateRegion(blocks: Block[]): void {
   const r = new Region(blocks);
   const g = new Gen();
   const insns: Insn[] = [];
-  g.line("for (;;) { switch (pc) {");
   blocks.forEach((b, j) => {
     r.first.push(insns.length);
     g.startBlock();
@@ -183,8 +186,10 @@ export function translateRegion(blocks: Block[]): void {
     }
     g.line("}");
   });
-  g.line("} }");
-  const regs = cacheRegisters(g.lines.join("\n"));
+  // A single block that never continues inside needs no dispatch loop (a plain
+  // function is cheaper for V8 to compile and enter).
+  const body = r.loops ? ["for (;;) { switch (pc) {", ...g.lines, "} }"] : g.lines.slice(1, -1);
+  const regs = cacheRegisters(body.join("\n"));
   const head = [
     "const lo = s.lo, hi = s.hi, m = s.mmu;",
     "const rT = m.tlbReadTag, rB = m.tlbReadBase, wT = m.tlbWriteTag, wB = m.tlbWriteBase, eT = m.tlbExecTag, eB = m.tlbExecBase;",
