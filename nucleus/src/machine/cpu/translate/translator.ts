@@ -44,9 +44,15 @@ class Region {
 function staticExit(g: Gen, r: Region, j: number, target: number, slot: number): void {
   g.commit();
   const t = r.index.get(target);
+  if (t === j && selfLoop(r.blocks[j])) {
+    // A block looping on itself runs in its own inner loop, not through the switch.
+    g.line(`if (B >= ${r.blocks[t].insns.length}) continue S${j};`);
+    g.line(`s.rip = ${target}; ret = null; break exit;`);
+    return;
+  }
   if (t !== undefined) {
     r.loops = true;
-    g.line(`if (B >= ${r.blocks[t].insns.length}) { pc = ${t}; continue; }`);
+    g.line(`if (B >= ${r.blocks[t].insns.length}) { pc = ${t}; continue L; }`);
     g.line(`s.rip = ${target}; ret = null; break exit;`);
     return;
   }
@@ -72,7 +78,7 @@ function dynamicExit(g: Gen, r: Region, j: number, inRegion: boolean): void {
   g.commit();
   if (inRegion && r.blocks.length > 1) {
     r.loops = true;
-    const cases = r.blocks.map((b, t) => `case ${b.va}: if (B >= ${b.insns.length}) { pc = ${t}; continue; } break;`).join(" ");
+    const cases = r.blocks.map((b, t) => `case ${b.va}: if (B >= ${b.insns.length}) { pc = ${t}; continue L; } break;`).join(" ");
     g.line(`switch (s.rip) { ${cases} }`);
   }
   const p = g.tmp("p");
@@ -111,6 +117,13 @@ function fallback(g: Gen, b: Block, k: number, terminator: boolean): void {
 
 function isJcc(key: string): boolean {
   return /^J(?!MP|RCXZ)[A-Z]+ J[bz]$/.test(key);
+}
+
+/** The block ends in a direct jump (or jcc) to its own start. */
+function selfLoop(b: Block): boolean {
+  const last = b.insns[b.insns.length - 1];
+  const key = formOf(last).key;
+  return (isJcc(key) || key === "JMP Jb" || key === "JMP Jz") && last.target === b.va;
 }
 
 /** Virtual addresses a block continues at without a computed jump. */
@@ -166,7 +179,7 @@ export function translateRegion(blocks: Block[]): void {
   blocks.forEach((b, j) => {
     r.first.push(insns.length);
     g.startBlock();
-    g.line(`case ${j}: {`);
+    g.line(selfLoop(b) ? `case ${j}: S${j}: for (;;) {` : `case ${j}: {`);
     g.line(`B -= ${b.insns.length};`);
     const n = b.insns.length;
     for (let k = 0; k < n; k++) {
@@ -188,7 +201,7 @@ export function translateRegion(blocks: Block[]): void {
   });
   // A single block that never continues inside needs no dispatch loop (a plain
   // function is cheaper for V8 to compile and enter).
-  const body = r.loops ? ["for (;;) { switch (pc) {", ...g.lines, "} }"] : g.lines.slice(1, -1);
+  const body = r.loops ? ["L: for (;;) { switch (pc) {", ...g.lines, "} }"] : blocks.length === 1 && selfLoop(blocks[0]) ? [`S0: for (;;) {`, ...g.lines.slice(1)] : g.lines.slice(1, -1);
   const regs = cacheRegisters(body.join("\n"));
   const head = [
     "const lo = s.lo, hi = s.hi, m = s.mmu;",
