@@ -1,12 +1,14 @@
 /**
- * The block translator: turns a hot basic block into one JS function
- * (`new Function`). Common forms are inlined by their emitters (emitters.ts);
- * any other instruction calls its interpreter handler. Flags stay lazy and a
- * producer's record is stored only when something could observe it (a fault,
- * a handler call, the block exit): flags overwritten before that are never
- * stored. Memory accesses inline the TLB hit path. Exits chain directly to the
- * successor's translated function when it is still valid and mapped, and a block
- * that branches back to its own start runs as a loop inside its function.
+ * The block translator: turns a hot basic block, with the hot blocks of its page
+ * it jumps to (a region), into one JS function (`new Function`): a loop over a
+ * switch on the block, so jumps inside the region keep the guest registers in
+ * locals, and a block looping on itself runs in its own inner loop. Common forms
+ * are inlined by their emitters (emitters.ts); any other instruction calls its
+ * interpreter handler. Flags stay lazy and a producer's record is stored only
+ * when something could observe it (a fault, a handler call, a region exit): flags
+ * overwritten before that are never stored, nor are rotates' CF/OF updates. Memory
+ * accesses inline the TLB hit path. Exits from the region chain directly to the
+ * successor's translated function when it is still valid and mapped.
  */
 import { formOf } from "../decode/decoder.js";
 import type { Insn } from "../decode/insn.js";
