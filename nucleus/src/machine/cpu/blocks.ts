@@ -22,8 +22,12 @@ import type { CpuState } from "./state.js";
 export const MAX_INSNS = 64;
 const PAGE = 4096;
 
-/** A translated block: runs the block (and chained successors), returns the next block or null. */
-export type BlockFn = (s: CpuState) => Block | null;
+/**
+ * A translated region (translate/translator.ts): entered at block `entry` of the
+ * region, runs until it leaves the region and returns the next translated block
+ * to run, or null for the dispatcher.
+ */
+export type BlockFn = (s: CpuState, entry: number) => Block | null;
 
 export class Block {
   readonly insns: Insn[];
@@ -38,6 +42,8 @@ export class Block {
   /** Executions so far (the translator's hotness counter). */
   runs = 0;
   fn: BlockFn | null = null;
+  /** This block's index in its region's function. */
+  entry = 0;
   /** Interpreter successor cache: the block executed after this one last time. */
   follow: Block | null = null;
   /** Virtual page number of the block's first byte. */

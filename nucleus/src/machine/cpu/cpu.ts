@@ -19,14 +19,19 @@ import { ea } from "./exec/operands.js";
 import "./exec/index.js";
 import type { CpuMmu } from "./mmu-surface.js";
 import { Exit, Rflag, type CpuState } from "./state.js";
-import { translateBlock } from "./translate/translator.js";
+import { collectRegion, translateRegion } from "./translate/translator.js";
 
 export type Engine = "interpreter" | "translate";
 
 export interface CpuOptions {
   /** "interpreter" only, or "translate" hot blocks (default). */
   engine?: Engine;
-  /** Executions of a block before it is translated; 0 translates everything immediately. */
+  /**
+   * Executions of a block before it is translated; 0 translates everything
+   * immediately. The default is high: V8 runs new generated code in its own
+   * interpreter first, slower than ours, and compiling it costs more than a few
+   * thousand interpreted runs of a block save (docs/BENCHMARKS.md).
+   */
   threshold?: number;
   /** vCPU count of the machine (CPUID topology) and this vCPU's index. */
   vcpus?: number;
@@ -46,7 +51,7 @@ export class Cpu {
 
   constructor(options: CpuOptions = {}) {
     this.engine = options.engine ?? "translate";
-    this.threshold = options.threshold ?? 16;
+    this.threshold = options.threshold ?? 4000;
     this.vcpus = options.vcpus ?? 1;
     this.index = options.index ?? 0;
   }
@@ -85,11 +90,11 @@ export class Cpu {
           if (prev !== null) prev.follow = b;
         }
         prev = b;
-        if (translate && b.fn === null && ++b.runs > this.threshold) b.fn = this.translate(b);
+        if (translate && b.fn === null && ++b.runs > this.threshold) this.translate(b, cache);
         if (b.fn !== null && b.insns.length <= s.budget) {
           // Translated blocks chain among themselves (a BlockFn only returns translated
           // blocks); null brings us back here.
-          while (b !== null) b = (b.fn as BlockFn)(s);
+          while (b !== null) b = (b.fn as BlockFn)(s, b.entry);
           prev = null;
         } else {
           const insns = b.insns;
@@ -128,16 +133,19 @@ export class Cpu {
   }
 
   /**
-   * Translates a hot block. A translator failure (a bug) must not stop the guest:
+   * Translates a hot block with the hot blocks on its page it jumps to (a region,
+   * translate/translator.ts). A translator failure (a bug) must not stop the guest:
    * the block keeps running on the interpreter and the error is kept for diagnosis.
    */
-  private translate(b: Block): BlockFn | null {
+  private translate(b: Block, cache: CodeCache): void {
     try {
-      return translateBlock(b);
+      const base = b.physPage - b.vpage * 4096;
+      // Region members must be hot too (half the threshold): cold paths compiled into
+      // the function cost V8 compile time and deoptimise it when first taken.
+      translateRegion(collectRegion(b, (va) => cache.lookup(base + va, va), this.threshold >> 1));
     } catch (e) {
       this.lastTranslationError = e;
       b.runs = -Infinity;
-      return null;
     }
   }
 

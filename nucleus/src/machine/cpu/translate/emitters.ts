@@ -449,7 +449,7 @@ function rotate(left: boolean, one: boolean): Emitter {
       if (size === 4) g.line(`hi[${i.rm}] = 0;`);
       return true;
     }
-    g.commit();
+    g.commitRecord();
     const c = g.tmp("c"), o = g.tmp("o");
     if (size === 4) {
       const a = regLocal(g, i.rm, 4), r = g.tmp("r");
@@ -469,7 +469,7 @@ function rotate(left: boolean, one: boolean): Emitter {
       else g.line(`${c} = ${rh} >>> 31; ${o} = ${c} ^ ((${rh} >>> 30) & 1);`);
       g.line(`lo[${i.rm}] = ${r}; hi[${i.rm}] = ${rh};`);
     }
-    g.line(`X.rotFlags(s, ${c}, ${o}, ${n === 1});`);
+    g.deferFlags(`X.rotFlags(s, ${c}, ${o}, ${n === 1});`);
     g.forgetFlags();
     return true;
   };

@@ -29,11 +29,12 @@ const SIGN_MASK = ["0x80", "0x8000", "", ""];
 
 export class Gen {
   readonly lines: string[] = [];
-  private readonly locals: string[] = [];
+  private readonly locals = new Set<string>();
   private n = 0;
   pending: Pending | null = null;
-  /** Instruction index being emitted. */
+  /** Instruction index being emitted (in the region), and the instruction. */
   k = 0;
+  insn: Insn | null = null;
   /** Address of the instruction after k, and how many instructions of the block follow k. */
   nextVa = 0;
   remaining = 0;
@@ -44,26 +45,64 @@ export class Gen {
 
   tmp(prefix = "t"): string {
     const name = `${prefix}${this.n++}`;
-    this.locals.push(name);
+    this.locals.add(name);
     return name;
   }
 
+  /**
+   * Starts a new block of a region: its temporaries reuse the names of the
+   * previous blocks' (nothing lives across a block boundary: flags are committed
+   * at every exit), which keeps the function's locals few.
+   */
+  startBlock(): void {
+    this.n = 0;
+    this.pending = null;
+    this.deferred = [];
+  }
+
   declarations(): string {
-    return this.locals.length ? `let ${this.locals.map((l) => `${l} = 0`).join(", ")};` : "";
+    return this.locals.size ? `let ${[...this.locals].map((l) => `${l} = 0`).join(", ")};` : "";
   }
 
   // ---- flags -------------------------------------------------------------------
 
-  /** Stores the pending record into the state (s.fOp...), once. */
+  /** Stores the pending record into the state (s.fOp...), once, then any deferred updates. */
   commit(): void {
+    this.commitRecord();
+    if (this.deferred.length > 0) {
+      this.line(this.deferred.join(" "));
+      this.deferred = [];
+    }
+  }
+
+  /**
+   * Flag updates that apply on top of the state's flags (rotates change only CF
+   * and OF) wait here: the next producer overwrites every flag, so usually they
+   * are never run; anything that observes the flags before that (commit, a
+   * fault, a handler, an exit) runs them first.
+   */
+  private deferred: string[] = [];
+
+  /** Stores the pending record only (deferred partial updates keep waiting). */
+  commitRecord(): void {
     const p = this.pending;
     if (p === null || p.committed) return;
-    this.line(this.commitCode());
+    this.line(this.recordCode());
     p.committed = true;
+  }
+
+  /** Defers a partial flag update (the pending record is already stored). */
+  deferFlags(code: string): void {
+    this.deferred.push(code);
   }
 
   /** The statements that store the pending record (without marking it stored). */
   commitCode(): string {
+    return this.recordCode() + this.deferred.join(" ");
+  }
+
+  /** The statements that store the pending record alone. */
+  private recordCode(): string {
     const p = this.pending;
     if (p === null || p.committed) return "";
     const op = p.kind | p.sz;
@@ -90,6 +129,7 @@ export class Gen {
 
   /** A new flag producer replaces the pending one (whose flags are now dead). */
   produce(p: Omit<Pending, "committed">): void {
+    this.deferred = [];
     this.pending = { ...p, committed: false };
   }
 
@@ -122,7 +162,10 @@ export class Gen {
   /** CF as a 0/1 expression, usable after the pending producer (state CF otherwise). */
   cfExpr(): string {
     const p = this.pending;
-    if (p === null) return "X.cf(s)";
+    if (p === null) {
+      this.commit();
+      return "X.cf(s)";
+    }
     switch (p.kind) {
       case FlagOp.Add: return p.sz === 3 ? `(${ltu64(p.r, p.rh, p.a, p.ah)} ? 1 : 0)` : `((${p.r} >>> 0) < (${p.a} >>> 0) ? 1 : 0)`;
       case FlagOp.Sub: return p.sz === 3 ? `(${ltu64(p.a, p.ah, p.b, p.bh)} ? 1 : 0)` : `((${p.a} >>> 0) < (${p.b} >>> 0) ? 1 : 0)`;

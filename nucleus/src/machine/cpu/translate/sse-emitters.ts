@@ -166,11 +166,13 @@ def("PSHUFD Vx,Wx,Ib", (g, i) => {
   return true;
 });
 
-/** Interleaves the low halves: `size`-byte lanes of dest and source alternate. */
-function unpackLow(size: number): Emitter {
+/** Interleaves the low (PUNPCKL*) or high (PUNPCKH*) halves: `size`-byte lanes of dest and source alternate. */
+function unpack(size: number, high: boolean): Emitter {
   return (g, i) => {
-    const b = source(g, i, true);
-    const a = [0, 1].map((k) => { const t = g.tmp("a"); g.line(`${t} = ${dst(i, k)};`); return t; });
+    const src = source(g, i, true);
+    const h = high ? 2 : 0;
+    const b = [src[h], src[h + 1]];
+    const a = [0, 1].map((k) => { const t = g.tmp("a"); g.line(`${t} = ${dst(i, k + h)};`); return t; });
     let out: string[];
     if (size === 8) out = [a[0], a[1], b[0], b[1]];
     else if (size === 4) out = [a[0], b[0], a[1], b[1]];
@@ -189,10 +191,91 @@ function unpackLow(size: number): Emitter {
     return true;
   };
 }
-def("PUNPCKLBW Vx,Wx", unpackLow(1));
-def("PUNPCKLWD Vx,Wx", unpackLow(2));
-def(["PUNPCKLDQ Vx,Wx", "UNPCKLPS Vps,Wps"], unpackLow(4));
-def(["PUNPCKLQDQ Vx,Wx", "UNPCKLPD Vpd,Wpd"], unpackLow(8));
+def("PUNPCKLBW Vx,Wx", unpack(1, false));
+def("PUNPCKLWD Vx,Wx", unpack(2, false));
+def(["PUNPCKLDQ Vx,Wx", "UNPCKLPS Vps,Wps"], unpack(4, false));
+def(["PUNPCKLQDQ Vx,Wx", "UNPCKLPD Vpd,Wpd"], unpack(8, false));
+def("PUNPCKHBW Vx,Wx", unpack(1, true));
+def("PUNPCKHWD Vx,Wx", unpack(2, true));
+def(["PUNPCKHDQ Vx,Wx", "UNPCKHPS Vps,Wps"], unpack(4, true));
+def(["PUNPCKHQDQ Vx,Wx", "UNPCKHPD Vpd,Wpd"], unpack(8, true));
+
+// ---- shifts by an immediate --------------------------------------------------------------------
+
+/** dest dwords d0..d3 (register i.rm) replaced by out(d). */
+function shiftImm(out: (d: string[], n: number) => string[]): Emitter {
+  return (g, i) => {
+    const d = [0, 1, 2, 3].map((k) => { const t = g.tmp("d"); g.line(`${t} = s.xmm32[${4 * i.rm + k}];`); return t; });
+    setXmm(g, i.rm, out(d, i.imm & 0xff));
+    return true;
+  };
+}
+
+const perDword = (f: (v: string, n: number) => string) => (d: string[], n: number) => d.map((v) => f(v, n));
+const perQword = (f: (lo: string, hi: string, n: number) => [string, string]) =>
+  (d: string[], n: number) => [...f(d[0], d[1], n), ...f(d[2], d[3], n)];
+
+def("PSLLD Ux,Ib", shiftImm(perDword((v, n) => (n > 31 ? "0" : `${v} << ${n}`))));
+def("PSRLD Ux,Ib", shiftImm(perDword((v, n) => (n > 31 ? "0" : `${v} >>> ${n} | 0`))));
+def("PSRAD Ux,Ib", shiftImm(perDword((v, n) => `${v} >> ${Math.min(n, 31)}`)));
+def("PSLLW Ux,Ib", shiftImm(perDword((v, n) => (n > 15 ? "0" : `(${v} << ${n}) & ${(((0xffff << n) & 0xffff) * 0x10001) | 0}`))));
+def("PSRLW Ux,Ib", shiftImm(perDword((v, n) => (n > 15 ? "0" : `(${v} >>> ${n}) & ${((0xffff >>> n) * 0x10001) | 0}`))));
+def("PSRAW Ux,Ib", shiftImm(perDword((v, n) => {
+  const c = Math.min(n, 15);
+  return `(((${v} << 16) >> ${16 + c}) & 0xffff) | ((${v} >> ${c}) & ${-65536})`;
+})));
+def("PSLLQ Ux,Ib", shiftImm(perQword((lo, hi, n) => {
+  if (n > 63) return ["0", "0"];
+  if (n === 0) return [lo, hi];
+  if (n >= 32) return ["0", `${lo} << ${n - 32}`];
+  return [`${lo} << ${n}`, `(${hi} << ${n}) | (${lo} >>> ${32 - n})`];
+})));
+def("PSRLQ Ux,Ib", shiftImm(perQword((lo, hi, n) => {
+  if (n > 63) return ["0", "0"];
+  if (n === 0) return [lo, hi];
+  if (n >= 32) return [`${hi} >>> ${n - 32} | 0`, "0"];
+  return [`(${lo} >>> ${n}) | (${hi} << ${32 - n})`, `${hi} >>> ${n} | 0`];
+})));
+/** Byte shifts of the whole register: dword k of the result from bytes 4k+n.. of the source. */
+function byteShift(right: boolean): Emitter {
+  return shiftImm((d, n) => {
+    const c = Math.min(n, 16);
+    const byteAt = (j: number) => (j >= 0 && j < 16 ? j : -1);
+    return [0, 1, 2, 3].map((k) => {
+      const first = right ? 4 * k + c : 4 * k - c; // source byte of the result's byte 4k
+      const q = Math.floor(first / 4), r = ((first % 4) + 4) % 4;
+      const part = (w: number, e: string) => (byteAt(4 * w) < 0 ? "" : e);
+      if (r === 0) return part(q, d[q]) || "0";
+      const low = part(q, `(${d[q]} >>> ${8 * r})`), high = part(q + 1, `(${d[q + 1]} << ${32 - 8 * r})`);
+      return [low, high].filter((e) => e !== "").join(" | ") || "0";
+    });
+  });
+}
+def("PSRLDQ Ux,Ib", byteShift(true));
+def("PSLLDQ Ux,Ib", byteShift(false));
+
+// ---- more lane arithmetic ------------------------------------------------------------------------
+
+/** Two 16-bit lanes per dword: low lanes added apart from the high ones, so nothing carries across. */
+def("PADDW Vx,Wx", dwordOp((_, a, b) => `(((${a} + ${b}) & 0xffff) | (((${a} >>> 16) + (${b} >>> 16)) << 16))`));
+def("PSUBW Vx,Wx", dwordOp((_, a, b) => `(((${a} - ${b}) & 0xffff) | (((${a} >>> 16) - (${b} >>> 16)) << 16))`));
+
+/** Quadword add/subtract: dword pairs with the carry (borrow) from the low dword. */
+function qwordOp(sub: boolean): Emitter {
+  return (g, i) => {
+    const b = source(g, i, true);
+    const out: string[] = [];
+    for (const k of [0, 2]) {
+      const lo = g.tmp("q"), a = dst(i, k), ah = dst(i, k + 1);
+      g.line(`${lo} = ${sub ? `(${a} >>> 0) - (${b[k]} >>> 0)` : `(${a} >>> 0) + (${b[k]} >>> 0)`};`);
+      out.push(`${lo} | 0`, sub ? `(${ah} - ${b[k + 1]} - (${lo} < 0 ? 1 : 0)) | 0` : `(${ah} + ${b[k + 1]} + (${lo} > 4294967295 ? 1 : 0)) | 0`);
+    }
+    setXmm(g, i.reg, out);
+    return true;
+  };
+}
+def("PADDQ Vx,Wx", qwordOp(false));
+def("PSUBQ Vx,Wx", qwordOp(true));
 
 // ---- general registers and scalars ---------------------------------------------------------------
 

@@ -1,12 +1,14 @@
 /**
- * The block translator: turns a hot basic block into one JS function
- * (`new Function`). Common forms are inlined by their emitters (emitters.ts);
- * any other instruction calls its interpreter handler. Flags stay lazy and a
- * producer's record is stored only when something could observe it (a fault,
- * a handler call, the block exit): flags overwritten before that are never
- * stored. Memory accesses inline the TLB hit path. Exits chain directly to the
- * successor's translated function when it is still valid and mapped, and a block
- * that branches back to its own start runs as a loop inside its function.
+ * The block translator: turns a hot basic block, with the hot blocks of its page
+ * it jumps to (a region), into one JS function (`new Function`): a loop over a
+ * switch on the block, so jumps inside the region keep the guest registers in
+ * locals, and a block looping on itself runs in its own inner loop. Common forms
+ * are inlined by their emitters (emitters.ts); any other instruction calls its
+ * interpreter handler. Flags stay lazy and a producer's record is stored only
+ * when something could observe it (a fault, a handler call, a region exit): flags
+ * overwritten before that are never stored, nor are rotates' CF/OF updates. Memory
+ * accesses inline the TLB hit path. Exits from the region chain directly to the
+ * successor's translated function when it is still valid and mapped.
  */
 import { formOf } from "../decode/decoder.js";
 import type { Insn } from "../decode/insn.js";
@@ -21,45 +23,96 @@ import { endsBlock } from "../exec/registry.js";
 export let translatedBlocks = 0;
 
 /** When set, receives the source of every translated block (debugging). */
-export const debug: { onSource: ((b: Block, src: string) => void) | null } = { onSource: null };
+export const debug: { onSource: ((blocks: Block[], src: string) => void) | null } = { onSource: null };
 
 const CANONICAL = 2 ** 47;
+/** Region limits: blocks and instructions per generated function. */
+const MAX_REGION_BLOCKS = 48;
+const MAX_REGION_INSNS = 600;
 
-function staticExit(g: Gen, b: Block, target: number, slot: number, loop: boolean): void {
+/** The blocks of one generated function, and where each one's code is. */
+class Region {
+  readonly index = new Map<number, number>();
+  constructor(readonly blocks: Block[]) {
+    blocks.forEach((b, j) => this.index.set(b.va, j));
+  }
+  /** Position of the first instruction of block j in the region's I/H arrays. */
+  readonly first: number[] = [];
+  /** Some exit continues inside the region (else one block runs straight through). */
+  loops = false;
+}
+
+/** Leaves block j for a static target: inside the region, or chained through exit slot `slot`. */
+function staticExit(g: Gen, r: Region, j: number, target: number, slot: number): void {
   g.commit();
-  const n = b.insns.length;
-  if (loop && target === b.va) {
-    g.line(`if (B >= ${n}) { B -= ${n}; continue; }`);
+  const t = r.index.get(target);
+  if (t === j && selfLoop(r.blocks[j])) {
+    // A block looping on itself runs in its own inner loop, not through the switch.
+    g.line(`if (B >= ${r.blocks[t].insns.length}) continue S${j};`);
     g.line(`s.rip = ${target}; ret = null; break exit;`);
     return;
   }
+  if (t !== undefined) {
+    r.loops = true;
+    g.line(`if (B >= ${r.blocks[t].insns.length}) { pc = ${t}; continue L; }`);
+    g.line(`s.rip = ${target}; ret = null; break exit;`);
+    return;
+  }
+  const b = r.blocks[j];
   g.line(`s.rip = ${target};`);
-  const samePage = Math.floor(target / 4096) === Math.floor(b.va / 4096);
+  const samePage = Math.floor(target / 4096) === b.vpage;
   let mapped: string;
   if (samePage) mapped = `nb.physPage === ${b.physPage}`;
   else {
     const p = Math.floor(target / 4096);
     mapped = p >= 0 ? `eT[${p & 1023}] === ${p} && eB[${p & 1023}] === nb.physPage` : "false";
   }
-  g.line(`nb = blk.next${slot};`);
+  g.line(`nb = BL[${j}].next${slot};`);
   g.line(`if (nb !== null && nb.va === ${target} && nb.valid && nb.fn !== null && B >= nb.insns.length && ${mapped}) { ret = nb; break exit; }`);
-  g.line(`s.budget = B; ret = X.chain(s, blk, ${slot}); break exit;`);
+  g.line(`s.budget = B; ret = X.chain(s, BL[${j}], ${slot}); break exit;`);
 }
 
-/** Exit to the address already in s.rip. */
-function dynamicExit(g: Gen): void {
+/**
+ * Exit to the address already in s.rip. `inRegion`: rip may be one of the
+ * region's blocks (a return to a call site on this page), looked up first.
+ */
+function dynamicExit(g: Gen, r: Region, j: number, inRegion: boolean): void {
   g.commit();
+  if (inRegion && r.blocks.length > 1) {
+    r.loops = true;
+    const cases = r.blocks.map((b, t) => `case ${b.va}: if (B >= ${b.insns.length}) { pc = ${t}; continue L; } break;`).join(" ");
+    g.line(`switch (s.rip) { ${cases} }`);
+  }
   const p = g.tmp("p");
-  g.line(`nb = blk.next0; ${p} = Math.floor(s.rip * 0.000244140625);`);
+  g.line(`nb = BL[${j}].next0; ${p} = Math.floor(s.rip * 0.000244140625);`);
   g.line(`if (nb !== null && nb.va === s.rip && nb.valid && nb.fn !== null && B >= nb.insns.length && ${p} >= 0 && eT[${p} & 1023] === ${p} && eB[${p} & 1023] === nb.physPage) { ret = nb; break exit; }`);
-  g.line("s.budget = B; ret = X.chain(s, blk, 0); break exit;");
+  g.line(`s.budget = B; ret = X.chain(s, BL[${j}], 0); break exit;`);
 }
 
-/** Calls instruction k's interpreter handler. */
+/**
+ * Forms whose handlers touch no general register except to address memory:
+ * SSE forms whose operands are xmm registers, memory and immediates only (not
+ * the string compares and MASKMOVDQU, which use implicit registers).
+ */
+function gprFree(key: string): boolean {
+  const [mnemonic, operands = ""] = key.split(" ");
+  if (/^PCMP[EI]STR|^MASKMOV/.test(mnemonic)) return false;
+  const list = operands.split(",");
+  return list.some((o) => /^[VWU][a-z0-9]*$/.test(o)) && list.every((o) => /^([VWUMI][a-z0-9]*|XMM0)$/.test(o));
+}
+
+/** Calls instruction k's interpreter handler (k: index in the region). */
 function fallback(g: Gen, b: Block, k: number, terminator: boolean): void {
   g.commit();
   if (terminator) g.line(`s.rip = ${b.end};`);
-  g.line(`f = ${k}; /*SPILL*/ H[${k}](s, I[${k}]); /*RELOAD*/`);
+  const i = g.insn;
+  if (!terminator && i !== null && gprFree(formOf(i).key)) {
+    // Only the address registers need to be current in the state; none change.
+    const regs = i.rm < 0 ? [i.base, i.index].filter((r) => r >= 0) : [];
+    g.line(`f = ${k}; /*SPILL:${regs.join(",")}*/ H[${k}](s, I[${k}]);`);
+  } else {
+    g.line(`f = ${k}; /*SPILL*/ H[${k}](s, I[${k}]); /*RELOAD*/`);
+  }
   g.forgetFlags();
   if (!terminator) g.line(`if (!blk.valid) { s.rip = ${g.nextVa}; B += ${g.remaining}; ret = null; break exit; }`);
 }
@@ -68,28 +121,90 @@ function isJcc(key: string): boolean {
   return /^J(?!MP|RCXZ)[A-Z]+ J[bz]$/.test(key);
 }
 
-export function translateBlock(b: Block): BlockFn | null {
-  const g = new Gen();
-  const insns = b.insns;
-  const n = insns.length;
-  const last = insns[n - 1];
-  const lastKey = formOf(last).key;
-  const lastIsBranch = isJcc(lastKey) || lastKey === "JMP Jb" || lastKey === "JMP Jz";
-  const loop = lastIsBranch && last.target === b.va;
-  for (let k = 0; k < n; k++) {
-    const i = insns[k];
-    g.k = k;
-    g.nextVa = i.va + i.len;
-    g.remaining = n - k - 1;
-    const key = formOf(i).key;
-    if (k === n - 1) {
-      emitLast(g, b, i, key, loop);
-      break;
+/** The block ends in a direct jump (or jcc) to its own start. */
+function selfLoop(b: Block): boolean {
+  const last = b.insns[b.insns.length - 1];
+  const key = formOf(last).key;
+  return (isJcc(key) || key === "JMP Jb" || key === "JMP Jz") && last.target === b.va;
+}
+
+/** Virtual addresses a block continues at without a computed jump. */
+function staticSuccessors(b: Block): number[] {
+  const last = b.insns[b.insns.length - 1];
+  const key = formOf(last).key;
+  if (isJcc(key)) return [last.target, b.end];
+  if (key === "JMP Jb" || key === "JMP Jz") return [last.target];
+  // The return site too: a RET on this page comes back to it through the region's switch.
+  if (key === "CALL Jz") return [last.target, b.end];
+  return endsBlock(last) ? [] : [b.end];
+}
+
+/**
+ * The region of `head`: blocks already decoded on its page (so executed at
+ * least once) reachable from it through static successors, not yet translated
+ * and not straddling into the next page. All share head's frame, so one
+ * invalidation drops them all.
+ */
+export function collectRegion(head: Block, lookup: (va: number) => Block | undefined, minRuns = 0): Block[] {
+  const blocks = [head];
+  const seen = new Set([head.va]);
+  let insns = head.insns.length;
+  for (let q = 0; q < blocks.length && blocks.length < MAX_REGION_BLOCKS; q++) {
+    for (const va of staticSuccessors(blocks[q])) {
+      if (seen.has(va) || Math.floor(va / 4096) !== head.vpage) continue;
+      seen.add(va);
+      const b = lookup(va);
+      if (b === undefined || !b.valid || b.fn !== null || b.phys2 >= 0 || b.physPage !== head.physPage || b.runs < minRuns) continue;
+      if (insns + b.insns.length > MAX_REGION_INSNS || blocks.length >= MAX_REGION_BLOCKS) break;
+      insns += b.insns.length;
+      blocks.push(b);
     }
-    const e = emitterFor(key);
-    if (!(e && e(g, i))) fallback(g, b, k, false);
   }
-  const regs = cacheRegisters(g.lines.join("\n"));
+  return blocks;
+}
+
+/** Translates a single block (its own region). */
+export function translateBlock(b: Block): void {
+  translateRegion([b]);
+}
+
+/**
+ * Translates blocks[0] and the region's other blocks into one function
+ * `(s, pc)`: a loop over a switch on the block index, so jumps among the
+ * region's blocks stay inside the function with the registers in locals. Every
+ * block's fn becomes that function and its entry its index.
+ */
+export function translateRegion(blocks: Block[]): void {
+  const r = new Region(blocks);
+  const g = new Gen();
+  const insns: Insn[] = [];
+  blocks.forEach((b, j) => {
+    r.first.push(insns.length);
+    g.startBlock();
+    g.line(selfLoop(b) ? `case ${j}: S${j}: for (;;) {` : `case ${j}: {`);
+    g.line(`B -= ${b.insns.length};`);
+    const n = b.insns.length;
+    for (let k = 0; k < n; k++) {
+      const i = b.insns[k];
+      g.k = insns.length;
+      g.insn = i;
+      insns.push(i);
+      g.nextVa = i.va + i.len;
+      g.remaining = n - k - 1;
+      const key = formOf(i).key;
+      if (k === n - 1) {
+        emitLast(g, r, j, i, key);
+        break;
+      }
+      const e = emitterFor(key);
+      if (!(e && e(g, i))) fallback(g, b, g.k, false);
+    }
+    g.line("}");
+  });
+  // A single block that never continues inside needs no dispatch loop (a plain
+  // function is cheaper for V8 to compile and enter).
+  const body = r.loops ? ["L: for (;;) { switch (pc) {", ...g.lines, "} }"] : blocks.length === 1 && selfLoop(blocks[0]) ? [`S0: for (;;) {`, ...g.lines.slice(1)] : g.lines.slice(1, -1);
+  const regs = cacheRegisters(body.join("\n"));
   const head = [
     "const lo = s.lo, hi = s.hi, m = s.mmu;",
     "const rT = m.tlbReadTag, rB = m.tlbReadBase, wT = m.tlbWriteTag, wB = m.tlbWriteBase, eT = m.tlbExecTag, eB = m.tlbExecBase;",
@@ -97,15 +212,13 @@ export function translateBlock(b: Block): BlockFn | null {
     "let f = 0, nb = null, ret = null;",
     g.declarations(),
     regs.declare,
-    `let B = s.budget - ${n};`,
+    "let B = s.budget;",
   ];
   const src = [
     ...head,
     "try {",
     "exit: {",
-    loop ? "for (;;) {" : "",
     regs.body,
-    loop ? "}" : "",
     "}",
     `} catch (e) { ${g.faultFixup()} ${regs.spill} s.budget = B; s.faultInsn = I[f]; throw e; }`,
     regs.spill,
@@ -113,32 +226,37 @@ export function translateBlock(b: Block): BlockFn | null {
     "return ret;",
   ].join("\n");
   const handlers = insns.map((i) => i.h);
-  const make = new Function("blk", "I", "H", "X", `return function block_${b.va.toString(16)}(s) {\n${src}\n};`);
-  translatedBlocks++;
-  debug.onSource?.(b, src);
-  return make(b, insns, handlers, runtime) as BlockFn;
+  const make = new Function("blk", "BL", "I", "H", "X", `return function block_${blocks[0].va.toString(16)}(s, pc) {\n${src}\n};`);
+  translatedBlocks += blocks.length;
+  debug.onSource?.(blocks, src);
+  const fn = make(blocks[0], blocks, insns, handlers, runtime) as BlockFn;
+  blocks.forEach((b, j) => {
+    b.fn = fn;
+    b.entry = j;
+  });
 }
 
-function emitLast(g: Gen, b: Block, i: Insn, key: string, loop: boolean): void {
+function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
+  const b = r.blocks[j];
   const k = g.k;
   if (isJcc(key)) {
     const c = g.cond(i.opcode & 15);
     g.commit();
     g.line(`if (${c}) {`);
-    staticExit(g, b, i.target, 0, loop);
+    staticExit(g, r, j, i.target, 0);
     g.line("}");
-    staticExit(g, b, b.end, 1, false);
+    staticExit(g, r, j, b.end, 1);
     return;
   }
   if (key === "JMP Jb" || key === "JMP Jz") {
-    staticExit(g, b, i.target, 0, loop);
+    staticExit(g, r, j, i.target, 0);
     return;
   }
   if (key === "CALL Jz") {
     g.faultPoint();
     const ret = i.va + i.len;
     push64(g, String(ret | 0), String(Math.floor(ret / 4294967296) | 0));
-    staticExit(g, b, i.target, 0, false);
+    staticExit(g, r, j, i.target, 0);
     return;
   }
   if (key === "RET -") {
@@ -149,21 +267,21 @@ function emitLast(g: Gen, b: Block, i: Insn, key: string, loop: boolean): void {
     g.line(`${t} = ${vh} * 4294967296 + (${v} >>> 0);`);
     g.line(`if (${t} >= ${CANONICAL} || ${t} < -${CANONICAL}) X.gp();`);
     g.line(`s.rip = ${t}; ${t} = (lo[4] >>> 0) + 8; lo[4] = ${t} | 0; if (${t} > 4294967295) hi[4] = (hi[4] + 1) | 0;`);
-    dynamicExit(g);
+    dynamicExit(g, r, j, true);
     return;
   }
   const e = emitterFor(key);
   const ends = endsBlock(i);
   if (!ends && e && e(g, i)) {
-    staticExit(g, b, b.end, 1, false);
+    staticExit(g, r, j, b.end, 1);
     return;
   }
   fallback(g, b, k, ends);
   if (ends) {
     g.line("if (s.exit !== 0) { ret = null; break exit; }");
-    dynamicExit(g);
+    dynamicExit(g, r, j, false);
   } else {
-    staticExit(g, b, b.end, 1, false);
+    staticExit(g, r, j, b.end, 1);
   }
 }
 
@@ -187,8 +305,11 @@ function cacheRegisters(body: string): { declare: string; body: string; spill: s
   const arr = (name: string) => `${name[0] === "L" ? "lo" : "hi"}[${name.slice(1)}]`;
   const load = [...used].map((r) => `${r} = ${arr(r)};`).join(" ");
   const spill = [...dirty].map((r) => `${arr(r)} = ${r};`).join(" ");
+  const spillSome = (list: string): string =>
+    list.split(",").filter((r) => r !== "").flatMap((r) => [`L${r}`, `H${r}`]).filter((n) => dirty.has(n)).map((n) => `${arr(n)} = ${n};`).join(" ");
   const replaced = body.replace(/\b(lo|hi)\[(\d+)\]/g, (_, a: string, n: string) => `${a === "lo" ? "L" : "H"}${n}`)
-    .replaceAll("/*SPILL*/", spill).replaceAll("/*RELOAD*/", load);
+    .replaceAll("/*SPILL*/", spill).replaceAll("/*RELOAD*/", load)
+    .replace(/\/\*SPILL:([0-9,]*)\*\//g, (_, list: string) => spillSome(list));
   const declare = used.size ? `let ${[...used].map((r) => `${r} = ${arr(r)}`).join(", ")};` : "";
   return { declare, body: replaced, spill };
 }

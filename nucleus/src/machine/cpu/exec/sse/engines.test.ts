@@ -45,10 +45,10 @@ function randomInsn(r: () => number): string {
     case 2: return `movups ${mem(r, false)}, ${a}`;
     case 3: return `movaps ${mem(r)}, ${a}`;
     case 4: return `${pick(r, ["pxor", "pand", "por", "pandn", "xorps", "andps"])} ${a}, ${pick(r, [b, mem(r)])}`;
-    case 5: return `${pick(r, ["pcmpeqb", "pcmpeqw", "pcmpeqd", "pminub", "pmaxub", "paddb", "psubb", "paddd", "psubd"])} ${a}, ${pick(r, [b, mem(r)])}`;
+    case 5: return `${pick(r, ["pcmpeqb", "pcmpeqw", "pcmpeqd", "pminub", "pmaxub", "paddb", "psubb", "paddd", "psubd", "paddw", "psubw", "paddq", "psubq"])} ${a}, ${pick(r, [b, mem(r)])}`;
     case 6: return `pmovmskb ${g.startsWith("r") && g.length === 3 && !/\d/.test(g) ? `e${g.slice(1)}` : `${g}d`}, ${a}`;
     case 7: return `pshufd ${a}, ${pick(r, [b, mem(r)])}, ${Math.floor(r() * 256)}`;
-    case 8: return `${pick(r, ["punpcklbw", "punpcklwd", "punpckldq", "punpcklqdq", "unpcklps"])} ${a}, ${pick(r, [b, mem(r)])}`;
+    case 8: return `${pick(r, ["punpcklbw", "punpcklwd", "punpckldq", "punpcklqdq", "unpcklps", "punpckhbw", "punpckhwd", "punpckhdq", "punpckhqdq", "unpckhps", "unpckhpd"])} ${a}, ${pick(r, [b, mem(r)])}`;
     case 9: return `movq ${a}, ${pick(r, [g, b, `qword ${mem(r, false)}`])}`;
     case 10: return `movq ${pick(r, [g, `qword ${mem(r, false)}`])}, ${a}`;
     case 11: return `movd ${a}, ${pick(r, [`e${g.replace(/^r/, "")}`.replace(/^e(\d+)$/, "r$1d"), `dword ${mem(r, false)}`])}`;
@@ -57,7 +57,7 @@ function randomInsn(r: () => number): string {
     case 14: return `${pick(r, ["addsd", "mulps", "subpd", "divss", "minps", "sqrtsd"])} ${a}, ${b}`;
     case 15: return `${pick(r, ["ucomisd", "comiss"])} ${a}, ${b}`;
     case 16: return `ptest ${a}, ${b}`;
-    case 17: return `${pick(r, ["psrldq", "pslldq", "psrlw", "psllq"])} ${a}, ${Math.floor(r() * 20)}`;
+    case 17: return `${pick(r, ["psrldq", "pslldq", "psrlw", "psllw", "psraw", "psrld", "pslld", "psrad", "psrlq", "psllq"])} ${a}, ${Math.floor(r() * (r() < 0.8 ? 34 : 256))}`;
     case 18: return `pshufb ${a}, ${b}`;
     case 19: return `cvtsi2sd ${a}, ${g}`;
     case 20: return `${pick(r, ["add", "sub", "xor", "cmp"])} ${g}, ${pick(r, GPRS)}`;
