@@ -97,6 +97,15 @@ export function runHandler(ctx: ServiceContext, catalogs: () => Catalogs): grpc.
         call.end();
         void vfsd(ctx)((c, md) => unaryCall((cb) => c.CloseSession({ session }, md, cb))).catch(() => undefined);
       };
+      // After a vfsd restart a chunk may come again: keep only what lies past what we have.
+      const have = { STDOUT: 0, STDERR: 0 };
+      const fresh = (o: SessionOutput__Output): Buffer => {
+        const key = o.stream === 'STDERR' ? 'STDERR' : 'STDOUT';
+        const skip = Math.max(0, have[key] - Number(o.offset));
+        const data = skip ? o.data.subarray(Math.min(skip, o.data.length)) : o.data;
+        have[key] = Math.max(have[key], Number(o.offset) + o.data.length);
+        return data;
+      };
       const connect = () => {
         ctx.peers.resolve('vfsd.files').then((r) => {
           const c = ctx.peers.client(rustos().Vfsd, r);
@@ -104,7 +113,8 @@ export function runHandler(ctx: ServiceContext, catalogs: () => Catalogs): grpc.
           attach.write({ session });
           for (const m of pendingInput.splice(0)) attach.write(m);
           attach.on('data', (o: SessionOutput__Output) => {
-            if (o.data.length) call.write(o.stream === 'STDERR' ? { stderr: o.data } : { stdout: o.data });
+            const data = fresh(o);
+            if (data.length) call.write(o.stream === 'STDERR' ? { stderr: data } : { stdout: data });
             if (o.eof) { open--; finish(); }
           });
           attach.on('error', (err: grpc.ServiceError) => {

@@ -55,8 +55,8 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
           if (!session) {
             session = vfs().sessions.byId.get(m.session);
             if (!session) throw notFound(`no session ${m.session}`, Errno.ENOENT);
-            detach = session.attach((stream, data) => {
-              call.write(data ? { stream, data } : { stream, eof: true });
+            detach = session.attach((stream, data, offset) => {
+              call.write(data ? { stream, data, offset } : { stream, eof: true, offset });
             });
           }
           if (m.data.length) session.input(m.data);

@@ -84,3 +84,19 @@ test('a second attach replaces the first; nothing is sent twice', async () => {
   assert.deepEqual(two.events, ['STDOUT:b']);
   g.cleanup();
 });
+
+test('output carries its stream offset, counted per stream and kept in the session record', async () => {
+  const g = new TestGuest();
+  const s = g.v.sessions.create(false, undefined, 'run');
+  g.v.sessions.bind(s.id, P);
+  const seen: string[] = [];
+  s.attach((stream, data, offset) => seen.push(`${stream}@${offset}:${data?.toString() ?? 'eof'}`));
+  await g.write(P, 1, 'abc');
+  await settle();
+  await g.write(P, 2, 'e');
+  await g.write(P, 1, 'de');
+  await settle();
+  assert.deepEqual(seen, ['STDOUT@0:abc', 'STDERR@0:e', 'STDOUT@3:de']);
+  assert.deepEqual(s.record().sent, { STDOUT: 5, STDERR: 1 }, 'what a restarted vfsd resumes counting from');
+  g.cleanup();
+});

@@ -18,8 +18,8 @@ import type { WinSize } from './tty/termios.js';
 
 export type StreamName = 'STDOUT' | 'STDERR';
 
-/** The launcher's end: output bytes, or the end of a stream. */
-export type OutputSink = (stream: StreamName, data: Buffer | undefined) => void;
+/** The launcher's end: output bytes at a stream offset, or the end of a stream. */
+export type OutputSink = (stream: StreamName, data: Buffer | undefined, offset: number) => void;
 
 interface SessionRecord {
   label: string;
@@ -28,6 +28,8 @@ interface SessionRecord {
   bound: boolean;
   eofSent: StreamName[];
   pending: string;
+  /** Bytes handed to the launcher per stream (absent in records of older generations). */
+  sent?: Record<StreamName, number>;
 }
 
 export class Session implements TtyHost {
@@ -40,6 +42,12 @@ export class Session implements TtyHost {
   /** A process was bound: from then on, no writer left means the stream ended. */
   bound = false;
   private readonly eofSent = new Set<StreamName>();
+  /**
+   * Bytes handed to the launcher per stream, journalled with the buffers they left
+   * (one batch): a restarted vfsd resends from there, and the offset lets the
+   * launcher drop what it already had.
+   */
+  private readonly sent: Record<StreamName, number> = { STDOUT: 0, STDERR: 0 };
   private flushScheduled = false;
   /** After a restore, the ids of `ends` until the descriptions exist again. */
   savedEnds: number[] = [];
@@ -130,7 +138,7 @@ export class Session implements TtyHost {
         this.pendingBytes = 0;
         this.registry.changed(this);
         this.tty.writable.wake();
-        sink('STDOUT', data);
+        this.send(sink, 'STDOUT', data);
       }
       if (this.tty.everOpened && this.tty.opens === 0) this.end(sink, 'STDOUT');
       return;
@@ -138,16 +146,25 @@ export class Session implements TtyHost {
     for (const [i, stream] of [[1, 'STDOUT'], [2, 'STDERR']] as const) {
       const pipe = this.pipeOf(i);
       if (!pipe) continue;
-      if (pipe.length) sink(stream, pipe.take(pipe.length));
+      if (pipe.length) {
+        this.send(sink, stream, pipe.take(pipe.length));
+        this.registry.changed(this);
+      }
       if (this.bound && pipe.writers === 0) this.end(sink, stream);
     }
+  }
+
+  private send(sink: OutputSink, stream: StreamName, data: Buffer): void {
+    const offset = this.sent[stream];
+    this.sent[stream] += data.length;
+    sink(stream, data, offset);
   }
 
   private end(sink: OutputSink, stream: StreamName): void {
     if (this.eofSent.has(stream)) return;
     this.eofSent.add(stream);
     this.registry.changed(this);
-    sink(stream, undefined);
+    sink(stream, undefined, this.sent[stream]);
   }
 
   /** Watch the output pipes, so what the guest writes goes straight to an attached launcher. */
@@ -158,13 +175,14 @@ export class Session implements TtyHost {
   record(): SessionRecord {
     return {
       label: this.label, tty: this.tty?.record() ?? null, files: this.ends.map((f) => f?.id ?? 0), bound: this.bound,
-      eofSent: [...this.eofSent], pending: Buffer.concat(this.pending).toString('base64'),
+      eofSent: [...this.eofSent], pending: Buffer.concat(this.pending).toString('base64'), sent: { ...this.sent },
     };
   }
 
   restore(r: SessionRecord): void {
     this.bound = r.bound;
     for (const s of r.eofSent) this.eofSent.add(s);
+    Object.assign(this.sent, r.sent);
     const pending = Buffer.from(r.pending, 'base64');
     if (pending.length) this.output(pending);
   }
