@@ -381,8 +381,8 @@ static void errors(void) {
   say("memfd_create with bad flags: %s\n", outcome(e));
   int m = MUST(memfd_create("noseal", 0));
   say("memfd without MFD_ALLOW_SEALING: seals %d, add %s\n", fcntl(m, F_GET_SEALS), outcome(fcntl(m, F_ADD_SEALS, F_SEAL_WRITE)));
-  e = fcntl(f, F_GET_SEALS);
-  say("F_GET_SEALS on a tmp file: %s\n", outcome(e));
+  /* (F_GET_SEALS on an ordinary file depends on what /tmp is: EINVAL on disk filesystems,
+   * the seals on tmpfs; a case compared across machines leaves it out.) */
   unlink(file);
   rmdir(dir);
 }
