@@ -4,32 +4,16 @@
  * {bytes, passed files}; ReadPassedFile reads a passed memfd's current bytes
  * (the pages the guest maps MAP_SHARED). Each accepted connection becomes a
  * WaylandConnection. When vfsd restarts the stream breaks (its connections are
- * gone with it): we hang those clients up and listen again.
- *
- * The message shapes below mirror vfsd.proto's "Service-side listeners"
- * contract (ListenerInput / ListenerEvent / ReadPassedFile), field for field.
+ * gone with it): we hang those clients up and listen again. The contract is
+ * vfsd.proto's "Service-side listeners".
  */
 import { errnoName, rustos, unaryCall, type grpc, type ServiceContext } from '@rustos/platform';
+import type { VfsdClient } from '@rustos/platform/gen/rustos/v1/Vfsd.js';
+import type { ListenerInput } from '@rustos/platform/gen/rustos/v1/ListenerInput.js';
+import type { ListenerEvent__Output as ListenerEvent } from '@rustos/platform/gen/rustos/v1/ListenerEvent.js';
+import type { PassedFile__Output as PassedFile } from '@rustos/platform/gen/rustos/v1/PassedFile.js';
+import type { ReadPassedFileReply__Output } from '@rustos/platform/gen/rustos/v1/ReadPassedFileReply.js';
 import type { PassedFd, WaylandConnection } from './connection.js';
-
-interface PassedFile { handle: number; kind: string; size: number; path: string }
-interface ListenerEvent {
-  body: 'listening' | 'accepted' | 'data' | 'hangup' | 'error';
-  listening?: { errno: number; path: string };
-  accepted?: { conn: number; pid: number; uid: number; gid: number };
-  data?: { conn: number; data: Uint8Array; fds: PassedFile[] };
-  hangup?: number;
-  error?: { conn: number; errno: number; message: string };
-}
-type ListenerInput =
-  | { listen: { path: string; uid: number; gid: number; mode: number; dirMode: number } }
-  | { send: { conn: number; data: Uint8Array; fds: number[] } }
-  | { close: number };
-interface VfsdListenerClient extends grpc.Client {
-  Listen(md: grpc.Metadata): grpc.ClientDuplexStream<ListenerInput, ListenerEvent>;
-  ReadPassedFile(req: { handle: number; offset: number; length: number }, md: grpc.Metadata, cb: (err: grpc.ServiceError | null, res?: { errno: number; data: Uint8Array; size: number }) => void): void;
-  ReleasePassedFile(req: { handle: number }, md: grpc.Metadata, cb: (err: grpc.ServiceError | null, res?: { errno: number }) => void): void;
-}
 
 const ENDPOINT = 'vfsd.files';
 
@@ -55,9 +39,8 @@ export class GuestSocket {
     if (this.stopped) return;
     this.ctx.peers.resolve(ENDPOINT).then((r) => {
       if (this.stopped) return;
-      const client = this.ctx.peers.client(rustos().Vfsd as unknown as new (...a: ConstructorParameters<typeof grpc.Client>) => VfsdListenerClient, r);
+      const client = this.ctx.peers.client(rustos().Vfsd, r);
       const md = () => this.ctx.peers.metadata(r);
-      if (typeof client.Listen !== 'function') return this.o.listening(-1, 'vfsd has no Listen (guest AF_UNIX listeners)');
       const call = client.Listen(md());
       this.call = call;
       const conns = new Map<number, VfsdConnection>();
@@ -148,19 +131,19 @@ class VfsdConnection implements WaylandConnection {
 }
 
 class VfsdFile implements PassedFd {
-  constructor(readonly file: PassedFile, private readonly client: VfsdListenerClient, private readonly md: () => grpc.Metadata) {}
+  constructor(readonly file: PassedFile, private readonly client: VfsdClient, private readonly md: () => grpc.Metadata) {}
 
   get handle(): number { return this.file.handle; }
 
   async read(offset: number, length: number): Promise<Uint8Array> {
-    const r = await unaryCall<{ errno: number; data: Uint8Array; size: number }>((cb) => this.client.ReadPassedFile({ handle: this.handle, offset, length }, this.md(), cb));
+    const r = await unaryCall<ReadPassedFileReply__Output>((cb) => this.client.ReadPassedFile({ handle: this.handle, offset, length }, this.md(), cb));
     if (r.errno) throw new Error(`reading passed file ${this.file.path}: ${errnoName(r.errno)}`);
     if (r.data.length < length) throw new Error(`passed file ${this.file.path} ends at ${r.size} bytes, before ${offset + length}`);
     return r.data;
   }
 
   async size(): Promise<number> {
-    const r = await unaryCall<{ errno: number; size: number }>((cb) => this.client.ReadPassedFile({ handle: this.handle, offset: 0, length: 0 }, this.md(), cb));
+    const r = await unaryCall<ReadPassedFileReply__Output>((cb) => this.client.ReadPassedFile({ handle: this.handle, offset: 0, length: 0 }, this.md(), cb));
     if (r.errno) throw new Error(`passed file ${this.file.path}: ${errnoName(r.errno)}`);
     return r.size;
   }
