@@ -44,7 +44,7 @@ const MSGHDR = 56;
 const MAX_NAME = 128;
 const MAX_CONTROL = 20480;
 
-interface MsgHdr { name: number; namelen: number; iov: Array<[number, number]>; control: number; controllen: number }
+interface MsgHdr { raw: Uint8Array; name: number; namelen: number; iov: Array<[number, number]>; control: number; controllen: number }
 
 function msghdr(s: Sys, ptr: number): MsgHdr | number {
   const raw = s.copyIn(ptr, MSGHDR);
@@ -53,7 +53,19 @@ function msghdr(s: Sys, ptr: number): MsgHdr | number {
   const iov = iovecs(s, Number(v.getBigUint64(16, true)), Number(v.getBigUint64(24, true)));
   if (typeof iov === 'number') return iov;
   const controllen = Number(v.getBigUint64(40, true));
-  return { name: Number(v.getBigUint64(0, true)), namelen: v.getUint32(8, true), iov, control: Number(v.getBigUint64(32, true)), controllen };
+  return { raw, name: Number(v.getBigUint64(0, true)), namelen: v.getUint32(8, true), iov, control: Number(v.getBigUint64(32, true)), controllen };
+}
+
+/** Scatter `data` over the iovecs in order (as far as it goes); 0 or EFAULT. */
+function scatter(s: Sys, vecs: Array<[number, number]>, data: Uint8Array): number {
+  let at = 0;
+  for (const [base, len] of vecs) {
+    if (at >= data.length) break;
+    const chunk = data.subarray(at, at + len);
+    if (s.copyOut(base, chunk) < 0) return EFAULT;
+    at += chunk.length;
+  }
+  return 0;
 }
 
 function header(a: number, b: number, c: number, d: number): Buffer {
@@ -95,17 +107,9 @@ function msghdrOut(s: Sys, ptr: number, out: Uint8Array): number {
   const data = out.subarray(at, at + datalen);
   if (m.name && name.length && s.copyOut(m.name, name.subarray(0, m.namelen)) < 0) return EFAULT;
   if (m.control && control.length && s.copyOut(m.control, control.subarray(0, m.controllen)) < 0) return EFAULT;
-  let done = 0;
-  for (const [base, len] of m.iov) {
-    if (done >= data.length) break;
-    const chunk = data.subarray(done, done + len);
-    if (s.copyOut(base, chunk) < 0) return EFAULT;
-    done += chunk.length;
-  }
+  if (scatter(s, m.iov, data) < 0) return EFAULT;
   const fields = Buffer.alloc(MSGHDR);
-  const raw = s.copyIn(ptr, MSGHDR);
-  if (typeof raw === 'number') return EFAULT;
-  fields.set(raw);
+  fields.set(m.raw);
   fields.writeUInt32LE(m.name ? namelen : 0, 8);
   fields.writeBigUInt64LE(BigInt(m.control ? controllen : 0), 40);
   fields.writeInt32LE(flags | 0, 48);
@@ -212,13 +216,7 @@ export function unmarshalOutputs(s: Sys, specs: OutSpec[] | undefined, outputs: 
     if (spec.kind === 'iov') {
       const vecs = iovecs(s, ptr, s.arg(spec.count));
       if (typeof vecs === 'number') return vecs;
-      let at = 0;
-      for (const [base, len] of vecs) {
-        if (at >= bytes.length) break;
-        const chunk = bytes.subarray(at, at + len);
-        if (s.copyOut(base, chunk) < 0) return EFAULT;
-        at += chunk.length;
-      }
+      if (scatter(s, vecs, bytes) < 0) return EFAULT;
       continue;
     }
     const max = spec.kind === 'buf' ? length(s, spec.max) : spec.size;
