@@ -18,20 +18,6 @@ function inRange(dev: BlockDevice, lba: number, count: number): boolean {
 }
 
 /** Handlers over `device` (opened while storaged is admitted; calls before that wait for it). */
-/** When the last request arrived (performance.now()): storaged's stop waits for the device to go quiet. */
-export const activity = { last: 0 };
-
-/**
- * Resolve once no request has arrived for `idleMs` — counted from the call at the
- * earliest, since vfsd is told to stop at the same moment and starts its writeback
- * a little later — or after `maxMs`.
- */
-export async function quiet(idleMs: number, maxMs: number): Promise<void> {
-  const from = performance.now();
-  const idle = () => performance.now() - Math.max(from, activity.last) >= idleMs;
-  while (performance.now() - from < maxMs && !idle()) await new Promise((r) => setTimeout(r, 20));
-}
-
 export function blockHandlers(device: Promise<BlockDevice>, backend: string, log: BlockLog): StoragedHandlers {
   const failed = (op: string, err: unknown, at: object) => {
     log.warn({ ...at, err: (err as Error).message }, `storaged: ${op} failed`);
@@ -40,7 +26,6 @@ export function blockHandlers(device: Promise<BlockDevice>, backend: string, log
   return {
     Describe: unary(async () => { const dev = await device; return { blockSize: dev.blockSize, blocks: dev.blocks, backend, errno: 0 }; }),
     Read: unary(async (req) => {
-      activity.last = performance.now();
       const dev = await device;
       const lba = Number(req.lba);
       if (!inRange(dev, lba, req.count)) return { data: Buffer.alloc(0), errno: Errno.EINVAL };
@@ -51,7 +36,6 @@ export function blockHandlers(device: Promise<BlockDevice>, backend: string, log
       }
     }),
     Write: unary(async (req) => {
-      activity.last = performance.now();
       const dev = await device;
       const lba = Number(req.lba);
       const data = req.data as Buffer;
@@ -64,7 +48,6 @@ export function blockHandlers(device: Promise<BlockDevice>, backend: string, log
       }
     }),
     Flush: unary(async () => {
-      activity.last = performance.now();
       try {
         await (await device).flush();
         return { errno: 0 };

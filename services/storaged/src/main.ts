@@ -9,7 +9,7 @@
  * grant for.
  */
 import { main, openDevice, rustos, DeviceError, type BlockDevice, type DeviceSession } from '@rustos/platform';
-import { blockHandlers, quiet } from './blocks.js';
+import { blockHandlers } from './blocks.js';
 import { NvmeDriver } from './nvme/driver.js';
 
 let session: DeviceSession | undefined;
@@ -41,9 +41,7 @@ main({
     opened(disk);
   },
   async stop() {
-    // Every service is stopped at once: keep serving while vfsd writes /data back (within the nucleus's 3 s grace),
-    // then make what reached the device durable.
-    await quiet(500, 2500);
+    // The nucleus stops vfsd (which writes /data back) before storaged: what reached the device is made durable here.
     await disk?.flush().catch(() => {});
     await disk?.close().catch(() => {});
     session?.close();

@@ -114,3 +114,31 @@ test('a corrupt disk: "vfsd: mount /data failed: …", the disk untouched, the s
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an orderly down keeps what was written without fsync: vfsd writes /data back before storaged stops', { timeout: 300_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rustos-disk-'));
+  const disk = join(dir, 'data.img');
+  const text = seqText(20_000);
+  try {
+    let sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk, RUSTOS_UI_HTTP: '127.0.0.1:0' } });
+    try {
+      await dataMounted(sys);
+      const w = sys.cli('run', '--', '/bin/busybox', 'sh', '-c', 'busybox seq 1 20000 > /data/unsynced');
+      assert.equal(w.status, 0, w.stderr);
+    } finally {
+      await sys.down();
+    }
+    const r = fsck(disk);
+    assert.equal(r.status, 0, r.out);
+    sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk, RUSTOS_UI_HTTP: '127.0.0.1:0' } });
+    try {
+      await dataMounted(sys);
+      const c = sys.cli('run', '--', '/bin/busybox', 'sha256sum', '/data/unsynced');
+      assert.equal(c.stdout.split(/\s+/)[0], sha256(text), c.stderr);
+    } finally {
+      await sys.down();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
