@@ -100,8 +100,9 @@ main({
       tmpfsBytes: Number(process.env.VFSD_TMPFS_BYTES) || undefined, sections: sectionBroker(ctx),
     });
     // /data on storaged: mounted before descriptors are restored when storaged is up (a vfsd restart), else once it is.
+    // At boot there is nothing to restore (and storaged comes after vfsd in the boot order): no wait.
     data = new DataMount(ctx);
-    if (await data.present(300)) await data.mount(v);
+    if (entries.size && await data.present(300)) await data.mount(v);
     else void data.mount(v);
     const started = performance.now();
     v.restore(entries);
