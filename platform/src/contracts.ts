@@ -30,7 +30,7 @@ import type { Contracts } from './gen/contracts.js';
 let json: Record<string, unknown> | undefined;
 let loaded: Contracts | undefined;
 
-function descriptorJson(): Record<string, unknown> {
+export function descriptorJson(): Record<string, unknown> {
   json ??= (JSON.parse(readFileSync(join(ROOT, 'platform', 'dist', 'contracts.json'), 'utf8')) as { root: Record<string, unknown> }).root;
   return json;
 }
@@ -65,9 +65,25 @@ function build(ns: protobuf.NamespaceBase): Record<string, unknown> {
   return out;
 }
 
+/**
+ * The reflection root of every contract. Root.fromJSON would also resolve every
+ * field of all ~160 types up front, about half of this module's start-up CPU in
+ * every process; protobufjs resolves a type's fields when the type is first
+ * encoded or decoded, and a process uses a few dozen. Edition features are
+ * resolved up front because they change the wire format (proto3's packed repeated
+ * scalars); contracts.test.ts checks both roots encode every type alike.
+ */
+export function contractRoot(): protobuf.Root {
+  const root = new protobuf.Root();
+  root.addJSON((descriptorJson() as protobuf.INamespace).nested!);
+  const features = root as unknown as { _resolveFeaturesRecursive(edition: unknown): void; _edition: unknown };
+  features._resolveFeaturesRecursive(features._edition);
+  return root;
+}
+
 /** Every contract: service definitions and client constructors, by package. */
 export function contracts<T = Contracts>(): T {
-  loaded ??= build(protobuf.Root.fromJSON(descriptorJson() as protobuf.INamespace)) as unknown as Contracts;
+  loaded ??= build(contractRoot()) as unknown as Contracts;
   return loaded as unknown as T;
 }
 
