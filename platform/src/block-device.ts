@@ -10,4 +10,10 @@ export interface BlockDevice {
   read(lba: number, count: number): Promise<Uint8Array>;
   write(lba: number, data: Uint8Array): Promise<void>;
   flush(): Promise<void>;
+  /**
+   * How many blocks hold data, where every other block reads as zeroes (a thin
+   * provisioned or sparse disk); undefined when the device cannot tell. A
+   * filesystem uses it to know a blank disk without reading it.
+   */
+  allocatedBlocks?(): Promise<number | undefined>;
 }

@@ -24,7 +24,11 @@ export function blockHandlers(device: Promise<BlockDevice>, backend: string, log
     return Errno.EIO;
   };
   return {
-    Describe: unary(async () => { const dev = await device; return { blockSize: dev.blockSize, blocks: dev.blocks, backend, errno: 0 }; }),
+    Describe: unary(async () => {
+      const dev = await device;
+      const allocated = await dev.allocatedBlocks?.().catch((err: Error) => { failed('describe', err, {}); return undefined; });
+      return { blockSize: dev.blockSize, blocks: dev.blocks, backend, allocationKnown: allocated !== undefined, allocatedBlocks: allocated ?? 0, errno: 0 };
+    }),
     Read: unary(async (req) => {
       const dev = await device;
       const lba = Number(req.lba);

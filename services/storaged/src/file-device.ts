@@ -48,6 +48,11 @@ export class FileDevice implements BlockDevice {
     }
   }
 
+  /** The file's storage (st_blocks, 512-byte units): a hole reads as zeroes. */
+  async allocatedBlocks(): Promise<number> {
+    return Math.min(this.blocks, Math.ceil(((await this.fh.stat()).blocks * 512) / SECTOR));
+  }
+
   async flush(): Promise<void> {
     await this.fh.sync();
   }

@@ -30,8 +30,9 @@ async function remoteDevice(ctx: ServiceContext): Promise<BlockDevice> {
       return r;
     }, { idempotent: true, attempts: 8 });
   const deadline = () => ({ deadline: Date.now() + 30_000 });
-  const d = await call<{ blockSize: number; blocks: number; backend: string; errno: number }>('describe',
-    (c, md, cb) => c.Describe({}, md, deadline(), cb));
+  type Described = { blockSize: number; blocks: number; backend: string; allocationKnown: boolean; allocatedBlocks: number; errno: number };
+  const describe = () => call<Described>('describe', (c, md, cb) => c.Describe({}, md, deadline(), cb));
+  const d = await describe();
   ctx.log.info(`/data device: ${d.backend}, ${d.blocks} blocks of ${d.blockSize} bytes`);
   return {
     blockSize: d.blockSize,
@@ -39,6 +40,7 @@ async function remoteDevice(ctx: ServiceContext): Promise<BlockDevice> {
     read: async (lba, count) => (await call<{ data: Buffer; errno: number }>('read', (c, md, cb) => c.Read({ lba, count }, md, deadline(), cb))).data,
     write: async (lba, data) => { await call('write', (c, md, cb) => c.Write({ lba, data }, md, deadline(), cb)); },
     flush: async () => { await call('flush', (c, md, cb) => c.Flush({}, md, deadline(), cb)); },
+    allocatedBlocks: async () => { const now = await describe(); return now.allocationKnown ? Number(now.allocatedBlocks) : undefined; },
   };
 }
 

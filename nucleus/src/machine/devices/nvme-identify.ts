@@ -41,12 +41,19 @@ export function identifyController(id: NvmeIdentity): Uint8Array {
   return b;
 }
 
-export function identifyNamespace(id: NvmeIdentity): Uint8Array {
+/**
+ * The namespace is thin provisioned (a sparse host file): NUSE counts the blocks
+ * that hold storage (`used`), and a block never written reads as zeroes (DLFEAT),
+ * so a host can tell a blank disk without reading it.
+ */
+export function identifyNamespace(id: NvmeIdentity, used: number): Uint8Array {
   const b = new Uint8Array(4096);
   const v = new DataView(b.buffer);
   v.setBigUint64(0, BigInt(id.blocks), true);   // NSZE
   v.setBigUint64(8, BigInt(id.blocks), true);   // NCAP
-  v.setBigUint64(16, BigInt(id.blocks), true);  // NUSE
+  v.setBigUint64(16, BigInt(used), true);       // NUSE
+  b[24] = 1;                                    // NSFEAT: THINP
+  b[33] = 1;                                    // DLFEAT: a deallocated block reads as 00h
   b[25] = 0;                                    // NLBAF: one format (0's based)
   b[26] = 0;                                    // FLBAS: format 0
   v.setUint32(128, id.lbaShift << 16, true);    // LBAF0: MS 0, LBADS, RP 0

@@ -76,6 +76,9 @@ test('admin: Identify controller and namespace, phase tag flips when the complet
   assert.equal(admin(0x06, 0, { nsid: 1 }).status, 0);
   const ns = new DataView(dma.read(buf, 4096).buffer);
   assert.equal(Number(ns.getBigUint64(0, true)), 2048);
+  assert.equal(Number(ns.getBigUint64(16, true)), 0, 'NUSE: a new sparse disk holds no blocks');
+  assert.equal(ns.getUint8(24) & 1, 1, 'NSFEAT.THINP');
+  assert.equal(ns.getUint8(33) & 7, 1, 'DLFEAT: deallocated blocks read as zeroes');
   assert.equal((ns.getUint32(128, true) >>> 16) & 0xff, 9);
   assert.equal(admin(0x06, 0, { nsid: 7 }).status, SC.INVALID_NAMESPACE);
   assert.equal(admin(0x06, 0x13).status, SC.INVALID_FIELD);
@@ -84,7 +87,7 @@ test('admin: Identify controller and namespace, phase tag flips when the complet
 });
 
 test('I/O queues: create, write with a PRP list, flush, read back, the host file holds the data', () => {
-  const { c, admin, dma, path } = setup();
+  const { c, admin, dma, path, buf } = setup();
   const w = dma.allocate(64 * 1024 + 3 * 4096);
   const sq = w.address, cq = w.address + 4096, list = w.address + 2 * 4096, data = w.address + 3 * 4096;
   assert.equal(admin(0x01, (7 << 16) | 1, { prp1: sq, cdw11: (1 << 16) | 1 }).status, SC.CQ_INVALID, 'SQ before its CQ');
@@ -115,6 +118,9 @@ test('I/O queues: create, write with a PRP list, flush, read back, the host file
   assert.deepEqual(dma.read(data, 64 * 1024), pattern);
   assert.deepEqual(new Uint8Array(readFileSync(path).subarray(100 * 512, 100 * 512 + 65536)), pattern);
   assert.equal(statSync(path).size, 2 ** 20);
+  assert.equal(admin(0x06, 0, { nsid: 1 }).status, 0);
+  const used = Number(new DataView(dma.read(buf, 4096).buffer).getBigUint64(16, true));
+  assert.ok(used >= 128 && used < 2048, `NUSE after writing 128 blocks: ${used}`);
   assert.equal(io(0x02, 2047, 2), SC.LBA_OUT_OF_RANGE);
   assert.equal(io(0x09, 0, 1), SC.INVALID_OPCODE);
 });

@@ -65,6 +65,11 @@ export class NvmeController extends PciDevice {
     this.identity = { vendor: 0x1b36, subsystemVendor: 0x1af4, serial: opts.serial, model: 'RustOS-TS NVMe disk', firmware: '1.0', blocks: this.blocks, lbaShift: LBA_SHIFT, mdts: MDTS };
   }
 
+  /** Blocks the host file holds storage for (st_blocks is in 512-byte units); holes read as zeroes. */
+  private usedBlocks(): number {
+    return Math.min(this.blocks, Math.ceil((fstatSync(this.fd).blocks * 512) / 2 ** LBA_SHIFT));
+  }
+
   get path(): string {
     return this.opts.path;
   }
@@ -218,7 +223,7 @@ export class NvmeController extends PciDevice {
         const nsid = v.getUint32(4, true);
         let page: Uint8Array;
         if (cns === 1) page = identifyController(this.identity);
-        else if (cns === 0 && nsid === 1) page = identifyNamespace(this.identity);
+        else if (cns === 0 && nsid === 1) page = identifyNamespace(this.identity, this.usedBlocks());
         else if (cns === 0) return finish(SC.INVALID_NAMESPACE);
         else return finish(SC.INVALID_FIELD);
         this.transferOut(prp1, prp2, page);

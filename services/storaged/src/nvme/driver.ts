@@ -253,6 +253,17 @@ export class NvmeDriver implements BlockDevice {
     }
   }
 
+  /**
+   * NUSE of a thin-provisioned namespace whose deallocated blocks read as zeroes
+   * (NSFEAT.THINP, DLFEAT 001b); undefined for any other namespace, where NUSE says
+   * nothing about what reads as zero.
+   */
+  async allocatedBlocks(): Promise<number | undefined> {
+    const ns = await this.adminData({ opcode: OP.IDENTIFY, cid: 0, nsid: 1, cdw10: 0 }, 'Identify Namespace 1 (CNS 00h)');
+    if (!(ns[24]! & 1) || (ns[33]! & 7) !== 1) return undefined;
+    return Number(new DataView(ns.buffer, ns.byteOffset).getBigUint64(16, true));
+  }
+
   async flush(): Promise<void> {
     await this.submit(this.io, { opcode: OP.FLUSH, cid: 0, nsid: 1 }, 'Flush (opcode 00h)');
   }

@@ -147,6 +147,28 @@ test('an all-zero device is formatted, e2fsck -fn calls it clean, and files surv
   assert.equal(walk(again.fs, 'a').mode() & S.IFMT, S.IFREG);
 }));
 
+test('a device that says it holds no data is formatted without one read; one holding data is read first', () => inScratch(async (dir) => {
+  const img = join(dir, 'thin.img');
+  writeFileSync(img, Buffer.alloc(16 * 1024 * 1024));
+  class ThinDevice extends ImageDevice {
+    reads = 0;
+    constructor(path: string, readonly allocated: number) { super(path); }
+    override async read(lba: number, count: number) { this.reads++; return super.read(lba, count); }
+    async allocatedBlocks() { return this.allocated; }
+  }
+  const blank = new ThinDevice(img, 0);
+  const m = await mountExt2(blank);
+  assert.equal(m.formatted, true);
+  assert.equal(blank.reads, 0);
+  await blank.flush();
+  assert.equal(fsck(img).status, 0, fsck(img).out);
+  writeFileSync(img, Buffer.alloc(16 * 1024 * 1024).fill(0xab, 0, 8192));
+  const used = new ThinDevice(img, 16);
+  await assert.rejects(mountExt2(used), /bad magic/);
+  assert.ok(used.reads > 0);
+  assert.equal(used.writes, 0);
+}));
+
 test('a corrupt image is refused with the reason and never written', () => inScratch(async (dir) => {
   const img = join(dir, 'bad.img');
   const bytes = Buffer.alloc(4 * 1024 * 1024);

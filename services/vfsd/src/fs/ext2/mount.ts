@@ -64,10 +64,12 @@ export interface Mounted {
  * memory, as a newly allocated block starts. A mount then costs what is stored,
  * not the size of the disk (a restarted vfsd is back in a fraction of the time).
  * A device that is not (yet) a sound ext2 is read whole, to tell a blank disk
- * (formatted) from a corrupt one (refused).
+ * (formatted) from a corrupt one (refused), unless the device says it holds no
+ * data at all (a new thin-provisioned disk).
  */
 async function readImage(dev: BlockDevice): Promise<Buffer> {
   const image = Buffer.alloc(dev.blocks * dev.blockSize);
+  if (await dev.allocatedBlocks?.() === 0) return image;   // blank, as the device itself says
   const head = Math.min(image.length, TRANSFER - (TRANSFER % dev.blockSize));
   await readInto(dev, image, 0, head);
   if (checkSuper(image)) return readAll(dev);
@@ -118,9 +120,13 @@ export async function mountExt2(dev: BlockDevice, onError?: (err: Error) => void
   if (allZero(image)) {
     const bs = 4096;
     mkfs(image, { blockSize: bs, blocks: Math.floor((image.length - LOG_BYTES) / bs), now: Math.floor(Date.now() / 1000) });
-    for (let off = 0; off < image.length; off += bs) {
-      const blk = image.subarray(off, off + bs);
-      if (!allZero(blk)) await writeAt(dev, off, blk);
+    // What mkfs wrote: runs of blocks that are not zero (the rest already reads as zero).
+    for (let off = 0; off < image.length;) {
+      if (allZero(image.subarray(off, off + bs))) { off += bs; continue; }
+      let end = off + bs;
+      while (end < image.length && !allZero(image.subarray(end, end + bs))) end += bs;
+      await writeAt(dev, off, image.subarray(off, end));
+      off = end;
     }
     await dev.flush();
     formatted = true;
