@@ -10,7 +10,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, writeFileSync, rmSync, createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { ROOT, loadManifests, manifestsDir, unixAddress, type Manifest } from '@rustos/platform';
+// Deep imports of dependency-free modules: the launcher starts the system before it loads gRPC (launch.ts).
+import { ROOT, manifestsDir, unixAddress } from '@rustos/platform/config.js';
+import { loadManifests, type Manifest } from '@rustos/platform/manifest.js';
 
 export interface Program {
   name: string;

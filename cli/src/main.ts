@@ -1,7 +1,7 @@
 /** `rustos`: the command line of a RustOS-TS system. */
 import { grpc } from '@rustos/platform';
 import { parseArgs } from './args.js';
-import { up, launchDaemon } from './commands/up.js';
+import { up } from './commands/up.js';
 import { down } from './commands/down.js';
 import { status, milestones, logs } from './commands/inspect.js';
 import { operate } from './commands/operate.js';
@@ -31,6 +31,8 @@ options:
 `;
 
 export async function main(argv: string[]): Promise<void> {
+  // A reader that stops early (`rustos logs | head`) ends the command quietly, as it does a Unix tool.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw err; });
   const valued = ['endpoint', 'n', 'tail', 'e', 'env', 'w', 'workdir'];
   const first = parseArgs(argv, valued, 1);
   const command = first.positional[0];
@@ -40,7 +42,6 @@ export async function main(argv: string[]): Promise<void> {
   try {
     switch (command) {
       case 'up': code = await up(args); break;
-      case '__launch': code = await launchDaemon(); break;
       case 'down': code = await down(args); break;
       case 'status': code = await status(args); break;
       case 'milestones': code = await milestones(args); break;

@@ -57,7 +57,7 @@ export async function up(args: Args): Promise<number> {
   const quiet = args.flags.has('quiet');
   if (args.flags.has('detach')) {
     const log = openSync(join(home(), 'logs', 'launcher.log'), 'a');
-    const child = spawn(process.execPath, [join(ROOT, 'cli', 'bin', 'rustos.js'), '__launch'], { cwd: process.cwd(), env, detached: true, stdio: ['ignore', log, log] });
+    const child = spawn(process.execPath, [join(ROOT, 'cli', 'dist', 'launch.cjs')], { cwd: process.cwd(), env, detached: true, stdio: ['ignore', log, log] });
     closeSync(log);
     child.unref();
     const n = connectNucleus(unixAddress('nucleus'));
@@ -104,22 +104,5 @@ export async function up(args: Args): Promise<number> {
   await launcher.done;
   n.close();
   process.stdout.write('system halted\n');
-  return launcher.exitCode;
-}
-
-/** The detached launcher process (`up --detach` starts it). */
-export async function launchDaemon(): Promise<number> {
-  const launcher = new Launcher(home(), process.env);
-  launcher.start(programs());
-  const n = connectNucleus(unixAddress('nucleus'));
-  const stop = async () => {
-    await unaryCall((cb) => n.admin.Shutdown({}, { deadline: Date.now() + 2000 }, cb)).catch(() => undefined);
-    await launcher.stop();
-  };
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
-  followBoot(n, Date.now(), 'desktop.ready', BOOT_TIMEOUT_MS, true).then(() => launcher.keepSpare(), () => undefined);
-  await launcher.done;
-  n.close();
   return launcher.exitCode;
 }
