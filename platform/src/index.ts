@@ -9,6 +9,7 @@ export * from './server.js';
 export * from './peers.js';
 export * from './service.js';
 export * from './launch.js';
+export * from './launcher-watch.js';
 export * from './mailbox.js';
 export * from './clock.js';
 export * from './syscalls.js';

@@ -17,6 +17,7 @@ import { loadManifests, type Manifest } from './manifest.js';
 import { manifestsDir, nucleusAddress, secret, unixAddress } from './config.js';
 import { startServer, type Gate, type Served, type ProcessServer } from './server.js';
 import { Peers } from './peers.js';
+import { watchLauncher } from './launcher-watch.js';
 import type { Directive__Output } from './gen/rustos/v1/Directive.js';
 import type { ServiceReport } from './gen/rustos/v1/ServiceReport.js';
 import type { LeaseEvent__Output } from './gen/rustos/v1/LeaseEvent.js';
@@ -187,6 +188,7 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
   if (!spec.embedded) {
     process.once('SIGTERM', () => void exit(EXIT.SHUTDOWN, 'SIGTERM'));
     process.once('SIGINT', () => void exit(EXIT.SHUTDOWN, 'SIGINT'));
+    watchLauncher((why) => void exit(EXIT.SHUTDOWN, why));
   }
 
   const onAdmitted = async (caps: { right: string; handle: string }[], env: Record<string, string>) => {

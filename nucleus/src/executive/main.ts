@@ -6,7 +6,7 @@
  * Never: admit a service itself (rootd does, except the root task), read a
  * service manifest, or block its event loop on a service.
  */
-import { createLogger, nucleusAddress, secret, startServer, rustos } from '@rustos/platform';
+import { createLogger, nucleusAddress, secret, startServer, rustos, watchLauncher } from '@rustos/platform';
 import { FaultInjector, FaultRuleError } from '../core/faults.js';
 import { Kernel } from './kernel.js';
 import { initialize, finalize } from './boot.js';
@@ -111,22 +111,9 @@ async function main(): Promise<void> {
     void server?.close().then(() => process.exit(0));
     setTimeout(() => process.exit(0), 1500).unref();
   };
-  watchParent(k);
+  watchLauncher((why) => void shutdown(k, why));
   process.on('SIGTERM', () => void shutdown(k, 'SIGTERM'));
   process.on('SIGINT', () => void shutdown(k, 'SIGINT'));
-}
-
-/** Under the local launcher: if the launcher vanishes, power off rather than linger. */
-function watchParent(k: Kernel): void {
-  const parent = Number(process.env.RUSTOS_PARENT_PID);
-  if (!parent) return;
-  setInterval(() => {
-    try {
-      process.kill(parent, 0);
-    } catch {
-      void shutdown(k, `launcher ${parent} is gone`);
-    }
-  }, 500).unref();
 }
 
 main().catch((err: Error) => {
