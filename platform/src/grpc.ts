@@ -20,6 +20,10 @@ export const CHANNEL_OPTIONS: grpc.ChannelOptions = {
   'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
   'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   'grpc.enable_retries': 0,
+  // HTTP/2's default 64 KiB receive window costs a window update per 64 KiB of a
+  // reply: DMA reads, disk blocks and file contents are often a megabyte or more
+  // (a 1 MiB reply between two processes: 8.3 → 5.1 ms).
+  'grpc-node.flow_control_window': 16 * 1024 * 1024,
 };
 
 export const SERVER_OPTIONS: grpc.ServerOptions = {
