@@ -16,6 +16,9 @@ function testFiles(dir) {
     .sort();
 }
 
+// The tests are found in the build output, so the build comes first: on a clean
+// clone there is no dist/ before it (and a run that finds no tests must not pass).
+build();
 const workspaces = ['platform', 'nucleus', 'cli', ...readdirSync(join(ROOT, 'services')).map((s) => join('services', s))];
 const stages = {
   unit: workspaces.flatMap((w) => testFiles(join(ROOT, w, 'dist'))),
@@ -27,13 +30,17 @@ function dockerAvailable() {
   return spawnSync('docker', ['info'], { stdio: 'ignore' }).status === 0;
 }
 
-build();
 const wanted = (process.env.RUSTOS_TEST_STAGES ?? 'unit,integration,containers').split(',');
 const results = [];
 let failed = false;
 for (const stage of wanted) {
-  const files = stages[stage] ?? [];
-  if (files.length === 0) continue;
+  const files = stages[stage];
+  if (!files?.length) {
+    console.error(`no test files for stage "${stage}"`);
+    failed = true;
+    results.push(`${stage}: no tests found`);
+    continue;
+  }
   if (stage === 'containers' && !dockerAvailable()) {
     if (process.env.CI) {
       console.error('container tests need a Docker engine, and CI must run them: none answers (`docker info` failed)');
