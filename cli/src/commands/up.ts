@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, closeSync
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { home, ROOT, unaryCall, connectNucleus, unixAddress } from '@rustos/platform';
-import { Launcher, programs } from '../launcher.js';
+import { Launcher, programs, systemEnv } from '../launcher.js';
 import { followBoot } from '../progress.js';
 import type { Args } from '../args.js';
 import { isLocal } from '../endpoint.js';
@@ -24,7 +24,7 @@ function prepareHome(): NodeJS.ProcessEnv {
   const secretFile = join(h, 'secret');
   if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
   return {
-    ...process.env,
+    ...systemEnv(process.env),
     RUSTOS_HOME: h,
     RUSTOS_SECRET: readFileSync(secretFile, 'utf8').trim(),
     RUSTOS_NUCLEUS: unixAddress('nucleus'),
