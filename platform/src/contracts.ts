@@ -55,12 +55,24 @@ function serviceDefinition(svc: protobuf.Service): grpc.ServiceDefinition {
   return def as grpc.ServiceDefinition;
 }
 
-/** Namespaces as nested objects; each service as its client constructor (with `.service`), as loadPackageDefinition gives. */
+/**
+ * Namespaces as nested objects; each service as its client constructor (with
+ * `.service`), as loadPackageDefinition gives, made when first used: a process
+ * uses a few of the contracts' services.
+ */
 function build(ns: protobuf.NamespaceBase): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const child of ns.nestedArray) {
-    if (child instanceof protobuf.Service) out[child.name] = grpc.makeGenericClientConstructor(serviceDefinition(child), child.name);
-    else if (child instanceof protobuf.Namespace && !(child instanceof protobuf.Type)) out[child.name] = build(child);
+    if (child instanceof protobuf.Service) {
+      Object.defineProperty(out, child.name, {
+        enumerable: true, configurable: true,
+        get() {
+          const ctor = grpc.makeGenericClientConstructor(serviceDefinition(child), child.name);
+          Object.defineProperty(out, child.name, { value: ctor, enumerable: true });
+          return ctor;
+        },
+      });
+    } else if (child instanceof protobuf.Namespace && !(child instanceof protobuf.Type)) out[child.name] = build(child);
   }
   return out;
 }
