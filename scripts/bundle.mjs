@@ -24,6 +24,7 @@ const entries = [
   ['cli/dist/main.js', 'cli/dist/rustos', ['@rustos/platform']],
   ['cli/dist/spare.js', 'cli/dist/spare', ['@rustos/platform']],
   ['cli/dist/launch.js', 'cli/dist/launch', ['@rustos/platform']],
+  ['cli/dist/local-home.js', 'cli/dist/local-home', ['@rustos/platform']],
   ['cli/dist/executor/docker.js', 'cli/dist/executor', []],
   ...readdirSync(join(ROOT, 'services')).filter((s) => existsSync(join(ROOT, 'services', s, 'dist', 'main.js')))
     .map((s) => [`services/${s}/dist/main.js`, `services/${s}/dist/main`, ['@rustos/platform']]),

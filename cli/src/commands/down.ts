@@ -2,7 +2,7 @@
 import { unaryCall } from '@rustos/platform';
 import type { Args } from '../args.js';
 import { connect, isLocal } from '../endpoint.js';
-import { runningLauncher } from './up.js';
+import { runningLauncher } from '../local-home.js';
 
 export async function down(args: Args): Promise<number> {
   const endpoint = args.flags.get('endpoint');

@@ -4,12 +4,10 @@
  * `rustos down`); detached, it leaves the system running in the background.
  * `rustos down` shuts it down in order.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, openSync, readFileSync, writeFileSync, closeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { home, ROOT, unaryCall, connectNucleus, unixAddress } from '@rustos/platform';
-import { Launcher, programs, systemEnv } from '../launcher.js';
+import { home, unaryCall, connectNucleus, unixAddress } from '@rustos/platform';
+import { Launcher, programs } from '../launcher.js';
+import { prepareHome, runningLauncher, startLauncher, type EarlyLaunch } from '../local-home.js';
 import { followBoot } from '../progress.js';
 import type { Args } from '../args.js';
 import { isLocal } from '../endpoint.js';
@@ -17,60 +15,45 @@ import { runProgram } from './run.js';
 
 const BOOT_TIMEOUT_MS = 120_000;
 
-function prepareHome(): NodeJS.ProcessEnv {
-  const h = home();
-  mkdirSync(join(h, 'run'), { recursive: true });
-  mkdirSync(join(h, 'logs'), { recursive: true });
-  const secretFile = join(h, 'secret');
-  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
-  return {
-    ...systemEnv(process.env),
-    RUSTOS_HOME: h,
-    RUSTOS_SECRET: readFileSync(secretFile, 'utf8').trim(),
-    RUSTOS_NUCLEUS: unixAddress('nucleus'),
-  };
+function notLocal(): number {
+  process.stderr.write('rustos up starts a local system; a compose system is started with `docker compose up`\n');
+  return 2;
 }
 
-/** Is a local system already running under RUSTOS_HOME? */
-export function runningLauncher(): number | undefined {
-  try {
-    const state = JSON.parse(readFileSync(join(home(), 'launcher.json'), 'utf8')) as { pid: number };
-    process.kill(state.pid, 0);
-    return state.pid;
-  } catch {
-    return undefined;
-  }
-}
-
-export async function up(args: Args): Promise<number> {
-  if (!isLocal(args.flags.get('endpoint'))) {
-    process.stderr.write('rustos up starts a local system; a compose system is started with `docker compose up`\n');
-    return 2;
-  }
-  const origin = Date.now();
+function alreadyRunning(): boolean {
   const existing = runningLauncher();
-  if (existing) {
-    process.stdout.write(`a system is already running under ${home()} (launcher pid ${existing}); \`rustos down\` stops it\n`);
+  if (existing) process.stdout.write(`a system is already running under ${home()} (launcher pid ${existing}); \`rustos down\` stops it\n`);
+  return existing !== undefined;
+}
+
+/** `up --detach`: the launcher runs the system in the background; follow its boot, then leave. */
+async function detached(args: Args, early?: EarlyLaunch): Promise<number> {
+  if (!early) {
+    if (!isLocal(args.flags.get('endpoint'))) return notLocal();
+    if (alreadyRunning()) return 0;
+  }
+  const origin = early?.origin ?? Date.now();
+  const child = early?.child ?? startLauncher(prepareHome());
+  const n = connectNucleus(unixAddress('nucleus'));
+  const launcherGone = new Promise<never>((_, reject) => child.once('exit', (code) =>
+    reject(new Error(`the system stopped during boot (launcher status ${code}); logs are in ${join(home(), 'logs')}`))));
+  try {
+    const m = await Promise.race([followBoot(n, origin, 'desktop.ready', BOOT_TIMEOUT_MS, args.flags.has('quiet')), launcherGone]);
+    process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s; the system runs in the background (launcher pid ${child.pid}); \`rustos down\` stops it\n`);
     return 0;
+  } finally {
+    n.close();
   }
-  const env = prepareHome();
+}
+
+/** `early`: the detached launcher bin/rustos.js already started (`up --detach`), before the CLI loaded. */
+export async function up(args: Args, early?: EarlyLaunch): Promise<number> {
+  if (early || args.flags.has('detach')) return detached(args, early);
   const quiet = args.flags.has('quiet');
-  if (args.flags.has('detach')) {
-    const log = openSync(join(home(), 'logs', 'launcher.log'), 'a');
-    const child = spawn(process.execPath, [join(ROOT, 'cli', 'dist', 'launch.cjs')], { cwd: process.cwd(), env, detached: true, stdio: ['ignore', log, log] });
-    closeSync(log);
-    child.unref();
-    const n = connectNucleus(unixAddress('nucleus'));
-    const launcherGone = new Promise<never>((_, reject) => child.once('exit', (code) =>
-      reject(new Error(`the system stopped during boot (launcher status ${code}); logs are in ${join(home(), 'logs')}`))));
-    try {
-      const m = await Promise.race([followBoot(n, origin, 'desktop.ready', BOOT_TIMEOUT_MS, quiet), launcherGone]);
-      process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s; the system runs in the background (launcher pid ${child.pid}); \`rustos down\` stops it\n`);
-      return 0;
-    } finally {
-      n.close();
-    }
-  }
+  if (!isLocal(args.flags.get('endpoint'))) return notLocal();
+  const origin = Date.now();
+  if (alreadyRunning()) return 0;
+  const env = prepareHome();
   const launcher = new Launcher(home(), env);
   launcher.start(programs());
   const n = connectNucleus(unixAddress('nucleus'));

@@ -1,0 +1,60 @@
+/**
+ * The local system's home (RUSTOS_HOME): its directories, its secret, and the
+ * detached launcher that runs it. No gRPC here, so `rustos up --detach` can start
+ * the launcher before the CLI loads the rest of itself (bin/rustos.js).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { home, ROOT, unixAddress } from '@rustos/platform/config.js';
+import { systemEnv } from './launcher.js';
+
+/** Make the home's directories and secret; the environment the system starts with. */
+export function prepareHome(): NodeJS.ProcessEnv {
+  const h = home();
+  mkdirSync(join(h, 'run'), { recursive: true });
+  mkdirSync(join(h, 'logs'), { recursive: true });
+  const secretFile = join(h, 'secret');
+  if (!existsSync(secretFile)) writeFileSync(secretFile, randomBytes(24).toString('base64url'), { mode: 0o600 });
+  return {
+    ...systemEnv(process.env),
+    RUSTOS_HOME: h,
+    RUSTOS_SECRET: readFileSync(secretFile, 'utf8').trim(),
+    RUSTOS_NUCLEUS: unixAddress('nucleus'),
+  };
+}
+
+/** Is a local system already running under RUSTOS_HOME? */
+export function runningLauncher(): number | undefined {
+  try {
+    const state = JSON.parse(readFileSync(join(home(), 'launcher.json'), 'utf8')) as { pid: number };
+    process.kill(state.pid, 0);
+    return state.pid;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The detached launcher (launch.ts), logging to logs/launcher.log. */
+export function startLauncher(env: NodeJS.ProcessEnv): ChildProcess {
+  const log = openSync(join(home(), 'logs', 'launcher.log'), 'a');
+  const child = spawn(process.execPath, [join(ROOT, 'cli', 'dist', 'launch.cjs')], { cwd: process.cwd(), env, detached: true, stdio: ['ignore', log, log] });
+  closeSync(log);
+  child.unref();
+  return child;
+}
+
+/** A launcher bin/rustos.js started before the CLI loaded, and when. */
+export interface EarlyLaunch {
+  child: ChildProcess;
+  origin: number;
+}
+
+/** `rustos up --detach` on a local home with no system running: start it now. */
+export function startEarly(argv: string[]): EarlyLaunch | undefined {
+  const origin = Date.now();
+  const local = !argv.some((a) => a === '--endpoint' || a.startsWith('--endpoint=')) && !process.env.RUSTOS_ENDPOINT;
+  if (argv[0] !== 'up' || !argv.includes('--detach') || !local || runningLauncher()) return undefined;
+  return { child: startLauncher(prepareHome()), origin };
+}
