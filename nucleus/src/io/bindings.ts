@@ -21,6 +21,6 @@ export class DeviceBindings {
 
   /** The `index`-th device (in BDF order) bound to `driver` for `service`. */
   find(service: string, driver: string, index: number): Binding | undefined {
-    return [...this.byBdf.values()].filter((b) => b.service === service && b.driver === driver).sort((a, b) => a.bdf.localeCompare(b.bdf))[index];
+    return [...this.byBdf.values()].filter((b) => b.service === service && b.driver === driver).sort((a, b) => (a.bdf < b.bdf ? -1 : a.bdf > b.bdf ? 1 : 0))[index];
   }
 }
