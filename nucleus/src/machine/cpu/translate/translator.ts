@@ -202,8 +202,10 @@ export function translateRegion(blocks: Block[]): void {
     g.line("}");
   });
   // A single block that never continues inside needs no dispatch loop (a plain
-  // function is cheaper for V8 to compile and enter).
-  const body = r.loops ? ["L: for (;;) { switch (pc) {", ...g.lines, "} }"] : blocks.length === 1 && selfLoop(blocks[0]) ? [`S0: for (;;) {`, ...g.lines.slice(1)] : g.lines.slice(1, -1);
+  // function is cheaper for V8 to compile and enter). Several blocks always need
+  // the switch, even without an edge among them: a call's return site is entered
+  // from outside.
+  const body = r.loops || blocks.length > 1 ? ["L: for (;;) { switch (pc) {", ...g.lines, "} }"] : blocks.length === 1 && selfLoop(blocks[0]) ? [`S0: for (;;) {`, ...g.lines.slice(1)] : g.lines.slice(1, -1);
   const regs = cacheRegisters(body.join("\n"));
   const head = [
     "const lo = s.lo, hi = s.hi, m = s.mmu;",
