@@ -15,6 +15,7 @@ import { GuestFault } from "../fault.js";
 import type { PhysicalMemory } from "../memory.js";
 import { decode, type ByteSource } from "./decode/decoder.js";
 import { Insn } from "./decode/insn.js";
+import { widenFields } from "../wide-fields.js";
 import { endsBlock, handlerFor } from "./exec/registry.js";
 import { Access, type CpuMmu } from "./mmu-surface.js";
 import type { CpuState } from "./state.js";
@@ -71,6 +72,9 @@ class FetchSource implements ByteSource {
   }
 }
 const fetcher = new FetchSource();
+
+// Addresses exceed V8's small integers (wide-fields.ts).
+widenFields(new Block(0, 0, [Object.assign(new Insn(), { len: 1 })]), ["va", "phys", "end", "physPage", "va2", "phys2"]);
 
 /** Decodes the block at va (phys = its translation). Faults only if the first instruction cannot be fetched. */
 export function buildBlock(mmu: CpuMmu, va: number, phys: number): Block {
