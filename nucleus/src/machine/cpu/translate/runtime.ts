@@ -31,6 +31,30 @@ function chain(s: CpuState, from: Block, slot: number): Block | null {
   return s.budget >= b.insns.length ? b : null;
 }
 
+/**
+ * A region's exit (translator.ts, EPILOGUE): sets rip to `rip`; slot -1 returns
+ * to the dispatcher, else exit `slot` of `from` continues in its cached
+ * translated successor when that is still valid, mapped there (on frame base
+ * `phys`, or per the exec TLB when phys is -1) and fits the budget left (B),
+ * else in whatever chain() finds.
+ */
+function leave(s: CpuState, from: Block, slot: number, rip: number, phys: number, B: number): Block | null {
+  s.rip = rip;
+  s.budget = B;
+  if (slot < 0) return null;
+  const nb = slot === 0 ? from.next0 : from.next1;
+  if (nb !== null && nb.va === rip && nb.valid && nb.fn !== null && B >= nb.insns.length) {
+    if (phys >= 0) {
+      if (nb.physPage === phys) return nb;
+    } else {
+      const p = Math.floor(rip * (1 / 4096));
+      const m = s.mmu;
+      if (p >= 0 && m.tlbExecTag[p & 1023] === p && m.tlbExecBase[p & 1023] === nb.physPage) return nb;
+    }
+  }
+  return chain(s, from, slot);
+}
+
 /** Results of the wide helpers, read back by translated code as R[0..3]. */
 const R = new Int32Array(4);
 
@@ -64,6 +88,7 @@ export const runtime = {
   rotFlags,
   R,
   chain,
+  leave,
   ...sseRuntime,
 };
 

@@ -42,6 +42,18 @@ class Region {
   loops = false;
 }
 
+/**
+ * Region exits only set locals and break out: nx (the next rip), xj (the block
+ * left), xs (its chaining slot; -1: back to the dispatcher at nx) and xp (the
+ * frame base the target must share, or -1 to check the exec TLB). One call of
+ * the shared runtime `X.leave` then chains. An exit path holds no property
+ * access, compare or call of its own, and the chaining code's type feedback is
+ * shared by all regions, so an exit or a chaining miss taken for the first time
+ * after V8 optimised the function does not deoptimise it (and recompile the
+ * whole region).
+ */
+const EPILOGUE = "if (xs >= -1) ret = X.leave(s, BL[xj], xs, nx, xp, B);";
+
 /** Leaves block j for a static target: inside the region, or chained through exit slot `slot`. */
 function staticExit(g: Gen, r: Region, j: number, target: number, slot: number): void {
   g.commit();
@@ -49,44 +61,33 @@ function staticExit(g: Gen, r: Region, j: number, target: number, slot: number):
   if (t === j && selfLoop(r.blocks[j])) {
     // A block looping on itself runs in its own inner loop, not through the switch.
     g.line(`if (B >= ${r.blocks[t].insns.length}) continue S${j};`);
-    g.line(`s.rip = ${target}; ret = null; break exit;`);
+    g.line(`nx = ${target}; xs = -1; break exit;`);
     return;
   }
   if (t !== undefined) {
     r.loops = true;
     g.line(`if (B >= ${r.blocks[t].insns.length}) { pc = ${t}; continue L; }`);
-    g.line(`s.rip = ${target}; ret = null; break exit;`);
+    g.line(`nx = ${target}; xs = -1; break exit;`);
     return;
   }
   const b = r.blocks[j];
-  g.line(`s.rip = ${target};`);
+  // A target on this block's page shares its frame while this code runs.
   const samePage = Math.floor(target / 4096) === b.vpage;
-  let mapped: string;
-  if (samePage) mapped = `nb.physPage === ${b.physPage}`;
-  else {
-    const p = Math.floor(target / 4096);
-    mapped = p >= 0 ? `eT[${p & 1023}] === ${p} && eB[${p & 1023}] === nb.physPage` : "false";
-  }
-  g.line(`nb = BL[${j}].next${slot};`);
-  g.line(`if (nb !== null && nb.va === ${target} && nb.valid && nb.fn !== null && B >= nb.insns.length && ${mapped}) { ret = nb; break exit; }`);
-  g.line(`s.budget = B; ret = X.chain(s, BL[${j}], ${slot}); break exit;`);
+  g.line(`nx = ${target}; xj = ${j}; xs = ${slot}; xp = ${samePage ? b.physPage : -1}; break exit;`);
 }
 
 /**
- * Exit to the address already in s.rip. `inRegion`: rip may be one of the
+ * Exit to the address in `rip` (a local). `inRegion`: rip may be one of the
  * region's blocks (a return to a call site on this page), looked up first.
  */
-function dynamicExit(g: Gen, r: Region, j: number, inRegion: boolean): void {
+function dynamicExit(g: Gen, r: Region, j: number, inRegion: boolean, rip: string): void {
   g.commit();
   if (inRegion && r.blocks.length > 1) {
     r.loops = true;
     const cases = r.blocks.map((b, t) => `case ${b.va}: if (B >= ${b.insns.length}) { pc = ${t}; continue L; } break;`).join(" ");
-    g.line(`switch (s.rip) { ${cases} }`);
+    g.line(`switch (${rip}) { ${cases} }`);
   }
-  const p = g.tmp("p");
-  g.line(`nb = BL[${j}].next0; ${p} = Math.floor(s.rip * 0.000244140625);`);
-  g.line(`if (nb !== null && nb.va === s.rip && nb.valid && nb.fn !== null && B >= nb.insns.length && ${p} >= 0 && eT[${p} & 1023] === ${p} && eB[${p} & 1023] === nb.physPage) { ret = nb; break exit; }`);
-  g.line(`s.budget = B; ret = X.chain(s, BL[${j}], 0); break exit;`);
+  g.line(`nx = ${rip}; xj = ${j}; xs = 0; xp = -1; break exit;`);
 }
 
 /**
@@ -211,7 +212,7 @@ export function translateRegion(blocks: Block[]): void {
     "const lo = s.lo, hi = s.hi, m = s.mmu;",
     "const rT = m.tlbReadTag, rB = m.tlbReadBase, wT = m.tlbWriteTag, wB = m.tlbWriteBase, eT = m.tlbExecTag, eB = m.tlbExecBase;",
     "const u8 = m.ram.u8, dv = m.ram.dv, R = X.R;",
-    "let f = 0, nb = null, ret = null;",
+    "let f = 0, ret = null, nx = 0, xj = 0, xs = -2, xp = 0;",
     g.declarations(),
     regs.declare,
     "let B = s.budget;",
@@ -222,6 +223,7 @@ export function translateRegion(blocks: Block[]): void {
     "exit: {",
     regs.body,
     "}",
+    EPILOGUE,
     `} catch (e) { ${g.faultFixup()} ${regs.spill} s.budget = B; s.faultInsn = I[f]; throw e; }`,
     regs.spill,
     "s.budget = B;",
@@ -268,8 +270,8 @@ function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
     const [v, vh] = g.load(sp, 8);
     g.line(`${t} = ${vh} * 4294967296 + (${v} >>> 0);`);
     g.line(`if (${t} >= ${CANONICAL} || ${t} < -${CANONICAL}) X.gp();`);
-    g.line(`s.rip = ${t}; ${t} = (lo[4] >>> 0) + 8; lo[4] = ${t} | 0; if (${t} > 4294967295) hi[4] = (hi[4] + 1) | 0;`);
-    dynamicExit(g, r, j, true);
+    g.line(`nx = ${t}; ${t} = (lo[4] >>> 0) + 8; lo[4] = ${t} | 0; if (${t} > 4294967295) hi[4] = (hi[4] + 1) | 0;`);
+    dynamicExit(g, r, j, true, "nx");
     return;
   }
   const e = emitterFor(key);
@@ -281,7 +283,8 @@ function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
   fallback(g, b, k, ends);
   if (ends) {
     g.line("if (s.exit !== 0) { ret = null; break exit; }");
-    dynamicExit(g, r, j, false);
+    g.line("nx = s.rip;");
+    dynamicExit(g, r, j, false, "nx");
   } else {
     staticExit(g, r, j, b.end, 1);
   }
