@@ -43,16 +43,16 @@ class Region {
 }
 
 /**
- * Region exits only set locals and break out: nx (the next rip), xj (the block
- * left), xs (its chaining slot; -1: back to the dispatcher at nx) and xp (the
- * frame base the target must share, or -1 to check the exec TLB). One call of
- * the shared runtime `X.leave` then chains. An exit path holds no property
- * access, compare or call of its own, and the chaining code's type feedback is
- * shared by all regions, so an exit or a chaining miss taken for the first time
- * after V8 optimised the function does not deoptimise it (and recompile the
- * whole region).
+ * Every region exit only sets locals and breaks out: nx (the next rip), xj (the
+ * block left), xs (its chaining slot; -1: back to the dispatcher at nx) and xp
+ * (the frame base the target must share, or -1 to check the exec TLB). One
+ * unconditional call of the shared runtime `X.leave` then chains. An exit path
+ * holds no property access, compare or call of its own, and the chaining code's
+ * type feedback is shared by all regions, so an exit or a chaining miss taken for
+ * the first time after V8 optimised the function does not deoptimise it (and
+ * recompile the whole region). The epilogue itself has no branch.
  */
-const EPILOGUE = "if (xs >= -1) ret = X.leave(s, BL[xj], xs, nx, xp, B);";
+const EPILOGUE = "ret = X.leave(s, BL[xj], xs, nx, xp, B);";
 
 /** Leaves block j for a static target: inside the region, or chained through exit slot `slot`. */
 function staticExit(g: Gen, r: Region, j: number, target: number, slot: number): void {
@@ -115,7 +115,7 @@ function fallback(g: Gen, b: Block, k: number, terminator: boolean): void {
     g.line(`f = ${k}; /*SPILL*/ H[${k}](s, I[${k}]); /*RELOAD*/`);
   }
   g.forgetFlags();
-  if (!terminator) g.line(`if (!blk.valid) { s.rip = ${g.nextVa}; B += ${g.remaining}; ret = null; break exit; }`);
+  if (!terminator) g.line(`if (!blk.valid) { nx = ${g.nextVa}; B += ${g.remaining}; xs = -1; break exit; }`);
 }
 
 function isJcc(key: string): boolean {
@@ -212,7 +212,7 @@ export function translateRegion(blocks: Block[]): void {
     "const lo = s.lo, hi = s.hi, m = s.mmu;",
     "const rT = m.tlbReadTag, rB = m.tlbReadBase, wT = m.tlbWriteTag, wB = m.tlbWriteBase, eT = m.tlbExecTag, eB = m.tlbExecBase;",
     "const u8 = m.ram.u8, dv = m.ram.dv, R = X.R;",
-    "let f = 0, ret = null, nx = 0, xj = 0, xs = -2, xp = 0;",
+    "let f = 0, ret = null, nx = 0, xj = 0, xs = -1, xp = 0;",
     g.declarations(),
     regs.declare,
     "let B = s.budget;",
@@ -220,10 +220,16 @@ export function translateRegion(blocks: Block[]): void {
   const src = [
     ...head,
     "try {",
+    // The one-pass loop around body and epilogue puts every exit inside a loop
+    // (EPILOGUE): V8 drops code it compiled on-stack for a loop when it
+    // deoptimises inside a loop, but keeps it (and deoptimises again on every
+    // call) when that happens after the loop.
+    "do {",
     "exit: {",
     regs.body,
     "}",
     EPILOGUE,
+    "} while (ret === undefined);",
     `} catch (e) { ${g.faultFixup()} ${regs.spill} s.budget = B; s.faultInsn = I[f]; throw e; }`,
     regs.spill,
     "s.budget = B;",
@@ -282,7 +288,7 @@ function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
   }
   fallback(g, b, k, ends);
   if (ends) {
-    g.line("if (s.exit !== 0) { ret = null; break exit; }");
+    g.line("if (s.exit !== 0) { nx = s.rip; xs = -1; break exit; }");
     g.line("nx = s.rip;");
     dynamicExit(g, r, j, false, "nx");
   } else {
