@@ -52,6 +52,13 @@ export class Block {
   /** Translator chaining slots: the blocks this one jumped to last (taken / fallthrough). */
   next0: Block | null = null;
   next1: Block | null = null;
+  /**
+   * For an exit to a computed address (ret, jmp/call through a register or a
+   * table, as a bytecode interpreter's dispatch does): the translated blocks it
+   * reached, by a hash of their address (translate/runtime.ts); null until the
+   * one-entry next0 first misses.
+   */
+  targets: (Block | null)[] | null = null;
 
   /** Physical address of the first byte of the block's page. */
   readonly physPage: number;
