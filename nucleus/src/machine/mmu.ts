@@ -19,6 +19,7 @@
  */
 import { PAGE_SIZE, type PhysicalMemory } from "./memory.js";
 import { raise, PfError, Vector } from "./fault.js";
+import { widenFields } from "./wide-fields.js";
 import { Pte, PTE_ADDR_HI, PTE_ADDR_LO, PTE_NX_HI, RSVD_1G_LO, RSVD_2M_LO, RSVD_PML4_LO } from "./pte.js";
 
 export const enum Access { Read = 0, Write = 1, Exec = 2 }
@@ -68,6 +69,8 @@ export class Mmu {
     this.i32 = new Int32Array(ram.buffer);
     // Without a CPU nothing sets code bits; if something did, forgetting the bit is all there is to do.
     this.onCodeWrite = (frame) => { ram.codeFrames[frame] = 0; };
+    // The high half of a 64-bit read is any int32 (wide-fields.ts).
+    widenFields(this, ["hi64"]);
     let set = mmusOf.get(ram);
     if (set === undefined) mmusOf.set(ram, (set = new Set()));
     set.add(this);

@@ -15,6 +15,7 @@ import { GuestFault } from "../fault.js";
 import type { PhysicalMemory } from "../memory.js";
 import { decode, type ByteSource } from "./decode/decoder.js";
 import { Insn } from "./decode/insn.js";
+import { widenFields } from "../wide-fields.js";
 import { endsBlock, handlerFor } from "./exec/registry.js";
 import { Access, type CpuMmu } from "./mmu-surface.js";
 import type { CpuState } from "./state.js";
@@ -51,6 +52,13 @@ export class Block {
   /** Translator chaining slots: the blocks this one jumped to last (taken / fallthrough). */
   next0: Block | null = null;
   next1: Block | null = null;
+  /**
+   * For an exit to a computed address (ret, jmp/call through a register or a
+   * table, as a bytecode interpreter's dispatch does): the translated blocks it
+   * reached, by a hash of their address (translate/runtime.ts); null until the
+   * one-entry next0 first misses.
+   */
+  targets: (Block | null)[] | null = null;
 
   /** Physical address of the first byte of the block's page. */
   readonly physPage: number;
@@ -71,6 +79,9 @@ class FetchSource implements ByteSource {
   }
 }
 const fetcher = new FetchSource();
+
+// Addresses exceed V8's small integers (wide-fields.ts).
+widenFields(new Block(0, 0, [Object.assign(new Insn(), { len: 1 })]), ["va", "phys", "end", "physPage", "va2", "phys2"]);
 
 /** Decodes the block at va (phys = its translation). Faults only if the first instruction cannot be fetched. */
 export function buildBlock(mmu: CpuMmu, va: number, phys: number): Block {

@@ -21,6 +21,9 @@ import type { CpuMmu } from "./mmu-surface.js";
 import { Exit, Rflag, type CpuState } from "./state.js";
 import { collectRegion, translateRegion } from "./translate/translator.js";
 
+/** Hotness of a block the translator failed on: it never reaches the threshold (a small integer, as V8 keeps runs). */
+const NEVER = -(2 ** 30);
+
 export type Engine = "interpreter" | "translate";
 
 export interface CpuOptions {
@@ -145,7 +148,7 @@ export class Cpu {
       translateRegion(collectRegion(b, (va) => cache.lookup(base + va, va), this.threshold >> 1));
     } catch (e) {
       this.lastTranslationError = e;
-      b.runs = -Infinity;
+      b.runs = NEVER;
     }
   }
 

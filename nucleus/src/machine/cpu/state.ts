@@ -11,6 +11,7 @@ import { FlagOp, materialize, setFlags } from "./flags.js";
 import type { CpuMmu } from "./mmu-surface.js";
 import type { Insn } from "./decode/insn.js";
 import { Fpu } from "./x87/fpu.js";
+import { widenFields } from "../wide-fields.js";
 import { MXCSR_MASK, fxrstor, fxsave } from "./x87/image.js";
 
 /** RFLAGS bits the CPU keeps outside the lazy arithmetic set. */
@@ -154,3 +155,6 @@ export const enum Reg {
   RAX = 0, RCX = 1, RDX = 2, RBX = 3, RSP = 4, RBP = 5, RSI = 6, RDI = 7,
   R8 = 8, R9 = 9, R10 = 10, R11 = 11, R12 = 12, R13 = 13, R14 = 14, R15 = 15,
 }
+
+// Addresses and int32 halves exceed V8's small integers (wide-fields.ts).
+widenFields(new CpuState(), ["rip", "fA", "fAh", "fR", "fRh", "fsBase", "gsBase", "trapAddr", "trapError", "budget"]);

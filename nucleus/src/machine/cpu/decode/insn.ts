@@ -18,6 +18,7 @@
  *   target  absolute destination of a relative branch.
  */
 import type { CpuState } from "../state.js";
+import { widenFields } from "../../wide-fields.js";
 
 export type Handler = (s: CpuState, i: Insn) => void;
 
@@ -65,3 +66,6 @@ export class Insn {
     this.scale = 1; this.disp = 0; this.imm = 0; this.immHi = 0; this.imm2 = 0; this.target = 0;
   }
 }
+
+// Addresses, displacements and immediates exceed V8's small integers (wide-fields.ts).
+widenFields(new Insn(), ["va", "target", "disp", "imm", "immHi", "imm2"]);

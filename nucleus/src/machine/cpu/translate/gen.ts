@@ -124,7 +124,7 @@ export class Gen {
 
   /** Leaves the block after instruction k completed (its own code was overwritten). */
   smcExitCode(): string {
-    return `{ ${this.commitCode()} s.rip = ${this.nextVa}; B += ${this.remaining}; ret = null; break exit; }`;
+    return `{ ${this.commitCode()} nx = ${this.nextVa}; B += ${this.remaining}; xs = -1; break exit; }`;
   }
 
   /** A new flag producer replaces the pending one (whose flags are now dead). */

@@ -31,6 +31,49 @@ function chain(s: CpuState, from: Block, slot: number): Block | null {
   return s.budget >= b.insns.length ? b : null;
 }
 
+/**
+ * A region's exit (translator.ts, EPILOGUE): sets rip to `rip`; slot -1 returns
+ * to the dispatcher, else exit `slot` of `from` continues in its cached
+ * translated successor when that is still valid, mapped there (on frame base
+ * `phys`, or per the exec TLB when phys is -1) and fits the budget left (B),
+ * else in whatever chain() finds.
+ */
+function leave(s: CpuState, from: Block, slot: number, rip: number, phys: number, B: number): Block | null {
+  s.rip = rip;
+  s.budget = B;
+  if (slot < 0) return null;
+  const nb = slot === 0 ? from.next0 : from.next1;
+  if (phys >= 0) {
+    if (nb !== null && nb.va === rip && nb.valid && nb.fn !== null && B >= nb.insns.length && nb.physPage === phys) return nb;
+    return chain(s, from, slot);
+  }
+  if (nb !== null && runnableAt(s, nb, rip, B)) return nb;
+  const targets = from.targets;
+  const h = targetHash(rip);
+  if (targets !== null) {
+    const t = targets[h];
+    if (t !== null && runnableAt(s, t, rip, B)) return t;
+  }
+  const b = chain(s, from, slot);
+  if (b !== null) (targets ?? (from.targets = new Array<Block | null>(TARGETS).fill(null)))[h] = b;
+  return b;
+}
+
+/** Entries of a computed exit's target table (a power of two). */
+const TARGETS = 32;
+
+function targetHash(rip: number): number {
+  return (rip ^ (rip >>> 5)) & (TARGETS - 1);
+}
+
+/** A cached translated block may run at rip now: still valid, enough budget, its page still mapped to its frame. */
+function runnableAt(s: CpuState, b: Block, rip: number, B: number): boolean {
+  if (b.va !== rip || !b.valid || b.fn === null || B < b.insns.length) return false;
+  const p = Math.floor(rip * (1 / 4096));
+  const m = s.mmu;
+  return p >= 0 && m.tlbExecTag[p & 1023] === p && m.tlbExecBase[p & 1023] === b.physPage;
+}
+
 /** Results of the wide helpers, read back by translated code as R[0..3]. */
 const R = new Int32Array(4);
 
@@ -64,6 +107,7 @@ export const runtime = {
   rotFlags,
   R,
   chain,
+  leave,
   ...sseRuntime,
 };
 

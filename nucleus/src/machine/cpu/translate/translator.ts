@@ -42,6 +42,18 @@ class Region {
   loops = false;
 }
 
+/**
+ * Every region exit only sets locals and breaks out: nx (the next rip), xj (the
+ * block left), xs (its chaining slot; -1: back to the dispatcher at nx) and xp
+ * (the frame base the target must share, or -1 to check the exec TLB). One
+ * unconditional call of the shared runtime `X.leave` then chains. An exit path
+ * holds no property access, compare or call of its own, and the chaining code's
+ * type feedback is shared by all regions, so an exit or a chaining miss taken for
+ * the first time after V8 optimised the function does not deoptimise it (and
+ * recompile the whole region). The epilogue itself has no branch.
+ */
+const EPILOGUE = "ret = X.leave(s, BL[xj], xs, nx, xp, B);";
+
 /** Leaves block j for a static target: inside the region, or chained through exit slot `slot`. */
 function staticExit(g: Gen, r: Region, j: number, target: number, slot: number): void {
   g.commit();
@@ -49,44 +61,33 @@ function staticExit(g: Gen, r: Region, j: number, target: number, slot: number):
   if (t === j && selfLoop(r.blocks[j])) {
     // A block looping on itself runs in its own inner loop, not through the switch.
     g.line(`if (B >= ${r.blocks[t].insns.length}) continue S${j};`);
-    g.line(`s.rip = ${target}; ret = null; break exit;`);
+    g.line(`nx = ${target}; xs = -1; break exit;`);
     return;
   }
   if (t !== undefined) {
     r.loops = true;
     g.line(`if (B >= ${r.blocks[t].insns.length}) { pc = ${t}; continue L; }`);
-    g.line(`s.rip = ${target}; ret = null; break exit;`);
+    g.line(`nx = ${target}; xs = -1; break exit;`);
     return;
   }
   const b = r.blocks[j];
-  g.line(`s.rip = ${target};`);
+  // A target on this block's page shares its frame while this code runs.
   const samePage = Math.floor(target / 4096) === b.vpage;
-  let mapped: string;
-  if (samePage) mapped = `nb.physPage === ${b.physPage}`;
-  else {
-    const p = Math.floor(target / 4096);
-    mapped = p >= 0 ? `eT[${p & 1023}] === ${p} && eB[${p & 1023}] === nb.physPage` : "false";
-  }
-  g.line(`nb = BL[${j}].next${slot};`);
-  g.line(`if (nb !== null && nb.va === ${target} && nb.valid && nb.fn !== null && B >= nb.insns.length && ${mapped}) { ret = nb; break exit; }`);
-  g.line(`s.budget = B; ret = X.chain(s, BL[${j}], ${slot}); break exit;`);
+  g.line(`nx = ${target}; xj = ${j}; xs = ${slot}; xp = ${samePage ? b.physPage : -1}; break exit;`);
 }
 
 /**
- * Exit to the address already in s.rip. `inRegion`: rip may be one of the
+ * Exit to the address in `rip` (a local). `inRegion`: rip may be one of the
  * region's blocks (a return to a call site on this page), looked up first.
  */
-function dynamicExit(g: Gen, r: Region, j: number, inRegion: boolean): void {
+function dynamicExit(g: Gen, r: Region, j: number, inRegion: boolean, rip: string): void {
   g.commit();
   if (inRegion && r.blocks.length > 1) {
     r.loops = true;
     const cases = r.blocks.map((b, t) => `case ${b.va}: if (B >= ${b.insns.length}) { pc = ${t}; continue L; } break;`).join(" ");
-    g.line(`switch (s.rip) { ${cases} }`);
+    g.line(`switch (${rip}) { ${cases} }`);
   }
-  const p = g.tmp("p");
-  g.line(`nb = BL[${j}].next0; ${p} = Math.floor(s.rip * 0.000244140625);`);
-  g.line(`if (nb !== null && nb.va === s.rip && nb.valid && nb.fn !== null && B >= nb.insns.length && ${p} >= 0 && eT[${p} & 1023] === ${p} && eB[${p} & 1023] === nb.physPage) { ret = nb; break exit; }`);
-  g.line(`s.budget = B; ret = X.chain(s, BL[${j}], 0); break exit;`);
+  g.line(`nx = ${rip}; xj = ${j}; xs = 0; xp = -1; break exit;`);
 }
 
 /**
@@ -114,7 +115,7 @@ function fallback(g: Gen, b: Block, k: number, terminator: boolean): void {
     g.line(`f = ${k}; /*SPILL*/ H[${k}](s, I[${k}]); /*RELOAD*/`);
   }
   g.forgetFlags();
-  if (!terminator) g.line(`if (!blk.valid) { s.rip = ${g.nextVa}; B += ${g.remaining}; ret = null; break exit; }`);
+  if (!terminator) g.line(`if (!blk.valid) { nx = ${g.nextVa}; B += ${g.remaining}; xs = -1; break exit; }`);
 }
 
 function isJcc(key: string): boolean {
@@ -202,14 +203,16 @@ export function translateRegion(blocks: Block[]): void {
     g.line("}");
   });
   // A single block that never continues inside needs no dispatch loop (a plain
-  // function is cheaper for V8 to compile and enter).
-  const body = r.loops ? ["L: for (;;) { switch (pc) {", ...g.lines, "} }"] : blocks.length === 1 && selfLoop(blocks[0]) ? [`S0: for (;;) {`, ...g.lines.slice(1)] : g.lines.slice(1, -1);
+  // function is cheaper for V8 to compile and enter). Several blocks always need
+  // the switch, even without an edge among them: a call's return site is entered
+  // from outside.
+  const body = r.loops || blocks.length > 1 ? ["L: for (;;) { switch (pc) {", ...g.lines, "} }"] : blocks.length === 1 && selfLoop(blocks[0]) ? [`S0: for (;;) {`, ...g.lines.slice(1)] : g.lines.slice(1, -1);
   const regs = cacheRegisters(body.join("\n"));
   const head = [
     "const lo = s.lo, hi = s.hi, m = s.mmu;",
     "const rT = m.tlbReadTag, rB = m.tlbReadBase, wT = m.tlbWriteTag, wB = m.tlbWriteBase, eT = m.tlbExecTag, eB = m.tlbExecBase;",
     "const u8 = m.ram.u8, dv = m.ram.dv, R = X.R;",
-    "let f = 0, nb = null, ret = null;",
+    "let f = 0, ret = null, nx = 0, xj = 0, xs = -1, xp = 0;",
     g.declarations(),
     regs.declare,
     "let B = s.budget;",
@@ -217,9 +220,16 @@ export function translateRegion(blocks: Block[]): void {
   const src = [
     ...head,
     "try {",
+    // The one-pass loop around body and epilogue puts every exit inside a loop
+    // (EPILOGUE): V8 drops code it compiled on-stack for a loop when it
+    // deoptimises inside a loop, but keeps it (and deoptimises again on every
+    // call) when that happens after the loop.
+    "do {",
     "exit: {",
     regs.body,
     "}",
+    EPILOGUE,
+    "} while (ret === undefined);",
     `} catch (e) { ${g.faultFixup()} ${regs.spill} s.budget = B; s.faultInsn = I[f]; throw e; }`,
     regs.spill,
     "s.budget = B;",
@@ -266,8 +276,8 @@ function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
     const [v, vh] = g.load(sp, 8);
     g.line(`${t} = ${vh} * 4294967296 + (${v} >>> 0);`);
     g.line(`if (${t} >= ${CANONICAL} || ${t} < -${CANONICAL}) X.gp();`);
-    g.line(`s.rip = ${t}; ${t} = (lo[4] >>> 0) + 8; lo[4] = ${t} | 0; if (${t} > 4294967295) hi[4] = (hi[4] + 1) | 0;`);
-    dynamicExit(g, r, j, true);
+    g.line(`nx = ${t}; ${t} = (lo[4] >>> 0) + 8; lo[4] = ${t} | 0; if (${t} > 4294967295) hi[4] = (hi[4] + 1) | 0;`);
+    dynamicExit(g, r, j, true, "nx");
     return;
   }
   const e = emitterFor(key);
@@ -278,8 +288,9 @@ function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
   }
   fallback(g, b, k, ends);
   if (ends) {
-    g.line("if (s.exit !== 0) { ret = null; break exit; }");
-    dynamicExit(g, r, j, false);
+    g.line("if (s.exit !== 0) { nx = s.rip; xs = -1; break exit; }");
+    g.line("nx = s.rip;");
+    dynamicExit(g, r, j, false, "nx");
   } else {
     staticExit(g, r, j, b.end, 1);
   }

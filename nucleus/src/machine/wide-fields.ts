@@ -1,0 +1,17 @@
+/**
+ * V8 stores a field that has only ever held small integers (31-bit Smis) in a
+ * narrow representation; the first wider value (an int32 beyond +-2^30, an
+ * address above 1 GiB) changes the hidden class of every such object, which
+ * deoptimises all optimised code that touched one: in the CPU that is every
+ * handler and translated block, recompiled at once. Fields that will hold such
+ * values are widened once, on a throwaway object at module load, so objects are
+ * born with the final representation.
+ */
+export function widenFields<T extends object>(sample: T, keys: readonly (keyof T & string)[]): void {
+  const o = sample as Record<string, unknown>;
+  for (const k of keys) {
+    const v = o[k];
+    o[k] = 0.5;
+    o[k] = v;
+  }
+}
