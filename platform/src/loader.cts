@@ -14,7 +14,9 @@ import { Script } from 'node:vm';
 import Module from 'node:module';
 import { dirname } from 'node:path';
 
-const WARM_UP_MS = 3000;
+// Long enough for a process to have started (a boot takes ~2 s); a short-lived one
+// (a boot followed at once by `rustos down`) must still leave its cache behind.
+const WARM_UP_MS = 1000;
 
 export function loadBundle(file: string, parent: NodeModule): unknown {
   const cacheFile = `${file}.v8cache`;
