@@ -8,7 +8,8 @@
  * goes (a power cut), and so does the launcher.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, writeFileSync, rmSync, createWriteStream, type WriteStream } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync, rmSync, createWriteStream, type WriteStream } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 // Deep imports of dependency-free modules: the launcher starts the system before it loads gRPC (launch.ts).
 import { ROOT, manifestsDir, unixAddress } from '@rustos/platform/config.js';
@@ -27,9 +28,25 @@ interface Child {
 }
 
 const SPARE_ENTRY = join(ROOT, 'cli', 'dist', 'spare.cjs');
+/**
+ * Processes loading at once during a boot: three per core. Measured on two cores
+ * (`up` → desktop.ready, median of 5): 2 or 3 at once 1.7 s (each service is still
+ * loading when its turn in the boot order comes), 6 at once 1.6 s, all 11 at once
+ * 1.9 s (the nucleus and rootd, which everyone waits for, get their share last).
+ */
+const BOOT_PARALLELISM = 3 * availableParallelism();
 
+/** Where a service comes in the boot: rootd, then those rootd admits by order, then those they launch. */
+function bootRank(m: Manifest, all: Map<string, Manifest>, depth = 0): number {
+  const by = all.get(m.launcher);
+  if (!by || depth > all.size) return m.launcher === 'rootd' ? 1 + m.order / 1e6 : 0;
+  return 1 + bootRank(by, all, depth + 1) + m.order / 1e6;
+}
+
+/** The nucleus, then every autostart service in boot order. */
 export function programs(): Program[] {
-  const services = [...loadManifests(manifestsDir()).values()].filter((m: Manifest) => m.autostart);
+  const all = loadManifests(manifestsDir());
+  const services = [...all.values()].filter((m: Manifest) => m.autostart).sort((a, b) => bootRank(a, all) - bootRank(b, all));
   return [{ name: 'nucleus', entry: 'nucleus/dist/nucleus.cjs' }, ...services.map((m) => ({ name: m.name, entry: m.entry }))];
 }
 
@@ -58,13 +75,48 @@ export class Launcher {
 
   constructor(private readonly home: string, private readonly env: NodeJS.ProcessEnv) {}
 
+  /**
+   * The nucleus first, then the services in boot order, BOOT_PARALLELISM loading
+   * at once: a service is done loading when it has enrolled (it says so over IPC)
+   * or after a second and a half. Started all at once, a dozen Node processes
+   * shared the cores evenly, so the nucleus and rootd, which everything waits
+   * for, came last (the nucleus served ~1 s after its start, ~0.2 s alone).
+   */
   start(list: Program[]): void {
     mkdirSync(join(this.home, 'logs'), { recursive: true });
-    for (const program of list) {
-      this.children.set(program.name, { program, proc: undefined, startedAt: 0, quickExits: 0 });
-      this.adopt(program.name, this.fork([join(ROOT, program.entry)]));
-    }
-    this.writeState();
+    for (const program of list) this.children.set(program.name, { program, proc: undefined, startedAt: 0, quickExits: 0 });
+    const [nucleus, ...queue] = list;
+    const socket = unixAddress('nucleus').slice('unix:'.length);
+    rmSync(socket, { force: true });
+    this.adopt(nucleus!.name, this.fork([join(ROOT, nucleus!.entry)]));
+    let loading = 1;
+    const next = () => {
+      while (loading < BOOT_PARALLELISM && queue.length && !this.stopping) {
+        const p = queue.shift()!;
+        const proc = this.fork([join(ROOT, p.entry)], true);
+        this.adopt(p.name, proc);
+        loading++;
+        let settled = false;
+        const settle = () => {
+          if (settled) return;
+          settled = true;
+          clearTimeout(timer);
+          loading--;
+          next();
+        };
+        const timer = setTimeout(settle, 1500);
+        proc.once('message', settle);
+        proc.once('exit', settle);
+      }
+      this.writeState();
+    };
+    const nucleusUp = setInterval(() => {
+      if (!existsSync(socket) && !this.stopping) return;
+      clearInterval(nucleusUp);
+      loading--;
+      next();
+    }, 5);
+    next();
   }
 
   /** Keep a warm spare from now on (after boot, so it does not compete with it). */

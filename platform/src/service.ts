@@ -219,6 +219,8 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
             enrolled = true;
             generation = d.enrolled!.generation;
             log.info({ generation }, `${spec.name} enrolled, generation ${generation}; waiting for admission`);
+            // The local launcher starts the next service of a boot when this one has loaded and enrolled.
+            if (!spec.embedded && process.connected) process.send?.({ enrolled: spec.name }, () => process.disconnect());
             resolve();
             break;
           case 'admitted':
