@@ -36,10 +36,10 @@ const SPARE_ENTRY = join(ROOT, 'cli', 'dist', 'spare.cjs');
  */
 const BOOT_PARALLELISM = 3 * availableParallelism();
 
-/** Where a service comes in the boot: rootd, then those rootd admits by order, then those they launch. */
+/** Where a service comes in the boot: rootd (launched by the nucleus), those rootd admits by order, those they launch. */
 function bootRank(m: Manifest, all: Map<string, Manifest>, depth = 0): number {
   const by = all.get(m.launcher);
-  if (!by || depth > all.size) return m.launcher === 'rootd' ? 1 + m.order / 1e6 : 0;
+  if (!by || depth > all.size) return 0;
   return 1 + bootRank(by, all, depth + 1) + m.order / 1e6;
 }
 
