@@ -43,16 +43,13 @@ function leave(s: CpuState, from: Block, slot: number, rip: number, phys: number
   s.budget = B;
   if (slot < 0) return null;
   const nb = slot === 0 ? from.next0 : from.next1;
-  if (phys >= 0) {
-    if (nb !== null && nb.va === rip && nb.valid && nb.fn !== null && B >= nb.insns.length && nb.physPage === phys) return nb;
-    return chain(s, from, slot);
-  }
-  if (nb !== null && runnableAt(s, nb, rip, B)) return nb;
+  if (nb !== null && runnableAt(s, nb, rip, B, phys)) return nb;
+  if (phys >= 0) return chain(s, from, slot);
   const targets = from.targets;
   const h = targetHash(rip);
   if (targets !== null) {
     const t = targets[h];
-    if (t !== null && runnableAt(s, t, rip, B)) return t;
+    if (t !== null && runnableAt(s, t, rip, B, -1)) return t;
   }
   const b = chain(s, from, slot);
   if (b !== null) (targets ?? (from.targets = new Array<Block | null>(TARGETS).fill(null)))[h] = b;
@@ -66,9 +63,13 @@ function targetHash(rip: number): number {
   return (rip ^ (rip >>> 5)) & (TARGETS - 1);
 }
 
-/** A cached translated block may run at rip now: still valid, enough budget, its page still mapped to its frame. */
-function runnableAt(s: CpuState, b: Block, rip: number, B: number): boolean {
+/**
+ * A cached translated block may run at rip now: still valid, enough budget, and
+ * its page still on its frame (`phys`, known to the exit, or per the exec TLB when -1).
+ */
+function runnableAt(s: CpuState, b: Block, rip: number, B: number, phys: number): boolean {
   if (b.va !== rip || !b.valid || b.fn === null || B < b.insns.length) return false;
+  if (phys >= 0) return b.physPage === phys;
   const p = Math.floor(rip * (1 / 4096));
   const m = s.mmu;
   return p >= 0 && m.tlbExecTag[p & 1023] === p && m.tlbExecBase[p & 1023] === b.physPage;
@@ -106,7 +107,6 @@ export const runtime = {
   div,
   rotFlags,
   R,
-  chain,
   leave,
   ...sseRuntime,
 };
