@@ -10,9 +10,7 @@ export function adminAddress(flag: string | true | undefined): string {
   return process.env.RUSTOS_ENDPOINT ?? unixAddress('nucleus');
 }
 
-export function isLocal(flag: string | true | undefined): boolean {
-  return typeof flag !== 'string' && !process.env.RUSTOS_ENDPOINT;
-}
+export { isLocal } from './local-home.js';
 
 export function connect(flag: string | true | undefined): NucleusClients {
   return connectNucleus(adminAddress(flag));

@@ -10,8 +10,6 @@ import { createRequire } from 'node:module';
 import { home } from '@rustos/platform/config.js';
 import { Launcher, programs } from './launcher.js';
 
-const BOOT_TIMEOUT_MS = 120_000;
-
 async function main(): Promise<number> {
   process.title = 'rustos:launcher';
   const launcher = new Launcher(home(), process.env);
@@ -26,7 +24,7 @@ async function main(): Promise<number> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  followBoot(n, Date.now(), 'desktop.ready', BOOT_TIMEOUT_MS, true).then(() => launcher.keepSpare(), () => undefined);
+  followBoot(n, Date.now(), true).then(() => launcher.keepSpare(), () => undefined);
   await launcher.done;
   n.close();
   return launcher.exitCode;

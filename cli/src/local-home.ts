@@ -51,10 +51,15 @@ export interface EarlyLaunch {
   origin: number;
 }
 
+/** Is the CLI talking to the local system (no `--endpoint` value, no RUSTOS_ENDPOINT)? */
+export function isLocal(endpointFlag: string | true | undefined): boolean {
+  return typeof endpointFlag !== 'string' && !process.env.RUSTOS_ENDPOINT;
+}
+
 /** `rustos up --detach` on a local home with no system running: start it now. */
 export function startEarly(argv: string[]): EarlyLaunch | undefined {
   const origin = Date.now();
-  const local = !argv.some((a) => a === '--endpoint' || a.startsWith('--endpoint=')) && !process.env.RUSTOS_ENDPOINT;
-  if (argv[0] !== 'up' || !argv.includes('--detach') || !local || runningLauncher()) return undefined;
+  const endpoint = argv.some((a) => a === '--endpoint' || a.startsWith('--endpoint=')) ? 'given' : undefined;
+  if (argv[0] !== 'up' || !argv.includes('--detach') || !isLocal(endpoint) || runningLauncher()) return undefined;
   return { child: startLauncher(prepareHome()), origin };
 }

@@ -19,10 +19,14 @@ export function formatMilestone(m: Milestone__Output, origin?: number): string {
   return `${String(m.seq).padStart(4)} ${at.padStart(9)} ${bold(m.name)}${subject}${gen}${detail}`;
 }
 
-/** Follow milestones until `until` is seen (resolves with it) or the deadline passes. */
-export function followBoot(n: NucleusClients, origin: number, until: string, timeoutMs: number, quiet = false): Promise<Milestone__Output> {
+/** A boot's end, and how long it may take to get there. */
+const READY = 'desktop.ready';
+const BOOT_TIMEOUT_MS = 120_000;
+
+/** Follow milestones until desktop.ready (resolves with it) or the boot deadline passes. */
+export function followBoot(n: NucleusClients, origin: number, quiet = false): Promise<Milestone__Output> {
   return new Promise((resolve, reject) => {
-    const stream = n.milestones.Watch({ fromSeq: 1 }, new grpc.Metadata({ waitForReady: true }), { deadline: Date.now() + timeoutMs });
+    const stream = n.milestones.Watch({ fromSeq: 1 }, new grpc.Metadata({ waitForReady: true }), { deadline: Date.now() + BOOT_TIMEOUT_MS });
     let count = 0;
     const status = (text: string) => { if (tty && !quiet) process.stdout.write(`\r\x1b[2K${dim(text)}`); };
     stream.on('data', (m: Milestone__Output) => {
@@ -32,7 +36,7 @@ export function followBoot(n: NucleusClients, origin: number, until: string, tim
         process.stdout.write(`${formatMilestone(m, origin)}\n`);
         status(`booting… ${count} milestones, ${((Date.now() - origin) / 1000).toFixed(1)} s`);
       }
-      if (m.name === until) {
+      if (m.name === READY) {
         if (tty && !quiet) process.stdout.write('\r\x1b[2K');
         stream.cancel();
         resolve(m);
@@ -40,7 +44,7 @@ export function followBoot(n: NucleusClients, origin: number, until: string, tim
     });
     stream.on('error', (err: grpc.ServiceError) => {
       if (err.code === grpc.status.CANCELLED) return;
-      reject(new Error(err.code === grpc.status.DEADLINE_EXCEEDED ? `no ${until} within ${timeoutMs / 1000} s` : err.details || err.message));
+      reject(new Error(err.code === grpc.status.DEADLINE_EXCEEDED ? `no ${READY} within ${BOOT_TIMEOUT_MS / 1000} s` : err.details || err.message));
     });
   });
 }

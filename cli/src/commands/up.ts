@@ -13,8 +13,6 @@ import type { Args } from '../args.js';
 import { isLocal } from '../endpoint.js';
 import { runProgram } from './run.js';
 
-const BOOT_TIMEOUT_MS = 120_000;
-
 function notLocal(): number {
   process.stderr.write('rustos up starts a local system; a compose system is started with `docker compose up`\n');
   return 2;
@@ -38,7 +36,7 @@ async function detached(args: Args, early?: EarlyLaunch): Promise<number> {
   const launcherGone = new Promise<never>((_, reject) => child.once('exit', (code) =>
     reject(new Error(`the system stopped during boot (launcher status ${code}); logs are in ${join(home(), 'logs')}`))));
   try {
-    const m = await Promise.race([followBoot(n, origin, 'desktop.ready', BOOT_TIMEOUT_MS, args.flags.has('quiet')), launcherGone]);
+    const m = await Promise.race([followBoot(n, origin, args.flags.has('quiet')), launcherGone]);
     process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s; the system runs in the background (launcher pid ${child.pid}); \`rustos down\` stops it\n`);
     return 0;
   } finally {
@@ -69,7 +67,7 @@ export async function up(args: Args, early?: EarlyLaunch): Promise<number> {
   process.on('SIGTERM', () => void stop());
   try {
     const halted = launcher.done.then(() => { throw new Error(`the system stopped during boot (status ${launcher.exitCode})`); });
-    const m = await Promise.race([followBoot(n, origin, 'desktop.ready', BOOT_TIMEOUT_MS, quiet), halted]);
+    const m = await Promise.race([followBoot(n, origin, quiet), halted]);
     launcher.keepSpare();
     const shell = process.stdin.isTTY && process.stdout.isTTY && !args.flags.has('no-shell');
     process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s — ${shell ? 'a shell on the emulated machine follows; `exit` stops the system' : 'Ctrl-C or `rustos down` stops the system'}\n`);
