@@ -36,13 +36,33 @@ async function dataMounted(sys: LocalSystem): Promise<void> {
   await sys.until('/data mounted', async () => (await sys.milestones()).find((m) => m.name === 'vfsd.data.mounted'), 60_000, 200);
 }
 
+/** A system on `disk`; `use` runs with it (once /data is mounted, unless told not to wait), then it goes down. */
+async function onDisk(disk: string, use: (sys: LocalSystem) => Promise<void> | void, mounted = true): Promise<void> {
+  const sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk, RUSTOS_UI_HTTP: '127.0.0.1:0' } });
+  try {
+    if (mounted) await dataMounted(sys);
+    await use(sys);
+  } finally {
+    await sys.down();
+  }
+}
+
+/** After `rustos down`: e2fsck -fn calls the disk clean, and a new system on it finds what `check` expects. */
+async function cleanAfterDownUp(disk: string, check: (sys: LocalSystem) => void): Promise<void> {
+  const r = fsck(disk);
+  assert.equal(r.status, 0, r.out);
+  await onDisk(disk, check);
+}
+
 test('fsynced files survive killing storaged and vfsd mid-stream and rustos down/up; e2fsck -fn calls the disk clean', { timeout: 600_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'rustos-disk-'));
   const disk = join(dir, 'data.img');
+  const fsynced = (sys: LocalSystem, when: string) => {
+    const sums = guestSums(sys);
+    for (let i = 0; i < FILES; i++) assert.equal(sums.get(`f${i}`), sha256(seqText(lines(i))), `f${i} ${when}`);
+  };
   try {
-    let sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk, RUSTOS_UI_HTTP: '127.0.0.1:0' } });
-    try {
-      await dataMounted(sys);
+    await onDisk(disk, async (sys) => {
       const script = `i=0; while [ $i -lt ${FILES} ]; do busybox seq 1 $(( (i+1)*3000 )) | busybox dd of=/data/f$i bs=4096 conv=fsync 2>/dev/null`
         + ' && echo synced $i || echo FAILED $i; i=$((i+1)); done';
       const writer = spawn(process.execPath, [CLI, 'run', '--', '/bin/busybox', 'sh', '-c', script], { env: sys.env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -62,22 +82,9 @@ test('fsynced files survive killing storaged and vfsd mid-stream and rustos down
       assert.doesNotMatch(out, /FAILED/);
       // Every line once, in order: a restarted vfsd resends from its journalled offset and runtimed drops repeats.
       assert.equal(out, Array.from({ length: FILES }, (_, i) => `synced ${i}\n`).join(''));
-      const sums = guestSums(sys);
-      for (let i = 0; i < FILES; i++) assert.equal(sums.get(`f${i}`), sha256(seqText(lines(i))), `f${i} before down`);
-    } finally {
-      await sys.down();
-    }
-    const r = fsck(disk);
-    assert.equal(r.status, 0, r.out);
-
-    sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk, RUSTOS_UI_HTTP: '127.0.0.1:0' } });
-    try {
-      await dataMounted(sys);
-      const sums = guestSums(sys);
-      for (let i = 0; i < FILES; i++) assert.equal(sums.get(`f${i}`), sha256(seqText(lines(i))), `f${i} after down/up`);
-    } finally {
-      await sys.down();
-    }
+      fsynced(sys, 'before down');
+    });
+    await cleanAfterDownUp(disk, (sys) => fsynced(sys, 'after down/up'));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -90,8 +97,7 @@ test('a corrupt disk: "vfsd: mount /data failed: …", the disk untouched, the s
   bytes.fill(0x5a, 0, 16384);
   writeFileSync(disk, bytes);
   try {
-    const sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk, RUSTOS_UI_HTTP: '127.0.0.1:0' } });
-    try {
+    await onDisk(disk, async (sys) => {
       const failed = await sys.until('the mount refused', async () =>
         (await sys.milestones()).find((m) => m.name === 'vfsd.data.failed'), 60_000, 200);
       assert.match(failed.detail, /^vfsd: mount \/data failed: bad magic 0x5a5a/);
@@ -106,9 +112,7 @@ test('a corrupt disk: "vfsd: mount /data failed: …", the disk untouched, the s
       assert.match(write.stderr, /Read-only file system/);
       const vfsd = (await sys.status()).services.find((s) => s.name === 'vfsd')!;
       assert.equal(vfsd.state, 'READY');
-    } finally {
-      await sys.down();
-    }
+    }, false);
     assert.ok(readFileSync(disk).equals(bytes), 'the corrupt disk was never written');
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -120,24 +124,14 @@ test('an orderly down keeps what was written without fsync: vfsd writes /data ba
   const disk = join(dir, 'data.img');
   const text = seqText(20_000);
   try {
-    let sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk, RUSTOS_UI_HTTP: '127.0.0.1:0' } });
-    try {
-      await dataMounted(sys);
+    await onDisk(disk, (sys) => {
       const w = sys.cli('run', '--', '/bin/busybox', 'sh', '-c', 'busybox seq 1 20000 > /data/unsynced');
       assert.equal(w.status, 0, w.stderr);
-    } finally {
-      await sys.down();
-    }
-    const r = fsck(disk);
-    assert.equal(r.status, 0, r.out);
-    sys = await LocalSystem.boot({ env: { RUSTOS_DISK: disk, RUSTOS_UI_HTTP: '127.0.0.1:0' } });
-    try {
-      await dataMounted(sys);
+    });
+    await cleanAfterDownUp(disk, (sys) => {
       const c = sys.cli('run', '--', '/bin/busybox', 'sha256sum', '/data/unsynced');
       assert.equal(c.stdout.split(/\s+/)[0], sha256(text), c.stderr);
-    } finally {
-      await sys.down();
-    }
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
