@@ -10,18 +10,17 @@ const TIMESPEC = 16;
 
 export const SYSCALLD: OffloadSpec[] = [
   // Memory: syscalld chooses addresses and limits, the MM broker edits the address space.
+  // Setting the break, unmapping or protecting a range twice is doing it once; brk must
+  // never fail (glibc takes any answer for the new break, -EINTR included).
   offload('mmap', 'syscalld', { note: 'anonymous and file mappings; MAP_SHARED file writes are not written back to the file', support: 'partial' }),
-  offload('munmap', 'syscalld'),
-  offload('mprotect', 'syscalld'),
-  offload('brk', 'syscalld'),
+  offload('munmap', 'syscalld', { idempotent: true }),
+  offload('mprotect', 'syscalld', { idempotent: true }),
+  offload('brk', 'syscalld', { idempotent: true }),
   offload('mremap', 'syscalld'),
-  offload('madvise', 'syscalld', { note: 'MADV_DONTNEED drops private anonymous pages; other advice is accepted', support: 'partial' }),
-  offload('msync', 'syscalld'),
-  offload('mlock', 'syscalld'),
-  offload('munlock', 'syscalld'),
-  offload('mlockall', 'syscalld'),
-  offload('munlockall', 'syscalld'),
-  offload('mincore', 'syscalld', { out: [{ kind: 'buf', ptr: 2, max: { const: 1 << 20 } }] }),
+  offload('madvise', 'syscalld', { note: 'MADV_DONTNEED drops private anonymous pages; other advice is accepted', support: 'partial', idempotent: true }),
+  offload('msync', 'syscalld', { idempotent: true }),
+  ...['mlock', 'munlock', 'mlockall', 'munlockall'].map((n) => offload(n, 'syscalld', { idempotent: true })),
+  offload('mincore', 'syscalld', { out: [{ kind: 'buf', ptr: 2, max: { const: 1 << 20 } }], idempotent: true }),
   // Clocks and sleeping.
   offload('clock_gettime', 'syscalld', { out: [{ kind: 'struct', ptr: 1, size: TIMESPEC }], idempotent: true }),
   offload('clock_getres', 'syscalld', { out: [{ kind: 'struct', ptr: 1, size: TIMESPEC, optional: true }], idempotent: true }),
