@@ -57,6 +57,8 @@ export class Peers {
   /**
    * Call `endpoint` through `invoke`. A stale-generation answer, or an unreachable
    * peer, refreshes the endpoint; the call is repeated only if it is idempotent.
+   * An unavailable peer may be a new generation still restoring its state: the
+   * repeats back off (25 ms doubling to 400, under a second in all).
    */
   async call<C, Res>(endpoint: string, ctor: ClientCtor<C>,
     invoke: (client: C, md: grpc.Metadata) => Promise<Res>, opts: { idempotent: boolean; attempts?: number } = { idempotent: false }): Promise<Res> {
@@ -65,11 +67,12 @@ export class Peers {
       try {
         return await invoke(this.client(ctor, r), this.metadata(r));
       } catch (err) {
-        const restarted = isStale(err) || (err as grpc.ServiceError).code === grpc.status.UNAVAILABLE;
-        if (!restarted || attempt >= (opts.attempts ?? 5)) throw err;
+        const stale = isStale(err);
+        if (!(stale || (err as grpc.ServiceError).code === grpc.status.UNAVAILABLE) || attempt >= (opts.attempts ?? 6)) throw err;
         this.resolved.delete(endpoint);
-        r = await this.resolve(endpoint, isStale(err) ? r.generation : 0);
+        r = await this.resolve(endpoint, stale ? r.generation : 0);
         if (!opts.idempotent) throw err;
+        if (!stale) await new Promise((resolve) => setTimeout(resolve, Math.min(400, 25 << (attempt - 1))));
       }
     }
   }
