@@ -16,6 +16,11 @@ export type MailboxHandler = (m: MailboxMessage__Output) => MailboxAnswer | Prom
 export interface Mailbox {
   /** Resolves once the nucleus acknowledged the attach. */
   attached: Promise<void>;
+  /**
+   * Store a StateStore batch ahead of every reply sent after it (same stream, so
+   * in order): false once the mailbox is closed.
+   */
+  store(set: Record<string, Buffer>, del: string[]): boolean;
   close(): void;
 }
 
@@ -52,5 +57,9 @@ export function serveMailbox(ctx: ServiceContext, endpoint: string, handler: Mai
     if (err.code !== grpc.status.CANCELLED) ctx.log.warn(`${endpoint}: mailbox closed: ${err.details || err.message}`);
   });
   stream.write({ id: 0, header: ctx.header(`endpoint:${endpoint}`), endpoint });
-  return { attached, close: () => { open = false; stream.cancel(); } };
+  const store = (set: Record<string, Buffer>, del: string[]) => {
+    if (open) stream.write({ id: 0, state: { header: ctx.header('state'), set, delete: del } });
+    return open;
+  };
+  return { attached, store, close: () => { open = false; stream.cancel(); } };
 }

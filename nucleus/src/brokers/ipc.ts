@@ -8,6 +8,7 @@ import type { MailboxReply__Output } from '@rustos/platform/gen/rustos/v1/Mailbo
 import type { Kernel } from '../executive/kernel.js';
 import type { EndpointRecord } from '../ipc/endpoints.js';
 import { authorize, injectFaults, requireString } from './guard.js';
+import { storeState } from './state.js';
 
 const ENDPOINT = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9.-]*$/;
 
@@ -69,7 +70,14 @@ export function ipcHandlers(k: Kernel): IpcHandlers {
       // First reply attaches: it names the endpoint and carries the owner's capability.
       let attached: { endpoint: string; rx: ReturnType<Kernel['mailboxes']['attach']> } | undefined;
       call.on('data', (r: MailboxReply__Output) => {
-        if (attached) return k.mailboxes.reply(attached.rx, r);
+        if (attached) {
+          if (r.state) {
+            // Stored before the reply that follows it on this stream; a refusal is the owner's bug, logged.
+            try { storeState(k, r.state, 'Ipc.Serve state'); } catch (err) { k.log.error(`${attached.endpoint}: ${(err as Error).message}`); }
+          }
+          if (r.id) k.mailboxes.reply(attached.rx, r);
+          return;
+        }
         try {
           const endpoint = endpointName(r.endpoint, 'Ipc.Serve');
           const cap = authorize(k, r.header, `endpoint:${endpoint}`, 'Ipc.Serve');

@@ -4,12 +4,18 @@ import type { StateStoreHandlers } from '@rustos/platform/gen/rustos/v1/StateSto
 import type { Kernel } from '../executive/kernel.js';
 import { MAX_STATE_BYTES } from '../object/state-store.js';
 import { authorize } from './guard.js';
+import type { StatePut__Output } from '@rustos/platform/gen/rustos/v1/StatePut.js';
+
+/** Apply a batch to its holder's namespace (a Put, or the state a mailbox reply carries). */
+export function storeState(k: Kernel, req: StatePut__Output, what: string): void {
+  const cap = authorize(k, req.header, 'state', what);
+  if (!k.state.put(cap.holder, req.set, req.delete)) throw failed(`${what}: ${cap.holder} would keep more than ${MAX_STATE_BYTES} bytes`, 28);
+}
 
 export function stateHandlers(k: Kernel): StateStoreHandlers {
   return {
     Put: unary((req) => {
-      const cap = authorize(k, req.header, 'state', 'StateStore.Put');
-      if (!k.state.put(cap.holder, req.set, req.delete)) throw failed(`StateStore.Put: ${cap.holder} would keep more than ${MAX_STATE_BYTES} bytes`, 28);
+      storeState(k, req, 'StateStore.Put');
       return {};
     }),
     Get: unary((req) => {

@@ -40,7 +40,7 @@ test('a program writes through an offload, takes a signal through a frame, forks
   const owner = (endpoint: string, answer: (op: number, args: number[], inputs: Buffer[]) => Answer) => {
     const rx = k.mailboxes.attach(endpoint, endpoint.split('.')[0]!, 1, (m) => {
       const a = answer(m.op!, (m.args ?? []).map(Number), (m.inputs ?? []) as Buffer[]);
-      setImmediate(() => k.mailboxes.reply(rx, { id: m.id as number, result: a.result, outputs: [], context: a.context ?? {}, header: null, endpoint: '' }));
+      setImmediate(() => k.mailboxes.reply(rx, { id: m.id as number, result: a.result, outputs: [], context: a.context ?? {}, header: null, endpoint: '', state: null }));
     });
   };
   owner('vfsd.files', (op, args, inputs): Answer => {

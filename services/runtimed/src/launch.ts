@@ -90,6 +90,7 @@ export function runHandler(ctx: ServiceContext, catalogs: () => Catalogs): grpc.
       call.write({ started: pid });
       ctx.milestone('runtimed.launched', req.path, `pid ${pid}`);
       let open = req.tty ? 1 : 2;
+      const ended = new Set<string>();
       let exited: RunExit | undefined;
       const finish = () => {
         if (open > 0 || !exited) return;
@@ -97,8 +98,17 @@ export function runHandler(ctx: ServiceContext, catalogs: () => Catalogs): grpc.
         call.end();
         void vfsd(ctx)((c, md) => unaryCall((cb) => c.CloseSession({ session }, md, cb))).catch(() => undefined);
       };
-      // After a vfsd restart a chunk may come again: keep only what lies past what we have.
+      // vfsd sends again what we did not acknowledge (after its restart too): keep only what lies past what we have.
       const have = { STDOUT: 0, STDERR: 0 };
+      let acking = false;
+      const acknowledge = () => {
+        if (acking) return;
+        acking = true;
+        setImmediate(() => {
+          acking = false;
+          attach?.write({ stdoutHave: have.STDOUT, stderrHave: have.STDERR });
+        });
+      };
       const fresh = (o: SessionOutput__Output): Buffer => {
         const key = o.stream === 'STDERR' ? 'STDERR' : 'STDOUT';
         const skip = Math.max(0, have[key] - Number(o.offset));
@@ -110,12 +120,13 @@ export function runHandler(ctx: ServiceContext, catalogs: () => Catalogs): grpc.
         ctx.peers.resolve('vfsd.files').then((r) => {
           const c = ctx.peers.client(rustos().Vfsd, r);
           attach = c.Attach(ctx.peers.metadata(r));
-          attach.write({ session });
+          attach.write({ session, stdoutHave: have.STDOUT, stderrHave: have.STDERR });
           for (const m of pendingInput.splice(0)) attach.write(m);
           attach.on('data', (o: SessionOutput__Output) => {
             const data = fresh(o);
             if (data.length) call.write(o.stream === 'STDERR' ? { stderr: data } : { stdout: data });
-            if (o.eof) { open--; finish(); }
+            if (o.data.length) acknowledge();
+            if (o.eof && !ended.has(o.stream)) { ended.add(o.stream); open--; finish(); }
           });
           attach.on('error', (err: grpc.ServiceError) => {
             // vfsd restarted: attach again; nothing it buffered is lost.

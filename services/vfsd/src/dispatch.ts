@@ -28,22 +28,6 @@ export interface Message {
   context: Record<string, string>;
 }
 
-/**
- * Calls whose effect a process relies on at once — its descriptors, its cwd and
- * umask, the names it made or removed, its fork, exec and exit — answer only once
- * that is stored; reads and writes of bytes are stored a few ms later, in batches.
- */
-const DURABLE = new Set([
-  2, 3, 22, 32, 33, 80, 81, 82, 83, 84, 85, 86, 87, 88, 95, 133, 257, 258, 259, 263, 264, 265, 266, 292, 293, 316, 436,
-  CONTROL.PROC_FORK, CONTROL.PROC_EXEC, CONTROL.PROC_EXIT,
-]);
-/** fcntl commands that change descriptors: F_DUPFD, F_SETFD, F_SETFL, F_DUPFD_CLOEXEC. */
-const DURABLE_FCNTL = new Set([0, 2, 4, 1030]);
-
-function durable(m: Message): boolean {
-  return DURABLE.has(m.op) || (m.op === 72 && DURABLE_FCNTL.has(m.args[1]! | 0));
-}
-
 const EIO: Answer = { result: -Errno.EIO };
 const ENOSYS: Answer = { result: -Errno.ENOSYS };
 /** How often a call may ask for more /proc data before it is answered EIO. */
@@ -101,10 +85,10 @@ export class Dispatcher {
 
   private handleNow(m: Message): Answer | Promise<Answer> {
     const answer = this.run(m);
-    if (!durable(m)) return answer;
-    // Its change is stored before the guest hears of it (see Journal.settled).
+    // What the call changed is stored before the guest hears of it (see Journal.settled):
+    // a write that answered is never lost to a vfsd restart.
     const stored = (ans: Answer): Answer | Promise<Answer> => {
-      const p = ans.result >= 0 ? this.v.journal.settled() : undefined;
+      const p = this.v.journal.settled();
       return p ? p.then(() => ans) : ans;
     };
     return answer instanceof Promise ? answer.then(stored) : stored(answer);

@@ -1,16 +1,15 @@
 /**
  * What must outlive a vfsd generation is written to the nucleus StateStore under
  * keys: each piece of state says which key changed and how to produce its bytes,
- * and the store is written in batches (a few ms after the first change), not per
- * write. A key whose producer returns null is deleted.
+ * and the store is written in batches, not per change.
  */
 export interface Journal {
   touch(key: string, produce: () => Buffer | null): void;
   /**
-   * Everything touched so far, stored now (not a few ms later): undefined when
-   * nothing is waiting to be written, else a promise for when it is. A call that
-   * changed what a process relies on (its descriptors, the names it made) answers
-   * only then, so a killed vfsd never comes back with less than the guest was told.
+   * Everything touched so far, stored now (not a few ms later): undefined when it
+   * is (or will be before any later reply), else a promise for when it is. Every
+   * guest call answers only then, so a killed vfsd never comes back with less than
+   * the guest was told.
    */
   settled(): Promise<void> | undefined;
 }

@@ -110,6 +110,7 @@ main({
     const dispatcher = new Dispatcher(v, (err, op) => ctx.log.error({ err, op }, 'vfsd handler failed'));
     mailbox = serveMailbox(ctx, 'vfsd.files', (m) => dispatcher.handle(m));
     await mailbox.attached;
+    journal.rideOn(mailbox.store);
     ctx.milestone('vfsd.restored', '', `${entries.size} keys in ${(performance.now() - started).toFixed(1)} ms: `
       + `${v.procs.procs.size} processes, ${v.procs.files.size} open files, ${v.pipes.byId.size} pipes, ${v.sessions.byId.size} sessions`);
   },

@@ -18,6 +18,7 @@ import { hostTick } from './fs/hostfs.js';
 import { errnoOr, mapSource, openExec, readFile, writeBack } from './loader.js';
 import { TreeIn, treeOut, type EntryKind } from './tree.js';
 import type { Vfs } from './vfs.js';
+import type { Session } from './session.js';
 
 const CHUNK = 1 << 20;
 
@@ -49,16 +50,17 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
 
     Attach(call: grpc.ServerDuplexStream<SessionInput__Output, SessionOutput>) {
       let detach: (() => void) | undefined;
-      let session: ReturnType<Vfs['sessions']['get']> | undefined;
+      let session: Session | undefined;
       call.on('data', (m: SessionInput__Output) => {
         try {
           if (!session) {
             session = vfs().sessions.byId.get(m.session);
             if (!session) throw notFound(`no session ${m.session}`, Errno.ENOENT);
+            acknowledge(session, m);
             detach = session.attach((stream, data, offset) => {
               call.write(data ? { stream, data, offset } : { stream, eof: true, offset });
             });
-          }
+          } else acknowledge(session, m);
           if (m.data.length) session.input(m.data);
           if (m.resize) session.resize({ rows: m.resize.rows, cols: m.resize.cols, xpixel: 0, ypixel: 0 });
           if (m.eof) session.endInput();
@@ -184,4 +186,10 @@ function startIn(v: Vfs, pid: number, cwd: string): void {
   p.cwd = loc.path;
   p.cwdLoc = loc;
   v.procs.procChanged(p);
+}
+
+/** What the launcher says it has of each stream. */
+function acknowledge(session: Session, m: SessionInput__Output): void {
+  if (Number(m.stdoutHave)) session.acknowledge('STDOUT', Number(m.stdoutHave));
+  if (Number(m.stderrHave)) session.acknowledge('STDERR', Number(m.stderrHave));
 }

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Errno, O } from './abi.js';
 import { NR, TestGuest, settle } from './test-support.js';
+import { WINDOW } from './session.js';
 
 const P = 40;
 
@@ -68,20 +69,47 @@ test('closing a session: the guest\'s writes fail with EPIPE, its reads see end 
   g.cleanup();
 });
 
-test('a second attach replaces the first; nothing is sent twice', async () => {
+test('a second attach replaces the first and gets again only what the first did not acknowledge, then the ends', async () => {
   const g = new TestGuest();
   const s = g.v.sessions.create(false, undefined, 'run');
   g.v.sessions.bind(s.id, P);
   const one = record();
-  const two = record();
   s.attach(one.sink);
   await g.write(P, 1, 'a');
+  await g.write(P, 2, 'x');
   await settle();
-  s.attach(two.sink);
+  s.acknowledge('STDOUT', 1);
   await g.write(P, 1, 'b');
   await settle();
-  assert.deepEqual(one.events, ['STDOUT:a']);
-  assert.deepEqual(two.events, ['STDOUT:b']);
+  const two = record();
+  s.attach(two.sink);
+  await g.write(P, 1, 'c');
+  await settle();
+  assert.deepEqual(one.events, ['STDOUT:a', 'STDERR:x', 'STDOUT:b']);
+  assert.deepEqual(two.events, ['STDOUT:b', 'STDERR:x', 'STDOUT:c'], 'acknowledged "a" is not sent again');
+  g.exit(P);
+  await settle();
+  const three = record();
+  s.attach(three.sink);
+  assert.deepEqual(three.events, ['STDOUT:bc', 'STDOUT:eof', 'STDERR:x', 'STDERR:eof'], 'an end may be lost in flight too');
+  g.cleanup();
+});
+
+test('at most a window of output is unacknowledged: then the pipe fills and the writer blocks until the launcher acknowledges', async () => {
+  const g = new TestGuest();
+  const s = g.v.sessions.create(false, undefined, 'run');
+  g.v.sessions.bind(s.id, P);
+  let got = 0;
+  s.attach((_stream, data) => { got += data?.length ?? 0; });
+  const big = Buffer.alloc(WINDOW + 100_000, 0x61);
+  const writer = g.start(P, NR.write, [1, 0, big.length], [big]);
+  await settle();
+  assert.equal(writer.done, false, 'the window and the pipe are full');
+  assert.equal(got, WINDOW);
+  s.acknowledge('STDOUT', WINDOW);
+  assert.equal((await writer.answer).result, big.length);
+  await settle();
+  assert.equal(got, big.length);
   g.cleanup();
 });
 
@@ -98,5 +126,8 @@ test('output carries its stream offset, counted per stream and kept in the sessi
   await settle();
   assert.deepEqual(seen, ['STDOUT@0:abc', 'STDERR@0:e', 'STDOUT@3:de']);
   assert.deepEqual(s.record().sent, { STDOUT: 5, STDERR: 1 }, 'what a restarted vfsd resumes counting from');
+  assert.deepEqual(s.record().unacked, { STDOUT: Buffer.from('abcde').toString('base64'), STDERR: Buffer.from('e').toString('base64') });
+  s.acknowledge('STDOUT', 4);
+  assert.deepEqual(s.record().unacked, { STDOUT: Buffer.from('e').toString('base64'), STDERR: Buffer.from('e').toString('base64') }, 'what a restarted vfsd sends again');
   g.cleanup();
 });

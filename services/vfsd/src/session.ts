@@ -4,8 +4,10 @@
  * `docker exec` without -t); a terminal session is a /dev/pts/N with its line
  * discipline. The launcher attaches to a session to feed input and take output;
  * what the guest writes while nobody is attached waits (up to a pipe's or the
- * terminal's backlog, then writers block). Sessions are journalled, buffered
- * bytes included, so a vfsd restart loses nothing but the attachment.
+ * terminal's backlog, then writers block). Output stays with vfsd until the
+ * launcher acknowledges it, and at most WINDOW bytes per stream are out unacknowledged.
+ * Sessions are journalled, buffered and unacknowledged bytes included, so a vfsd
+ * restart loses nothing but the attachment.
  */
 import { Errno, O, SIG } from './abi.js';
 import { fail } from './fail.js';
@@ -17,6 +19,10 @@ import { Tty, type TtyHost, type TtyRecord } from './tty/tty.js';
 import type { WinSize } from './tty/termios.js';
 
 export type StreamName = 'STDOUT' | 'STDERR';
+const STREAMS: readonly StreamName[] = ['STDOUT', 'STDERR'];
+
+/** Output bytes per stream handed to the launcher and not acknowledged yet, at most. */
+export const WINDOW = 256 * 1024;
 
 /** The launcher's end: output bytes at a stream offset, or the end of a stream. */
 export type OutputSink = (stream: StreamName, data: Buffer | undefined, offset: number) => void;
@@ -30,6 +36,8 @@ interface SessionRecord {
   pending: string;
   /** Bytes handed to the launcher per stream (absent in records of older generations). */
   sent?: Record<StreamName, number>;
+  /** The unacknowledged tail of what was sent, base64 (absent: everything was acknowledged). */
+  unacked?: Record<StreamName, string>;
 }
 
 export class Session implements TtyHost {
@@ -42,12 +50,15 @@ export class Session implements TtyHost {
   /** A process was bound: from then on, no writer left means the stream ended. */
   bound = false;
   private readonly eofSent = new Set<StreamName>();
-  /**
-   * Bytes handed to the launcher per stream, journalled with the buffers they left
-   * (one batch): a restarted vfsd resends from there, and the offset lets the
-   * launcher drop what it already had.
-   */
+  /** Bytes handed to the launcher per stream: the offset lets the launcher drop repeats. */
   private readonly sent: Record<StreamName, number> = { STDOUT: 0, STDERR: 0 };
+  /**
+   * The last bytes of `sent` the launcher has not acknowledged, journalled with the
+   * buffers they left (one batch): handing a chunk to gRPC is not delivering it, so
+   * the next attach (after a restart too) gets them again.
+   */
+  private readonly unacked: Record<StreamName, Buffer[]> = { STDOUT: [], STDERR: [] };
+  private readonly unackedBytes: Record<StreamName, number> = { STDOUT: 0, STDERR: 0 };
   private flushScheduled = false;
   /** After a restore, the ids of `ends` until the descriptions exist again. */
   savedEnds: number[] = [];
@@ -85,12 +96,32 @@ export class Session implements TtyHost {
 
   // ---- the launcher's side ----
 
+  /** The launcher's sink; it first gets again what was not acknowledged, and the ends already sent. */
   attach(sink: OutputSink): () => void {
     this.client = sink;
+    for (const stream of STREAMS) {
+      const unacked = this.unackedBytes[stream];
+      if (unacked) sink(stream, Buffer.concat(this.unacked[stream]), this.sent[stream] - unacked);
+      if (this.eofSent.has(stream)) sink(stream, undefined, this.sent[stream]);
+    }
     this.schedule();
     return () => {
       if (this.client === sink) this.client = undefined;
     };
+  }
+
+  /** The launcher has the first `have` bytes of `stream`: vfsd can forget them. */
+  acknowledge(stream: StreamName, have: number): void {
+    let drop = Math.min(have, this.sent[stream]) - (this.sent[stream] - this.unackedBytes[stream]);
+    if (drop <= 0) return;
+    this.unackedBytes[stream] -= drop;
+    const q = this.unacked[stream];
+    while (drop > 0) {
+      if (q[0].length <= drop) drop -= q.shift()!.length;
+      else { q[0] = q[0].subarray(drop); drop = 0; }
+    }
+    this.registry.changed(this);
+    this.schedule();
   }
 
   input(data: Buffer): void {
@@ -127,36 +158,37 @@ export class Session implements TtyHost {
     });
   }
 
-  /** Hand the launcher what is waiting, and the end of each stream once it came. */
+  /** Hand the launcher what is waiting (as much as the window allows), and the end of each stream once it came. */
   private flush(): void {
     const sink = this.client;
     if (!sink) return;
     if (this.tty) {
-      if (this.pendingBytes) {
-        const data = Buffer.concat(this.pending);
-        this.pending = [];
-        this.pendingBytes = 0;
-        this.registry.changed(this);
+      const room = Math.min(this.pendingBytes, WINDOW - this.unackedBytes.STDOUT);
+      if (room > 0) {
+        const all = Buffer.concat(this.pending);
+        this.pending = room < all.length ? [all.subarray(room)] : [];
+        this.pendingBytes -= room;
         this.tty.writable.wake();
-        this.send(sink, 'STDOUT', data);
+        this.send(sink, 'STDOUT', all.subarray(0, room));
       }
-      if (this.tty.everOpened && this.tty.opens === 0) this.end(sink, 'STDOUT');
+      if (this.tty.everOpened && this.tty.opens === 0 && !this.pendingBytes) this.end(sink, 'STDOUT');
       return;
     }
     for (const [i, stream] of [[1, 'STDOUT'], [2, 'STDERR']] as const) {
       const pipe = this.pipeOf(i);
       if (!pipe) continue;
-      if (pipe.length) {
-        this.send(sink, stream, pipe.take(pipe.length));
-        this.registry.changed(this);
-      }
-      if (this.bound && pipe.writers === 0) this.end(sink, stream);
+      const room = Math.min(pipe.length, WINDOW - this.unackedBytes[stream]);
+      if (room > 0) this.send(sink, stream, pipe.take(room));
+      if (this.bound && pipe.writers === 0 && !pipe.length) this.end(sink, stream);
     }
   }
 
   private send(sink: OutputSink, stream: StreamName, data: Buffer): void {
     const offset = this.sent[stream];
     this.sent[stream] += data.length;
+    this.unacked[stream].push(data);
+    this.unackedBytes[stream] += data.length;
+    this.registry.changed(this);
     sink(stream, data, offset);
   }
 
@@ -176,6 +208,7 @@ export class Session implements TtyHost {
     return {
       label: this.label, tty: this.tty?.record() ?? null, files: this.ends.map((f) => f?.id ?? 0), bound: this.bound,
       eofSent: [...this.eofSent], pending: Buffer.concat(this.pending).toString('base64'), sent: { ...this.sent },
+      unacked: { STDOUT: Buffer.concat(this.unacked.STDOUT).toString('base64'), STDERR: Buffer.concat(this.unacked.STDERR).toString('base64') },
     };
   }
 
@@ -183,6 +216,11 @@ export class Session implements TtyHost {
     this.bound = r.bound;
     for (const s of r.eofSent) this.eofSent.add(s);
     Object.assign(this.sent, r.sent);
+    for (const stream of STREAMS) {
+      const tail = Buffer.from(r.unacked?.[stream] ?? '', 'base64');
+      if (tail.length) this.unacked[stream].push(tail);
+      this.unackedBytes[stream] = tail.length;
+    }
     const pending = Buffer.from(r.pending, 'base64');
     if (pending.length) this.output(pending);
   }

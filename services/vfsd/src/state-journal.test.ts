@@ -36,3 +36,33 @@ test('a failed write is tried again, with whatever changed meanwhile', async () 
   assert.equal(errors.length, 1);
   assert.deepEqual(puts, [['a'], ['a', 'b']]);
 });
+
+test('once it rides the mailbox, a batch goes at once and in order, after a Put still on its way; a closed mailbox falls back to Put', async () => {
+  const log: string[] = [];
+  let release!: () => void;
+  const j = new StateJournal(async (set) => {
+    log.push(`put ${Object.keys(set).join()}`);
+    await new Promise<void>((r) => { release = r; });
+  }, 1);
+  j.touch('a', () => Buffer.from('1'));
+  const first = j.settled();
+  assert.ok(first, 'a Put is on its way');
+  let open = true;
+  j.rideOn((set) => { if (open) log.push(`ride ${Object.keys(set).join()}`); return open; });
+  j.touch('b', () => Buffer.from('2'));
+  const second = j.settled();
+  assert.ok(second, 'the mailbox batch waits for the Put before it (order)');
+  release();
+  await second;
+  assert.deepEqual(log, ['put a', 'ride b']);
+  j.touch('c', () => Buffer.from('3'));
+  assert.equal(j.settled(), undefined, 'sent ahead of any later reply: nothing to wait for');
+  assert.deepEqual(log, ['put a', 'ride b', 'ride c']);
+  open = false;
+  j.touch('d', () => Buffer.from('4'));
+  const last = j.settled();
+  assert.ok(last);
+  release();
+  await last;
+  assert.deepEqual(log, ['put a', 'ride b', 'ride c', 'put d']);
+});

@@ -1,19 +1,23 @@
 /**
  * The journal written to the nucleus StateStore: changed keys are collected and
- * written together a few milliseconds after the first change (one Put per batch,
- * never one per write), each key's bytes produced at write time so a batch is
- * one consistent picture; a call that needs its change stored before it answers
- * (settled) has the batch written at once. A failed Put is tried again with what
- * changed since.
+ * written together a few milliseconds after the first change (one batch, never
+ * one write per change), each key's bytes produced at write time so a batch is
+ * one consistent picture. Before the mailbox is attached a batch is a Put (a
+ * failed one is tried again with what changed since); after, it rides the
+ * mailbox stream ahead of the replies, so a call's change is settled the moment
+ * it is sent: stored before the caller hears the answer that follows it.
  */
 import type { Journal } from './journal.js';
 
 export type Put = (set: Record<string, Buffer>, del: string[]) => Promise<void>;
+/** Send a batch ahead of the replies that follow it; false if it cannot (then it is a Put). */
+export type Ride = (set: Record<string, Buffer>, del: string[]) => boolean;
 
 export class StateJournal implements Journal {
   private readonly dirty = new Map<string, () => Buffer | null>();
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> | undefined;
+  private ride: Ride | undefined;
   /** Batches written and keys they carried, for the service's status line. */
   batches = 0;
   keys = 0;
@@ -33,16 +37,34 @@ export class StateJournal implements Journal {
     }, ms);
   }
 
-  settled(): Promise<void> | undefined {
-    return this.dirty.size || this.writing ? this.flush() : undefined;
+  /** From now on batches ride the mailbox stream (once no Put is on its way: order). */
+  rideOn(ride: Ride): void {
+    this.ride = ride;
   }
 
-  /** Write everything touched so far; resolves once it is stored. */
-  async flush(): Promise<void> {
+  settled(): Promise<void> | undefined {
+    if (!this.dirty.size && !this.writing) return undefined;
+    if (this.ride && !this.writing && this.sendNow()) return undefined;
+    return this.flush();
+  }
+
+  /** The batch, on the mailbox stream: true if it went (else it is still to be written). */
+  private sendNow(): boolean {
     clearTimeout(this.timer);
     this.timer = undefined;
-    while (this.writing) await this.writing;
-    if (this.dirty.size === 0) return;
+    const { set, del, batch } = this.collect();
+    if (this.ride!(set, del)) {
+      this.batches++;
+      this.keys += batch.length;
+      return true;
+    }
+    this.ride = undefined;
+    for (const [key, produce] of batch) if (!this.dirty.has(key)) this.dirty.set(key, produce);
+    return false;
+  }
+
+  /** Produce the dirty keys' bytes now, and forget they were dirty. */
+  private collect() {
     const batch = [...this.dirty];
     this.dirty.clear();
     const set: Record<string, Buffer> = {};
@@ -51,6 +73,17 @@ export class StateJournal implements Journal {
       const value = produce();
       if (value) set[key] = value; else del.push(key);
     }
+    return { set, del, batch };
+  }
+
+  /** Write everything touched so far; resolves once it is stored. */
+  async flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.writing) await this.writing;
+    if (this.dirty.size === 0) return;
+    if (this.ride && this.sendNow()) return;
+    const { set, del, batch } = this.collect();
     let failed = false;
     this.writing = this.put(set, del).then(() => {
       this.batches++;

@@ -3,9 +3,9 @@
  * dies"): a busybox `sh -c 'while …; done'` loop keeps running on the system
  * while syscalld, then vfsd, are killed under it. Each iteration makes calls
  * both services answer (fork/exec/wait, files in /tmp, writes to the session).
- * The loop either finishes correctly — every iteration's line in order — or a
- * call in flight fails with EINTR/EIO and the shell reports it; it never hangs,
- * the nucleus never goes down, and the system is ready again afterwards.
+ * Every iteration's line comes, in order, except where a call in flight failed
+ * with EINTR/EIO and the shell reported it; the loop never hangs, the nucleus
+ * never goes down, and the system is ready again afterwards.
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -38,7 +38,7 @@ function runLoop(): Promise<{ status: number | null; stdout: string; stderr: str
 }
 
 for (const victim of ['syscalld', 'vfsd']) {
-  test(`a guest shell loop survives killing ${victim}: it finishes correctly or fails a call with EINTR/EIO, never hangs`, async () => {
+  test(`a guest shell loop survives killing ${victim}: every iteration prints or its failed call names EINTR/EIO, never hangs`, async () => {
     const loop = runLoop();
     // Let the loop get going, then kill the service under it.
     await sys.until('the loop running', async () => ((await sys.status()).counters['ps.processes'] ?? 0) > 0 || undefined, 20_000);
@@ -47,14 +47,17 @@ for (const victim of ['syscalld', 'vfsd']) {
     assert.equal(k.status, 0, k.stderr);
     const r = await loop;
     assert.notEqual(r.status, null, `the loop hung (killed after ${HANG_MS} ms); output so far:\n${r.stdout.slice(-500)}\n${r.stderr}`);
-    const lines = r.stdout.trim().split('\n');
-    if (r.status === 0) {
-      assert.deepEqual(lines, [...Array.from({ length: ITERATIONS }, (_, i) => String(i + 1)), 'loop-done'], 'a completed loop printed every iteration in order');
-    } else {
-      // The call in flight failed as documented; what ran before it is intact.
-      assert.match(r.stderr, /Interrupted system call|I\/O error|Input\/output error/, `the failure names EINTR or EIO:\n${r.stderr}`);
-      lines.filter((l) => l !== '').forEach((l, i) => assert.equal(l, String(i + 1), 'iterations before the failure are in order'));
-    }
+    // A call that failed does not stop the shell (it reports it and goes on), so the loop
+    // may finish with status 0 yet miss the iterations whose call failed: one error line each.
+    const errors = r.stderr.split('\n').filter((l) => l !== '');
+    for (const e of errors) assert.match(e, /Interrupted system call|I\/O error|Input\/output error/, `a failure names EINTR or EIO:\n${r.stderr}`);
+    const lines = r.stdout.split('\n').filter((l) => l !== '');
+    if (r.status === 0) assert.equal(lines.pop(), 'loop-done', 'a completed loop ran to its end');
+    const printed = lines.map(Number);
+    printed.forEach((n, i) => assert.ok(n >= 1 && n <= ITERATIONS && (i === 0 || n > printed[i - 1]!), `iterations in order, none twice: ${lines.join(' ')}`));
+    const missing = (r.status === 0 ? ITERATIONS : printed.at(-1) ?? 0) - printed.length;
+    assert.ok(missing <= errors.length, `${missing} iterations missing, ${errors.length} failures reported:\n${r.stderr}`);
+    process.stdout.write(`# ${victim}: status ${r.status}, ${printed.length} iterations printed, ${errors.length} calls failed, ${r.ms} ms\n`);
     await sys.until(`${victim} back and the system ready`, async () => ((await sys.status()).ready ? true : undefined), 20_000);
     const after = sys.cli('run', '--', '/bin/busybox', 'echo', 'still-here');
     assert.equal(after.stdout, 'still-here\n', after.stderr);

@@ -99,6 +99,7 @@ test('rustos kill vfsd: the next generation restores tmpfs and sessions (with th
     call.on('error', () => undefined);
     call.write({ session: session.session, data: Buffer.from('typed before the kill') });
     assert.equal(await echoed, 'typed before the kill', 'the terminal echoes');
+    call.write({ stdoutHave: 'typed before the kill'.length });
     call.end();
   }
   await new Promise((r) => setTimeout(r, 50));
