@@ -34,6 +34,7 @@ import { StateJournal } from './state-journal.js';
 import { DataMount } from './storage.js';
 import type { ProcSource } from './proc/view.js';
 import { Vfs } from './vfs.js';
+import { refersTo } from './procs.js';
 
 let vfs: Vfs | undefined;
 let journal: StateJournal | undefined;
@@ -99,11 +100,12 @@ main({
       rootDir: rootDir(ctx), homeDir: join(home(), 'home'), journal, procSource: procSource(ctx), signal: signaller(ctx),
       tmpfsBytes: Number(process.env.VFSD_TMPFS_BYTES) || undefined, sections: sectionBroker(ctx),
     });
-    // /data on storaged: mounted before descriptors are restored when storaged is up (a vfsd restart), else once it is.
-    // At boot there is nothing to restore (and storaged comes after vfsd in the boot order): no wait.
+    // /data on storaged: mounted before the descriptors are restored if one of them (or a cwd) is on it, else
+    // in the background, guest calls whose path crosses /data waiting for it (fs/mounts.ts). At boot there is
+    // nothing to restore, and storaged comes after vfsd in the boot order.
     data = new DataMount(ctx);
-    if (entries.size && await data.present(300)) await data.mount(v);
-    else void data.mount(v);
+    if (refersTo(entries, '/data') && await data.present(300)) await data.mount(v);
+    else v.mounts.expect('/data', data.mount(v));
     const started = performance.now();
     v.restore(entries);
     vfs = v;

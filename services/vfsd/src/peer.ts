@@ -19,6 +19,7 @@ import { errnoOr, mapSource, openExec, readFile, writeBack } from './loader.js';
 import { TreeIn, treeOut, type EntryKind } from './tree.js';
 import type { Vfs } from './vfs.js';
 import type { Session } from './session.js';
+import { NeedInfo } from './proc/view.js';
 
 const CHUNK = 1 << 20;
 
@@ -36,12 +37,12 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
       return { errno: 0, session: s.id, tty: s.tty ? `/dev/pts/${s.tty.index}` : '' };
     }, (errno) => ({ errno, session: 0, tty: '' }))),
 
-    BindSession: unary((req) => errnoOr(() => {
+    BindSession: unary((req) => vfs().view.complete(() => errnoOr(() => {
       const v = vfs();
       if (req.cwd) startIn(v, req.pid, req.cwd);
       v.sessions.bind(req.session, req.pid);
       return { errno: 0 };
-    }, (errno) => ({ errno }))),
+    }, (errno) => ({ errno })))),
 
     CloseSession: unary((req) => errnoOr(() => {
       vfs().sessions.close(req.session);
@@ -130,8 +131,9 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
       return { errno: 0 };
     }, (errno) => ({ errno }))),
 
-    CopyOut(call: grpc.ServerWritableStream<{ path: string }, CopyChunk>) {
+    async CopyOut(call: grpc.ServerWritableStream<{ path: string }, CopyChunk>) {
       try {
+        await vfs().mounts.settled();
         for (const { entry, data } of treeOut(vfs(), call.request.path)) {
           call.write({ entry: { ...entry, kind: entry.kind } });
           for (let at = 0; data && at < data.length; at += CHUNK) call.write({ data: data.subarray(at, at + CHUNK) });
@@ -151,8 +153,10 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
         try {
           f();
         } catch (err) {
-          const errno = err instanceof Fail ? err.errno : Errno.EIO;
-          failed = { errno, message: err instanceof Fail ? errnoText(errno) : String(err), entries: tree?.entries ?? 0, bytes: tree?.bytes ?? 0 };
+          // A mount on its way (/data, just after a vfsd restart) cannot be waited for in the middle of a stream.
+          const errno = err instanceof Fail ? err.errno : err instanceof NeedInfo ? Errno.EAGAIN : Errno.EIO;
+          const message = err instanceof Fail ? errnoText(errno) : err instanceof NeedInfo ? 'vfsd is mounting /data: try again' : String(err);
+          failed = { errno, message, entries: tree?.entries ?? 0, bytes: tree?.bytes ?? 0 };
         }
       };
       call.on('data', (c: CopyChunk__Output) => attempt(() => {

@@ -282,3 +282,13 @@ export class Procs {
     for (const f of [...this.files.values()]) if (f.refs === 0) { f.refs = 1; this.unref(f); }
   }
 }
+
+/** Does a journalled description or working directory lie under `dir`? */
+export function refersTo(entries: Map<string, Buffer>, dir: string): boolean {
+  const under = (path: string) => path === dir || path.startsWith(`${dir}/`);
+  for (const [key, value] of entries) {
+    if (key.startsWith('f/') && under((JSON.parse(value.toString()) as FileRecord).path)) return true;
+    if (key.startsWith('p/') && under((JSON.parse(value.toString()) as ProcRecord).cwd)) return true;
+  }
+  return false;
+}

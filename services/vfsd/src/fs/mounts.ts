@@ -18,6 +18,8 @@ export class Mounts {
   readonly byPath = new Map<string, Mount>();
   /** Mount point names under each directory path that holds one. */
   private readonly children = new Map<string, string[]>();
+  /** Mounts on their way (/data while a restarted vfsd reads it again): calls crossing one wait for it. */
+  private readonly pending = new Map<string, Promise<unknown>>();
 
   add(path: string, fs: Fs, root: Node, options: string): void {
     this.byPath.set(path, { path, fs, root, options });
@@ -31,6 +33,22 @@ export class Mounts {
 
   root(): Node {
     return this.byPath.get('/')!.root;
+  }
+
+  /** `path` will be mounted (or not) once `done` settles. */
+  expect(path: string, done: Promise<unknown>): void {
+    const settled = done.then(() => undefined, () => undefined).finally(() => this.pending.delete(path));
+    this.pending.set(path, settled);
+  }
+
+  /** What a call crossing `path` must wait for first, if anything. */
+  coming(path: string): Promise<unknown> | undefined {
+    return this.pending.get(path);
+  }
+
+  /** Resolves once no mount is on its way. */
+  async settled(): Promise<void> {
+    await Promise.all(this.pending.values());
   }
 
   /** The root of what is mounted at `path`, if anything. */

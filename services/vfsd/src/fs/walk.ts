@@ -13,6 +13,7 @@ import { fail } from '../fail.js';
 import type { Mounts } from './mounts.js';
 import type { Node, Who } from './node.js';
 import { permits } from './perm.js';
+import { NeedInfo } from '../proc/view.js';
 
 export interface Loc {
   node: Node;
@@ -38,9 +39,14 @@ export class Walker {
     return { node: this.mounts.root(), path: '/' };
   }
 
-  /** The entry `name` of directory `dir`: a mount's root when one is mounted there. */
+  /** The entry `name` of directory `dir`: a mount's root when one is mounted there (or waited for). */
   child(dir: Loc, name: string, who: Who): Node | undefined {
-    return this.mounts.at(join(dir.path, name)) ?? dir.node.lookup(name, who);
+    const path = join(dir.path, name);
+    const root = this.mounts.at(path);
+    if (root) return root;
+    const coming = this.mounts.coming(path);
+    if (coming) throw new NeedInfo({ what: 'mount', until: coming });
+    return dir.node.lookup(name, who);
   }
 
   /** The node at a canonical path (for ".."), walked again from the root. */

@@ -18,7 +18,9 @@ export interface ProcSource {
   machine(): Promise<MachineInfo>;
 }
 
-export type Need = { what: 'list' } | { what: 'process'; pid: number; regions: boolean } | { what: 'machine' };
+export type Need = { what: 'list' } | { what: 'process'; pid: number; regions: boolean } | { what: 'machine' }
+  /** Not /proc data: a mount the path crosses is still on its way (fs/mounts.ts). */
+  | { what: 'mount'; until: Promise<unknown> };
 
 export class NeedInfo {
   constructor(readonly need: Need) {}
@@ -90,6 +92,7 @@ export class ProcView {
   }
 
   async fetch(data: CallData, need: Need): Promise<void> {
+    if (need.what === 'mount') return void await need.until;
     const src = this.source!;
     try {
       if (need.what === 'list') {
