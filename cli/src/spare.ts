@@ -1,20 +1,21 @@
 /**
  * A warm spare for the local launcher: a process that has already paid Node's
- * start-up and loaded the service runtime (gRPC, the contracts, logging), waiting
+ * start-up and loaded the service runtime (gRPC, the contracts with every type's
+ * generated encoder and decoder, logging), waiting
  * to be told which service to become. When a service dies, the launcher hands its
  * role to the spare instead of starting a cold process, so a restart costs an
  * enrollment, not a runtime load. It is a new process, with a new pid, like any
  * restart; rootd admits it as the next generation.
  */
 import { createRequire } from 'node:module';
-import { rustos } from '@rustos/platform';
+import { warmContracts } from '@rustos/platform';
 
 interface Become {
   become: string;
   entry: string;
 }
 
-rustos();
+warmContracts();
 process.title = 'rustos:spare';
 process.on('message', (m: Become) => {
   if (!m?.become) return;

@@ -93,10 +93,29 @@ export function contractRoot(): protobuf.Root {
   return root;
 }
 
+let root: protobuf.Root | undefined;
+
 /** Every contract: service definitions and client constructors, by package. */
 export function contracts<T = Contracts>(): T {
-  loaded ??= build(contractRoot()) as unknown as Contracts;
+  loaded ??= build(root = contractRoot()) as unknown as Contracts;
   return loaded as unknown as T;
+}
+
+/**
+ * Make every type's encoder, decoder and converters now, which protobufjs does on
+ * a type's first use (generated source, compiled: a few ms a type, most of a
+ * restarted service's contract CPU). For a process that is idle now and must be
+ * quick later: the launcher's warm spare.
+ */
+export function warmContracts(): void {
+  contracts();
+  const visit = (ns: protobuf.NamespaceBase) => {
+    for (const child of ns.nestedArray) {
+      if (child instanceof protobuf.Type) child.setup();
+      if (child instanceof protobuf.Namespace) visit(child);   // a Type is a Namespace too (nested types)
+    }
+  };
+  visit(root!);
 }
 
 /** The rustos.v1 package. */
