@@ -60,7 +60,7 @@ export interface ServiceSpec {
   serve?: (ctx: ServiceContext) => Endpointed[];
   /** Policy start-up, after admission and endpoint registration, before ready. */
   start?: (ctx: ServiceContext) => Promise<void>;
-  /** Work that follows readiness (initd launching runtimed, rootd admitting services). */
+  /** Work that follows readiness, once the ready message is sent (initd launching runtimed, rootd admitting services). */
   afterReady?: (ctx: ServiceContext) => void;
   /** rootd only: every enrollment, readiness, exit and launch request in the system. */
   onLease?: (ctx: ServiceContext, event: LeaseEvent__Output) => void;
@@ -202,9 +202,12 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
     await spec.start?.(ctx);
     server.health.setStatus('', 'SERVING');
     for (const s of served) server.health.setStatus(s.endpoint, 'SERVING');
-    send({ ready: {} });
+    // What follows readiness waits until the ready message is on the socket: a long first
+    // step (uiserver's first frame) must not hold it in this process. grpc-js calls back
+    // once http2 has the message; the session writes it to the socket in the same turn's
+    // immediates, so the next turn (a timer) comes after.
+    control!.write({ ready: {} }, () => setTimeout(() => spec.afterReady?.(ctx), 0));
     log.info({ milestone: `${spec.name}.ready`, generation }, `${spec.name} ready`);
-    spec.afterReady?.(ctx);
   };
 
   await new Promise<void>((resolve, reject) => {

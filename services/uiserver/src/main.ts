@@ -72,6 +72,8 @@ main({
     }
   },
   afterReady(ctx) {
+    // The first frame (the whole screen, ~3 MiB to the adapter) once uiserver is known to be ready: it is most of a restart's CPU.
+    console_!.show();
     startShell(ctx);
   },
   async stop() {

@@ -30,6 +30,10 @@ export class Console {
     this.surface = new Surface((compositor.width - cols * font.width) >> 1, (compositor.height - rows * font.height) >> 1, cols * font.width, rows * font.height);
     this.view = new ConsoleView(this.term.screen, font, this.surface);
     compositor.add(this.surface);
+  }
+
+  /** Draw the whole console: its first frame (later ones follow output). */
+  show(): void {
     this.frame();
   }
 
