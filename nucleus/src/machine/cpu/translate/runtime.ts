@@ -1,9 +1,8 @@
 /**
  * Helpers translated code calls (the `X` object): flag evaluation, write
- * probes, wide multiplies, block chaining and the SSE slow paths.
+ * probes, wide multiplies and the SSE slow paths.
  */
-import { GuestFault, Vector, raise } from "../../fault.js";
-import { Block, CodeCache, blockAt } from "../blocks.js";
+import { Vector, raise } from "../../fault.js";
 import { cf, cond } from "../flags.js";
 import { probeWrite } from "../exec/operands.js";
 import * as wide from "../exec/wide.js";
@@ -12,68 +11,6 @@ import { Rflag } from "../state.js";
 import { writeFlagBits } from "../flags.js";
 import type { CpuState } from "../state.js";
 import { sseRuntime } from "./sse-runtime.js";
-
-/**
- * Links exit `slot` of `from` to the translated block at s.rip and returns it if
- * it may run now (enough budget); null sends execution back to the dispatcher,
- * which also handles untranslated blocks and fetch faults.
- */
-function chain(s: CpuState, from: Block, slot: number): Block | null {
-  let b: Block;
-  try {
-    b = blockAt(s, s.mmu, CodeCache.for(s.mmu.ram));
-  } catch (e) {
-    if (e instanceof GuestFault) return null;
-    throw e;
-  }
-  if (b.fn === null || b.phys2 >= 0) return null;
-  if (slot === 0) from.next0 = b; else from.next1 = b;
-  return s.budget >= b.insns.length ? b : null;
-}
-
-/**
- * A region's exit (translator.ts, EPILOGUE): sets rip to `rip`; slot -1 returns
- * to the dispatcher, else exit `slot` of `from` continues in its cached
- * translated successor when that is still valid, mapped there (on frame base
- * `phys`, or per the exec TLB when phys is -1) and fits the budget left (B),
- * else in whatever chain() finds.
- */
-function leave(s: CpuState, from: Block, slot: number, rip: number, phys: number, B: number): Block | null {
-  s.rip = rip;
-  s.budget = B;
-  if (slot < 0) return null;
-  const nb = slot === 0 ? from.next0 : from.next1;
-  if (nb !== null && runnableAt(s, nb, rip, B, phys)) return nb;
-  if (phys >= 0) return chain(s, from, slot);
-  const targets = from.targets;
-  const h = targetHash(rip);
-  if (targets !== null) {
-    const t = targets[h];
-    if (t !== null && runnableAt(s, t, rip, B, -1)) return t;
-  }
-  const b = chain(s, from, slot);
-  if (b !== null) (targets ?? (from.targets = new Array<Block | null>(TARGETS).fill(null)))[h] = b;
-  return b;
-}
-
-/** Entries of a computed exit's target table (a power of two). */
-const TARGETS = 32;
-
-function targetHash(rip: number): number {
-  return (rip ^ (rip >>> 5)) & (TARGETS - 1);
-}
-
-/**
- * A cached translated block may run at rip now: still valid, enough budget, and
- * its page still on its frame (`phys`, known to the exit, or per the exec TLB when -1).
- */
-function runnableAt(s: CpuState, b: Block, rip: number, B: number, phys: number): boolean {
-  if (b.va !== rip || !b.valid || b.fn === null || B < b.insns.length) return false;
-  if (phys >= 0) return b.physPage === phys;
-  const p = Math.floor(rip * (1 / 4096));
-  const m = s.mmu;
-  return p >= 0 && m.tlbExecTag[p & 1023] === p && m.tlbExecBase[p & 1023] === b.physPage;
-}
 
 /** Results of the wide helpers, read back by translated code as R[0..3]. */
 const R = new Int32Array(4);
@@ -107,7 +44,6 @@ export const runtime = {
   div,
   rotFlags,
   R,
-  leave,
   ...sseRuntime,
 };
 

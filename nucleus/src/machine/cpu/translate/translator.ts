@@ -45,14 +45,11 @@ class Region {
 /**
  * Every region exit only sets locals and breaks out: nx (the next rip), xj (the
  * block left), xs (its chaining slot; -1: back to the dispatcher at nx) and xp
- * (the frame base the target must share, or -1 to check the exec TLB). One
- * unconditional call of the shared runtime `X.leave` then chains. An exit path
- * holds no property access, compare or call of its own, and the chaining code's
- * type feedback is shared by all regions, so an exit or a chaining miss taken for
- * the first time after V8 optimised the function does not deoptimise it (and
- * recompile the whole region). The epilogue itself has no branch.
+ * (the frame base the target must share, or -1 to check the exec TLB). The
+ * epilogue records them in the state and returns; the dispatcher chains
+ * (chain.ts), so no region holds (and V8 compiles into it) the chaining code.
  */
-const EPILOGUE = "ret = X.leave(s, BL[xj], xs, nx, xp, B);";
+const EPILOGUE = "s.rip = nx; s.exitFrom = BL[xj]; s.exitSlot = xs; s.exitPhys = xp;";
 
 /** Leaves block j for a static target: inside the region, or chained through exit slot `slot`. */
 function staticExit(g: Gen, r: Region, j: number, target: number, slot: number): void {
@@ -212,7 +209,7 @@ export function translateRegion(blocks: Block[]): void {
     "const lo = s.lo, hi = s.hi, m = s.mmu;",
     "const rT = m.tlbReadTag, rB = m.tlbReadBase, wT = m.tlbWriteTag, wB = m.tlbWriteBase, eT = m.tlbExecTag, eB = m.tlbExecBase;",
     "const u8 = m.ram.u8, dv = m.ram.dv, R = X.R;",
-    "let f = 0, ret = null, nx = 0, xj = 0, xs = -1, xp = 0;",
+    "let f = 0, nx = 0, xj = 0, xs = -1, xp = 0;",
     g.declarations(),
     regs.declare,
     "let B = s.budget;",
@@ -220,20 +217,13 @@ export function translateRegion(blocks: Block[]): void {
   const src = [
     ...head,
     "try {",
-    // The one-pass loop around body and epilogue puts every exit inside a loop
-    // (EPILOGUE): V8 drops code it compiled on-stack for a loop when it
-    // deoptimises inside a loop, but keeps it (and deoptimises again on every
-    // call) when that happens after the loop.
-    "do {",
     "exit: {",
     regs.body,
     "}",
-    EPILOGUE,
-    "} while (ret === undefined);",
     `} catch (e) { ${g.faultFixup()} ${regs.spill} s.budget = B; s.faultInsn = I[f]; throw e; }`,
+    EPILOGUE,
     regs.spill,
     "s.budget = B;",
-    "return ret;",
   ].join("\n");
   const handlers = insns.map((i) => i.h);
   const make = new Function("blk", "BL", "I", "H", "X", `return function block_${blocks[0].va.toString(16)}(s, pc) {\n${src}\n};`);
