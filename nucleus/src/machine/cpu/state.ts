@@ -165,4 +165,4 @@ export const enum Reg {
 }
 
 // Addresses and int32 halves exceed V8's small integers (wide-fields.ts).
-widenFields(new CpuState(), ["rip", "fA", "fAh", "fR", "fRh", "fsBase", "gsBase", "trapAddr", "trapError", "budget", "exitPhys"]);
+widenFields(new CpuState(), ["rip", "fA", "fAh", "fR", "fRh", "fsBase", "gsBase", "trapAddr", "trapError", "budget", "exitPhys", "exitFrom"]);

@@ -12,11 +12,12 @@
  */
 import { formOf } from "../decode/decoder.js";
 import type { Insn } from "../decode/insn.js";
-import type { Block, BlockFn } from "../blocks.js";
+import type { Block } from "../blocks.js";
 import { Gen } from "./gen.js";
 import { emitterFor, push64 } from "./emitters.js";
 import "./sse-emitters.js";
 import { runtime } from "./runtime.js";
+import { regionFactory } from "./factories.js";
 import { endsBlock } from "../exec/registry.js";
 
 /** Translations made so far (statistics). */
@@ -70,7 +71,8 @@ function staticExit(g: Gen, r: Region, j: number, target: number, slot: number):
   const b = r.blocks[j];
   // A target on this block's page shares its frame while this code runs.
   const samePage = Math.floor(target / 4096) === b.vpage;
-  g.line(`nx = ${target}; xj = ${j}; xs = ${slot}; xp = ${samePage ? b.physPage : -1}; break exit;`);
+  // P: the region's frame base, a parameter so that the source names no physical address (factories.ts).
+  g.line(`nx = ${target}; xj = ${j}; xs = ${slot}; xp = ${samePage ? "P" : -1}; break exit;`);
 }
 
 /**
@@ -226,10 +228,10 @@ export function translateRegion(blocks: Block[]): void {
     "s.budget = B;",
   ].join("\n");
   const handlers = insns.map((i) => i.h);
-  const make = new Function("blk", "BL", "I", "H", "X", `return function block_${blocks[0].va.toString(16)}(s, pc) {\n${src}\n};`);
+  const make = regionFactory(`block_${blocks[0].va.toString(16)}`, src);
   translatedBlocks += blocks.length;
   debug.onSource?.(blocks, src);
-  const fn = make(blocks[0], blocks, insns, handlers, runtime) as BlockFn;
+  const fn = make(blocks[0], blocks, insns, handlers, runtime, blocks[0].physPage);
   blocks.forEach((b, j) => {
     b.fn = fn;
     b.entry = j;
