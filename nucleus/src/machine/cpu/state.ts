@@ -83,6 +83,11 @@ export class CpuState {
   exitFrom: unknown = null;
   exitSlot = -1;
   exitPhys = -1;
+  /**
+   * A fault (or internal error) a translated region's helper caught (translate/guarded.ts);
+   * the region saves its state and throws it (engine-internal).
+   */
+  pendingFault: unknown = null;
   /** Set by trap-like instructions (syscall, int3, int n) to end the run. */
   exit = Exit.None as number;
   /** The address space the running thread uses; set by the engine for each run. */

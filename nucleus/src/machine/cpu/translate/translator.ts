@@ -13,7 +13,7 @@
 import { formOf } from "../decode/decoder.js";
 import type { Insn } from "../decode/insn.js";
 import type { Block } from "../blocks.js";
-import { Gen } from "./gen.js";
+import { FAULT_CHECK, Gen } from "./gen.js";
 import { emitterFor, push64 } from "./emitters.js";
 import "./sse-emitters.js";
 import { runtime } from "./runtime.js";
@@ -109,9 +109,9 @@ function fallback(g: Gen, b: Block, k: number, terminator: boolean): void {
   if (!terminator && i !== null && gprFree(formOf(i).key)) {
     // Only the address registers need to be current in the state; none change.
     const regs = i.rm < 0 ? [i.base, i.index].filter((r) => r >= 0) : [];
-    g.line(`f = ${k}; /*SPILL:${regs.join(",")}*/ H[${k}](s, I[${k}]);`);
+    g.line(`f = ${k}; /*SPILL:${regs.join(",")}*/ X.call(H[${k}], s, I[${k}]); ${FAULT_CHECK}`);
   } else {
-    g.line(`f = ${k}; /*SPILL*/ H[${k}](s, I[${k}]); /*RELOAD*/`);
+    g.line(`f = ${k}; /*SPILL*/ X.call(H[${k}], s, I[${k}]); ${FAULT_CHECK} /*RELOAD*/`);
   }
   g.forgetFlags();
   if (!terminator) g.line(`if (!blk.valid) { nx = ${g.nextVa}; B += ${g.remaining}; xs = -1; break exit; }`);
@@ -218,14 +218,18 @@ export function translateRegion(blocks: Block[]): void {
   ];
   const src = [
     ...head,
-    "try {",
+    // No try/catch (guarded.ts): a fault breaks out of `fault` to the code after it.
+    "fault: {",
     "exit: {",
     regs.body,
     "}",
-    `} catch (e) { ${g.faultFixup()} ${regs.spill} s.budget = B; s.faultInsn = I[f]; throw e; }`,
     EPILOGUE,
     regs.spill,
     "s.budget = B;",
+    "return;",
+    "}",
+    `${g.faultFixup()} ${regs.spill} s.budget = B; s.faultInsn = I[f];`,
+    "const e = s.pendingFault; s.pendingFault = null; throw e;",
   ].join("\n");
   const handlers = insns.map((i) => i.h);
   const make = regionFactory(`block_${blocks[0].va.toString(16)}`, src);
@@ -267,7 +271,7 @@ function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
     g.line(`${sp} = hi[4] * 4294967296 + (lo[4] >>> 0);`);
     const [v, vh] = g.load(sp, 8);
     g.line(`${t} = ${vh} * 4294967296 + (${v} >>> 0);`);
-    g.line(`if (${t} >= ${CANONICAL} || ${t} < -${CANONICAL}) X.gp();`);
+    g.line(`if (${t} >= ${CANONICAL} || ${t} < -${CANONICAL}) { X.gp(s); break fault; }`);
     g.line(`nx = ${t}; ${t} = (lo[4] >>> 0) + 8; lo[4] = ${t} | 0; if (${t} > 4294967295) hi[4] = (hi[4] + 1) | 0;`);
     dynamicExit(g, r, j, true, "nx");
     return;
