@@ -17,7 +17,7 @@ import { FAULT_CHECK, Gen } from "./gen.js";
 import { emitterFor, push64 } from "./emitters.js";
 import "./sse-emitters.js";
 import { runtime } from "./runtime.js";
-import { regionFactory } from "./factories.js";
+import { regionFunction } from "./factories.js";
 import { endsBlock } from "../exec/registry.js";
 
 /** Translations made so far (statistics). */
@@ -232,10 +232,9 @@ export function translateRegion(blocks: Block[]): void {
     "const e = s.pendingFault; s.pendingFault = null; throw e;",
   ].join("\n");
   const handlers = insns.map((i) => i.h);
-  const make = regionFactory(`block_${blocks[0].va.toString(16)}`, src);
   translatedBlocks += blocks.length;
   debug.onSource?.(blocks, src);
-  const fn = make(blocks[0], blocks, insns, handlers, runtime, blocks[0].physPage);
+  const fn = regionFunction(`block_${blocks[0].va.toString(16)}`, src, blocks[0], blocks, insns, handlers, runtime, blocks[0].physPage);
   blocks.forEach((b, j) => {
     b.fn = fn;
     b.entry = j;
