@@ -509,8 +509,7 @@ CC.forEach((c, cc) => {
 export function push64(g: Gen, v: string, vh: string): void {
   const sp = g.tmp("sp"), t = g.tmp("w");
   g.line(`${sp} = hi[4] * 4294967296 + (lo[4] >>> 0) - 8;`);
-  g.store(sp, 8, v, vh);
-  g.line(`${t} = (lo[4] >>> 0) - 8; lo[4] = ${t} | 0; if (${t} < 0) hi[4] = (hi[4] - 1) | 0;`);
+  g.store(sp, 8, v, vh, `${t} = (lo[4] >>> 0) - 8; lo[4] = ${t} | 0; if (${t} < 0) hi[4] = (hi[4] - 1) | 0;`);
 }
 
 def("PUSH Zv", (g, i) => {

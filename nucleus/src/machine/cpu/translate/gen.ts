@@ -292,8 +292,12 @@ export class Gen {
     return [v, vh];
   }
 
-  /** Emits a store; the slow path may invalidate this block (self-modifying code). */
-  store(va: string, size: number, v: string, vh = ""): void {
+  /**
+   * Emits a store; the slow path may invalidate this block (self-modifying code).
+   * `after`: the rest of the instruction (a register update), run after the store
+   * on both paths and before such an exit, which continues at the next instruction.
+   */
+  store(va: string, size: number, v: string, vh = "", after = ""): void {
     const p = this.tmp("p"), x = this.tmp("x"), o = this.tmp("o");
     this.line(`${p} = Math.floor(${va} * 0.000244140625); ${x} = ${p} & 1023; ${o} = (${va} - ${p} * 4096) | 0;`);
     const fast = size === 1 ? `u8[wB[${x}] + ${o}] = ${v};`
@@ -301,7 +305,7 @@ export class Gen {
       : size === 4 ? `dv.setInt32(wB[${x}] + ${o}, ${v}, true);`
       : `dv.setInt32(wB[${x}] + ${o}, ${v}, true); dv.setInt32(wB[${x}] + ${o} + 4, ${vh}, true);`;
     const slow = `X.write(s, ${va}, ${size}, ${v}, ${size === 8 ? vh : 0}); ${FAULT_CHECK}`;
-    this.line(`if (${p} >= 0 && wT[${x}] === ${p} && ${o} <= ${4096 - size}) { ${fast} } else { ${slow} if (!blk.valid) ${this.smcExitCode()} }`);
+    this.line(`if (${p} >= 0 && wT[${x}] === ${p} && ${o} <= ${4096 - size}) { ${fast} ${after} } else { ${slow} ${after} if (!blk.valid) ${this.smcExitCode()} }`);
   }
 }
 

@@ -259,6 +259,8 @@ function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
   }
   if (key === "CALL Jz") {
     g.faultPoint();
+    // A push that rewrites this block's code leaves it at the call's target (gen.ts smcExitCode).
+    g.nextVa = i.target;
     const ret = i.va + i.len;
     push64(g, String(ret | 0), String(Math.floor(ret / 4294967296) | 0));
     staticExit(g, r, j, i.target, 0);
