@@ -25,10 +25,10 @@ const PAGE = 4096;
 
 /**
  * A translated region (translate/translator.ts): entered at block `entry` of the
- * region, runs until it leaves the region and returns the next translated block
- * to run, or null for the dispatcher.
+ * region, runs until it leaves the region; rip, budget and how it left are in the
+ * state (exitFrom, exitSlot, exitPhys) for the dispatcher's chaining (translate/chain.ts).
  */
-export type BlockFn = (s: CpuState, entry: number) => Block | null;
+export type BlockFn = (s: CpuState, entry: number) => void;
 
 export class Block {
   readonly insns: Insn[];

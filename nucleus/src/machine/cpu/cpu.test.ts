@@ -9,6 +9,7 @@ import { PhysicalMemory } from "../memory.js";
 import { Cpu, CpuState, Exit, decodeAt } from "./index.js";
 import { FlatMmu, Perm } from "./testing/flat-mmu.js";
 import { Vector } from "../fault.js";
+import { factoryStats } from "./translate/factories.js";
 
 const CODE = 0x400000;
 const ENGINES = [["interpreter", 0], ["translate", 0], ["translate", 2]] as const;
@@ -191,4 +192,28 @@ test("FXSAVE and FXRSTOR round-trip the x87/SSE state", () => {
   assert.deepEqual([...area.subarray(32, 42)], [0, 0, 0, 0, 0, 0, 0, 0x80, 0xff, 0x3f], "ST(0) first");
   assert.equal(new DataView(area.buffer).getUint32(24, true), 0x1fa0);
   assert.deepEqual(snapshot(), before);
+});
+
+test("the same code translated again (another address space, another frame) reuses the compiled region", () => {
+  // mov ecx, 1000; xor eax, eax; .l: add eax, ecx; dec ecx; jnz .l; int3
+  const code = [0xb9, 0xe8, 0x03, 0, 0, 0x31, 0xc0, 0x01, 0xc8, 0xff, 0xc9, 0x75, 0xfa, 0xcc];
+  const runOnce = (frame: number): { made: number; reused: number } => {
+    const ram = new PhysicalMemory(1 << 20);
+    const mmu = new FlatMmu(ram);
+    mmu.map(CODE, 0x1000, Perm.RX, frame);
+    mmu.map(0x7ff000, 0x1000, Perm.RW);
+    mmu.poke(CODE, Uint8Array.from(code));
+    const s = new CpuState();
+    s.rip = CODE;
+    const before = { ...factoryStats };
+    assert.equal(new Cpu({ engine: "translate", threshold: 2 }).run(s, mmu, 100_000), Exit.Fault);
+    assert.equal(s.trapVector, Vector.BP);
+    assert.equal(s.lo[0], 500500);
+    return { made: factoryStats.made - before.made, reused: factoryStats.reused - before.reused };
+  };
+  const first = runOnce(3);
+  assert.ok(first.made >= 1, "the first translation compiles");
+  const again = runOnce(9);
+  assert.equal(again.made, 0, "nothing compiled again");
+  assert.equal(again.reused, first.made + first.reused);
 });

@@ -20,6 +20,7 @@ import "./exec/index.js";
 import type { CpuMmu } from "./mmu-surface.js";
 import { Exit, Rflag, type CpuState } from "./state.js";
 import { collectRegion, translateRegion } from "./translate/translator.js";
+import { next } from "./translate/chain.js";
 
 /** Hotness of a block the translator failed on: it never reaches the threshold (a small integer, as V8 keeps runs). */
 const NEVER = -(2 ** 30);
@@ -95,9 +96,11 @@ export class Cpu {
         prev = b;
         if (translate && b.fn === null && ++b.runs > this.threshold) this.translate(b, cache);
         if (b.fn !== null && b.insns.length <= s.budget) {
-          // Translated blocks chain among themselves (a BlockFn only returns translated
-          // blocks); null brings us back here.
-          while (b !== null) b = (b.fn as BlockFn)(s, b.entry);
+          // Translated blocks chain among themselves; null brings us back here.
+          while (b !== null) {
+            (b.fn as BlockFn)(s, b.entry);
+            b = next(s);
+          }
           prev = null;
         } else {
           const insns = b.insns;

@@ -88,6 +88,12 @@ export const PROGRAMS: Program[] = [
   { name: "call through unmapped memory", asm: `mov rbx, 0x5000\ncall [rbx+8]` },
   { name: "ret to non-canonical", asm: `mov rax, 0x8000000000000000\npush rax\nret` },
   { name: "jump to unmapped code", asm: `mov rax, 0x12345000\njmp rax` },
+  {
+    // The stack lies in the page of the running code: every push and call writes a
+    // code frame (translated code leaves its block, with rsp already updated).
+    name: "stack in the code page",
+    asm: `jmp start\ntimes 64 db 0\nstk:\nstart: lea rsp, [rel stk]\nmov ecx, 20\n.l: push rax\npush rbx\ncall fn\npop rbx\npop rax\ndec ecx\njnz .l\njmp done\nfn: inc eax\nret\ndone: test eax, eax`,
+  },
   { name: "write to code page then run it", asm: `lea rbx, [rel patch]\nmov byte [rbx], 0xc0\nmov ecx, 3\n.l: xor eax, eax\npatch: db 0xff, 0xc0\ndec ecx\njnz .l\ntest eax, eax` },
   { name: "int3", asm: `mov eax, 1\nint3\nmov eax, 2` },
   { name: "ud2", asm: `mov eax, 1\nud2` },

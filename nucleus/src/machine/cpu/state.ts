@@ -75,6 +75,19 @@ export class CpuState {
   budget = 0;
   /** The instruction a translated block was executing when it faulted (engine-internal). */
   faultInsn: Insn | null = null;
+  /**
+   * How the last translated region left (engine-internal, translate/chain.ts): the
+   * block it left (a Block), that block's exit slot (-1: back to the dispatcher)
+   * and the frame base the target shares (-1: check the exec TLB).
+   */
+  exitFrom: unknown = null;
+  exitSlot = -1;
+  exitPhys = -1;
+  /**
+   * A fault (or internal error) a translated region's helper caught (translate/guarded.ts);
+   * the region saves its state and throws it (engine-internal).
+   */
+  pendingFault: unknown = null;
   /** Set by trap-like instructions (syscall, int3, int n) to end the run. */
   exit = Exit.None as number;
   /** The address space the running thread uses; set by the engine for each run. */
@@ -157,4 +170,4 @@ export const enum Reg {
 }
 
 // Addresses and int32 halves exceed V8's small integers (wide-fields.ts).
-widenFields(new CpuState(), ["rip", "fA", "fAh", "fR", "fRh", "fsBase", "gsBase", "trapAddr", "trapError", "budget"]);
+widenFields(new CpuState(), ["rip", "fA", "fAh", "fR", "fRh", "fsBase", "gsBase", "trapAddr", "trapError", "budget", "exitPhys", "exitFrom"]);

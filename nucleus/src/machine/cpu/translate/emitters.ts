@@ -11,7 +11,7 @@
 import { FlagOp } from "../flags.js";
 import type { Insn } from "../decode/insn.js";
 import { CC } from "../decode/table-onebyte.js";
-import type { Gen } from "./gen.js";
+import { FAULT_CHECK, type Gen } from "./gen.js";
 
 export type Emitter = (g: Gen, i: Insn) => boolean;
 
@@ -426,13 +426,13 @@ function divide(signed: boolean): Emitter {
     g.faultPoint();
     if (i.osz === 8) {
       const [d, dh] = i.rm >= 0 ? reg64(g, i.rm) : g.load(vaOf(g, i), 8);
-      g.line(`X.div(lo[0], hi[0], lo[2], hi[2], ${d}, ${dh}, ${signed}, 64);`);
+      g.line(`X.div(s, lo[0], hi[0], lo[2], hi[2], ${d}, ${dh}, ${signed}, 64); ${FAULT_CHECK}`);
       g.line("lo[0] = R[0]; hi[0] = R[1]; lo[2] = R[2]; hi[2] = R[3];");
       return true;
     }
     const d = i.rm >= 0 ? regLocal(g, i.rm, 4) : g.load(vaOf(g, i), 4)[0];
     const ext = signed ? (e: string) => `(${e} >> 31)` : () => "0";
-    g.line(`X.div(lo[0], lo[2], ${ext("lo[2]")}, ${ext("lo[2]")}, ${d}, ${ext(d)}, ${signed}, 32);`);
+    g.line(`X.div(s, lo[0], lo[2], ${ext("lo[2]")}, ${ext("lo[2]")}, ${d}, ${ext(d)}, ${signed}, 32); ${FAULT_CHECK}`);
     g.line("lo[0] = R[0]; hi[0] = 0; lo[2] = R[2]; hi[2] = 0;");
     return true;
   };
@@ -509,8 +509,7 @@ CC.forEach((c, cc) => {
 export function push64(g: Gen, v: string, vh: string): void {
   const sp = g.tmp("sp"), t = g.tmp("w");
   g.line(`${sp} = hi[4] * 4294967296 + (lo[4] >>> 0) - 8;`);
-  g.store(sp, 8, v, vh);
-  g.line(`${t} = (lo[4] >>> 0) - 8; lo[4] = ${t} | 0; if (${t} < 0) hi[4] = (hi[4] - 1) | 0;`);
+  g.store(sp, 8, v, vh, `${t} = (lo[4] >>> 0) - 8; lo[4] = ${t} | 0; if (${t} < 0) hi[4] = (hi[4] - 1) | 0;`);
 }
 
 def("PUSH Zv", (g, i) => {

@@ -27,6 +27,12 @@ export interface Pending {
 
 const SIGN_MASK = ["0x80", "0x8000", "", ""];
 
+/**
+ * Follows every call of a guarded helper (guarded.ts), which returns normally
+ * after a fault: the region then leaves through its fault path (translator.ts).
+ */
+export const FAULT_CHECK = "if (s.pendingFault !== null) break fault;";
+
 export class Gen {
   readonly lines: string[] = [];
   private readonly locals = new Set<string>();
@@ -281,23 +287,25 @@ export class Gen {
     this.line(`${p} = Math.floor(${va} * 0.000244140625); ${x} = ${p} & 1023; ${o} = (${va} - ${p} * 4096) | 0;`);
     const fast = size === 1 ? `u8[${base}[${x}] + ${o}]`
       : size === 2 ? `dv.getUint16(${base}[${x}] + ${o}, true)` : `dv.getInt32(${base}[${x}] + ${o}, true)`;
-    const slow = rmw ? `X.probe(s, ${va}, ${size}); ` : "";
-    const slowRead = size === 1 ? "m.read8" : size === 2 ? "m.read16" : size === 4 ? "m.read32" : "m.read64";
     this.line(`if (${p} >= 0 && ${tag}[${x}] === ${p} && ${o} <= ${4096 - size}) { ${v} = ${fast};${size === 8 ? ` ${vh} = dv.getInt32(${base}[${x}] + ${o} + 4, true);` : ""} }`
-      + ` else { ${slow}${v} = ${slowRead}(${va});${size === 8 ? ` ${vh} = m.hi64;` : ""} }`);
+      + ` else { ${v} = X.read(s, ${va}, ${size}, ${rmw});${size === 8 ? ` ${vh} = m.hi64;` : ""} ${FAULT_CHECK} }`);
     return [v, vh];
   }
 
-  /** Emits a store; the slow path may invalidate this block (self-modifying code). */
-  store(va: string, size: number, v: string, vh = ""): void {
+  /**
+   * Emits a store; the slow path may invalidate this block (self-modifying code).
+   * `after`: the rest of the instruction (a register update), run after the store
+   * on both paths and before such an exit, which continues at the next instruction.
+   */
+  store(va: string, size: number, v: string, vh = "", after = ""): void {
     const p = this.tmp("p"), x = this.tmp("x"), o = this.tmp("o");
     this.line(`${p} = Math.floor(${va} * 0.000244140625); ${x} = ${p} & 1023; ${o} = (${va} - ${p} * 4096) | 0;`);
     const fast = size === 1 ? `u8[wB[${x}] + ${o}] = ${v};`
       : size === 2 ? `dv.setUint16(wB[${x}] + ${o}, ${v}, true);`
       : size === 4 ? `dv.setInt32(wB[${x}] + ${o}, ${v}, true);`
       : `dv.setInt32(wB[${x}] + ${o}, ${v}, true); dv.setInt32(wB[${x}] + ${o} + 4, ${vh}, true);`;
-    const slow = size === 8 ? `m.write64(${va}, ${v}, ${vh});` : `m.write${size * 8}(${va}, ${v});`;
-    this.line(`if (${p} >= 0 && wT[${x}] === ${p} && ${o} <= ${4096 - size}) { ${fast} } else { ${slow} if (!blk.valid) ${this.smcExitCode()} }`);
+    const slow = `X.write(s, ${va}, ${size}, ${v}, ${size === 8 ? vh : 0}); ${FAULT_CHECK}`;
+    this.line(`if (${p} >= 0 && wT[${x}] === ${p} && ${o} <= ${4096 - size}) { ${fast} ${after} } else { ${slow} ${after} if (!blk.valid) ${this.smcExitCode()} }`);
   }
 }
 

@@ -11,7 +11,7 @@
  */
 import type { Insn } from "../decode/insn.js";
 import { def as defEmitter, type Emitter } from "./emitters.js";
-import type { Gen } from "./gen.js";
+import { FAULT_CHECK, type Gen } from "./gen.js";
 
 /** Off: these forms call their handlers in translated code too (benchmarks measure the difference). */
 export const sseInline = { enabled: true };
@@ -33,7 +33,7 @@ function source(g: Gen, i: Insn, aligned: boolean): string[] {
   }
   const [va, b] = address(g, i, aligned, "rT", "rB");
   g.line(`{ ${d.map((v, k) => `${v} = dv.getInt32(${b} + ${4 * k}, true);`).join(" ")} }`);
-  g.line(`else { X.ld16(s, ${va}, ${aligned}); ${d.map((v, k) => `${v} = X.w32[${12 + k}];`).join(" ")} }`);
+  g.line(`else { X.ld16(s, ${va}, ${aligned}); ${FAULT_CHECK} ${d.map((v, k) => `${v} = X.w32[${12 + k}];`).join(" ")} }`);
   return d;
 }
 
@@ -68,7 +68,7 @@ function load(aligned: boolean): Emitter {
     }
     const [va, b] = address(g, i, aligned, "rT", "rB");
     g.line(`{ ${[0, 1, 2, 3].map((k) => `s.xmm32[${4 * i.reg + k}] = dv.getInt32(${b} + ${4 * k}, true);`).join(" ")} }`);
-    g.line(`else X.ldx(s, ${va}, ${aligned}, ${i.reg});`);
+    g.line(`else { X.ldx(s, ${va}, ${aligned}, ${i.reg}); ${FAULT_CHECK} }`);
     return true;
   };
 }
@@ -82,7 +82,7 @@ function store(aligned: boolean): Emitter {
     }
     const [va, b] = address(g, i, aligned, "wT", "wB");
     g.line(`{ ${v.map((e, k) => `dv.setInt32(${b} + ${4 * k}, ${e}, true);`).join(" ")} }`);
-    g.line(`else { X.stx(s, ${va}, ${aligned}, ${i.reg}); if (!blk.valid) ${g.smcExitCode()} }`);
+    g.line(`else { X.stx(s, ${va}, ${aligned}, ${i.reg}); ${FAULT_CHECK} if (!blk.valid) ${g.smcExitCode()} }`);
     return true;
   };
 }

@@ -12,11 +12,12 @@
  */
 import { formOf } from "../decode/decoder.js";
 import type { Insn } from "../decode/insn.js";
-import type { Block, BlockFn } from "../blocks.js";
-import { Gen } from "./gen.js";
+import type { Block } from "../blocks.js";
+import { FAULT_CHECK, Gen } from "./gen.js";
 import { emitterFor, push64 } from "./emitters.js";
 import "./sse-emitters.js";
 import { runtime } from "./runtime.js";
+import { regionFunction } from "./factories.js";
 import { endsBlock } from "../exec/registry.js";
 
 /** Translations made so far (statistics). */
@@ -45,14 +46,11 @@ class Region {
 /**
  * Every region exit only sets locals and breaks out: nx (the next rip), xj (the
  * block left), xs (its chaining slot; -1: back to the dispatcher at nx) and xp
- * (the frame base the target must share, or -1 to check the exec TLB). One
- * unconditional call of the shared runtime `X.leave` then chains. An exit path
- * holds no property access, compare or call of its own, and the chaining code's
- * type feedback is shared by all regions, so an exit or a chaining miss taken for
- * the first time after V8 optimised the function does not deoptimise it (and
- * recompile the whole region). The epilogue itself has no branch.
+ * (the frame base the target must share, or -1 to check the exec TLB). The
+ * epilogue records them in the state and returns; the dispatcher chains
+ * (chain.ts), so no region holds (and V8 compiles into it) the chaining code.
  */
-const EPILOGUE = "ret = X.leave(s, BL[xj], xs, nx, xp, B);";
+const EPILOGUE = "s.rip = nx; s.exitFrom = BL[xj]; s.exitSlot = xs; s.exitPhys = xp;";
 
 /** Leaves block j for a static target: inside the region, or chained through exit slot `slot`. */
 function staticExit(g: Gen, r: Region, j: number, target: number, slot: number): void {
@@ -73,7 +71,8 @@ function staticExit(g: Gen, r: Region, j: number, target: number, slot: number):
   const b = r.blocks[j];
   // A target on this block's page shares its frame while this code runs.
   const samePage = Math.floor(target / 4096) === b.vpage;
-  g.line(`nx = ${target}; xj = ${j}; xs = ${slot}; xp = ${samePage ? b.physPage : -1}; break exit;`);
+  // P: the region's frame base, a parameter so that the source names no physical address (factories.ts).
+  g.line(`nx = ${target}; xj = ${j}; xs = ${slot}; xp = ${samePage ? "P" : -1}; break exit;`);
 }
 
 /**
@@ -110,9 +109,9 @@ function fallback(g: Gen, b: Block, k: number, terminator: boolean): void {
   if (!terminator && i !== null && gprFree(formOf(i).key)) {
     // Only the address registers need to be current in the state; none change.
     const regs = i.rm < 0 ? [i.base, i.index].filter((r) => r >= 0) : [];
-    g.line(`f = ${k}; /*SPILL:${regs.join(",")}*/ H[${k}](s, I[${k}]);`);
+    g.line(`f = ${k}; /*SPILL:${regs.join(",")}*/ X.call(H[${k}], s, I[${k}]); ${FAULT_CHECK}`);
   } else {
-    g.line(`f = ${k}; /*SPILL*/ H[${k}](s, I[${k}]); /*RELOAD*/`);
+    g.line(`f = ${k}; /*SPILL*/ X.call(H[${k}], s, I[${k}]); ${FAULT_CHECK} /*RELOAD*/`);
   }
   g.forgetFlags();
   if (!terminator) g.line(`if (!blk.valid) { nx = ${g.nextVa}; B += ${g.remaining}; xs = -1; break exit; }`);
@@ -212,34 +211,30 @@ export function translateRegion(blocks: Block[]): void {
     "const lo = s.lo, hi = s.hi, m = s.mmu;",
     "const rT = m.tlbReadTag, rB = m.tlbReadBase, wT = m.tlbWriteTag, wB = m.tlbWriteBase, eT = m.tlbExecTag, eB = m.tlbExecBase;",
     "const u8 = m.ram.u8, dv = m.ram.dv, R = X.R;",
-    "let f = 0, ret = null, nx = 0, xj = 0, xs = -1, xp = 0;",
+    "let f = 0, nx = 0, xj = 0, xs = -1, xp = 0;",
     g.declarations(),
     regs.declare,
     "let B = s.budget;",
   ];
   const src = [
     ...head,
-    "try {",
-    // The one-pass loop around body and epilogue puts every exit inside a loop
-    // (EPILOGUE): V8 drops code it compiled on-stack for a loop when it
-    // deoptimises inside a loop, but keeps it (and deoptimises again on every
-    // call) when that happens after the loop.
-    "do {",
+    // No try/catch (guarded.ts): a fault breaks out of `fault` to the code after it.
+    "fault: {",
     "exit: {",
     regs.body,
     "}",
     EPILOGUE,
-    "} while (ret === undefined);",
-    `} catch (e) { ${g.faultFixup()} ${regs.spill} s.budget = B; s.faultInsn = I[f]; throw e; }`,
     regs.spill,
     "s.budget = B;",
-    "return ret;",
+    "return;",
+    "}",
+    `${g.faultFixup()} ${regs.spill} s.budget = B; s.faultInsn = I[f];`,
+    "const e = s.pendingFault; s.pendingFault = null; throw e;",
   ].join("\n");
   const handlers = insns.map((i) => i.h);
-  const make = new Function("blk", "BL", "I", "H", "X", `return function block_${blocks[0].va.toString(16)}(s, pc) {\n${src}\n};`);
   translatedBlocks += blocks.length;
   debug.onSource?.(blocks, src);
-  const fn = make(blocks[0], blocks, insns, handlers, runtime) as BlockFn;
+  const fn = regionFunction(`block_${blocks[0].va.toString(16)}`, src, blocks[0], blocks, insns, handlers, runtime, blocks[0].physPage);
   blocks.forEach((b, j) => {
     b.fn = fn;
     b.entry = j;
@@ -264,6 +259,8 @@ function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
   }
   if (key === "CALL Jz") {
     g.faultPoint();
+    // A push that rewrites this block's code leaves it at the call's target (gen.ts smcExitCode).
+    g.nextVa = i.target;
     const ret = i.va + i.len;
     push64(g, String(ret | 0), String(Math.floor(ret / 4294967296) | 0));
     staticExit(g, r, j, i.target, 0);
@@ -275,7 +272,7 @@ function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
     g.line(`${sp} = hi[4] * 4294967296 + (lo[4] >>> 0);`);
     const [v, vh] = g.load(sp, 8);
     g.line(`${t} = ${vh} * 4294967296 + (${v} >>> 0);`);
-    g.line(`if (${t} >= ${CANONICAL} || ${t} < -${CANONICAL}) X.gp();`);
+    g.line(`if (${t} >= ${CANONICAL} || ${t} < -${CANONICAL}) { X.gp(s); break fault; }`);
     g.line(`nx = ${t}; ${t} = (lo[4] >>> 0) + 8; lo[4] = ${t} | 0; if (${t} > 4294967295) hi[4] = (hi[4] + 1) | 0;`);
     dynamicExit(g, r, j, true, "nx");
     return;
