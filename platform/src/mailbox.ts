@@ -10,7 +10,10 @@ import type { ServiceContext } from './service.js';
 import type { MailboxMessage__Output } from './gen/rustos/v1/MailboxMessage.js';
 import type { MailboxReply } from './gen/rustos/v1/MailboxReply.js';
 
-export type MailboxAnswer = Pick<MailboxReply, 'result' | 'outputs' | 'context'>;
+/** A StateStore batch: keys to write, keys to delete. */
+export interface StateBatch { set: Record<string, Buffer>; del: string[] }
+/** A handler's answer; `state` is stored by the nucleus as part of the reply (both or neither). */
+export type MailboxAnswer = Pick<MailboxReply, 'result' | 'outputs' | 'context'> & { state?: StateBatch };
 export type MailboxHandler = (m: MailboxMessage__Output) => MailboxAnswer | Promise<MailboxAnswer>;
 
 export interface Mailbox {
@@ -20,7 +23,7 @@ export interface Mailbox {
    * Store a StateStore batch ahead of every reply sent after it (same stream, so
    * in order): false once the mailbox is closed.
    */
-  store(set: Record<string, Buffer>, del: string[]): boolean;
+  store(batch: StateBatch): boolean;
   close(): void;
 }
 
@@ -30,8 +33,9 @@ export function serveMailbox(ctx: ServiceContext, endpoint: string, handler: Mai
   let fail!: (err: Error) => void;
   const attached = new Promise<void>((resolve, reject) => { ack = resolve; fail = reject; });
   let open = true;
+  const state = (b: StateBatch | undefined) => (b ? { header: ctx.header('state'), set: b.set, delete: b.del } : undefined);
   const reply = (id: number, a: MailboxAnswer) => {
-    if (open) stream.write({ id, result: a.result, outputs: a.outputs ?? [], context: a.context ?? {} });
+    if (open) stream.write({ id, result: a.result, outputs: a.outputs ?? [], context: a.context ?? {}, state: state(a.state) });
   };
   stream.on('data', (m: MailboxMessage__Output) => {
     if (m.id === 0) return ack();
@@ -57,8 +61,8 @@ export function serveMailbox(ctx: ServiceContext, endpoint: string, handler: Mai
     if (err.code !== grpc.status.CANCELLED) ctx.log.warn(`${endpoint}: mailbox closed: ${err.details || err.message}`);
   });
   stream.write({ id: 0, header: ctx.header(`endpoint:${endpoint}`), endpoint });
-  const store = (set: Record<string, Buffer>, del: string[]) => {
-    if (open) stream.write({ id: 0, state: { header: ctx.header('state'), set, delete: del } });
+  const store = (batch: StateBatch) => {
+    if (open) stream.write({ id: 0, state: state(batch) });
     return open;
   };
   return { attached, store, close: () => { open = false; stream.cancel(); } };

@@ -85,9 +85,12 @@ export class Dispatcher {
 
   private handleNow(m: Message): Answer | Promise<Answer> {
     const answer = this.run(m);
-    // What the call changed is stored before the guest hears of it (see Journal.settled):
-    // a write that answered is never lost to a vfsd restart.
+    // What the call changed is stored with its answer, both or neither (Journal.take), or
+    // before it: a write that returned is never lost to a vfsd restart, and a pipe read
+    // whose answer never came has not consumed its bytes.
     const stored = (ans: Answer): Answer | Promise<Answer> => {
+      const state = this.v.journal.take();
+      if (state) return { ...ans, state };
       const p = this.v.journal.settled();
       return p ? p.then(() => ans) : ans;
     };

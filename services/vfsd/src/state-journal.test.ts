@@ -48,7 +48,7 @@ test('once it rides the mailbox, a batch goes at once and in order, after a Put 
   const first = j.settled();
   assert.ok(first, 'a Put is on its way');
   let open = true;
-  j.rideOn((set) => { if (open) log.push(`ride ${Object.keys(set).join()}`); return open; });
+  j.rideOn(({ set }) => { if (open) log.push(`ride ${Object.keys(set).join()}`); return open; });
   j.touch('b', () => Buffer.from('2'));
   const second = j.settled();
   assert.ok(second, 'the mailbox batch waits for the Put before it (order)');
@@ -58,6 +58,11 @@ test('once it rides the mailbox, a batch goes at once and in order, after a Put 
   j.touch('c', () => Buffer.from('3'));
   assert.equal(j.settled(), undefined, 'sent ahead of any later reply: nothing to wait for');
   assert.deepEqual(log, ['put a', 'ride b', 'ride c']);
+  j.touch('e', () => Buffer.from('5'));
+  j.touch('gone', () => null);
+  assert.deepEqual(j.take(), { set: { e: Buffer.from('5') }, del: ['gone'] }, 'taken to travel inside an answer');
+  assert.equal(j.take(), undefined, 'nothing left');
+  assert.equal(j.settled(), undefined);
   open = false;
   j.touch('d', () => Buffer.from('4'));
   const last = j.settled();

@@ -7,11 +7,12 @@
  * mailbox stream ahead of the replies, so a call's change is settled the moment
  * it is sent: stored before the caller hears the answer that follows it.
  */
+import type { StateBatch } from '@rustos/platform';
 import type { Journal } from './journal.js';
 
 export type Put = (set: Record<string, Buffer>, del: string[]) => Promise<void>;
 /** Send a batch ahead of the replies that follow it; false if it cannot (then it is a Put). */
-export type Ride = (set: Record<string, Buffer>, del: string[]) => boolean;
+export type Ride = (batch: StateBatch) => boolean;
 
 export class StateJournal implements Journal {
   private readonly dirty = new Map<string, () => Buffer | null>();
@@ -48,12 +49,22 @@ export class StateJournal implements Journal {
     return this.flush();
   }
 
+  take(): StateBatch | undefined {
+    if (!this.ride || this.writing || !this.dirty.size) return undefined;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const { set, del, batch } = this.collect();
+    this.batches++;
+    this.keys += batch.length;
+    return { set, del };
+  }
+
   /** The batch, on the mailbox stream: true if it went (else it is still to be written). */
   private sendNow(): boolean {
     clearTimeout(this.timer);
     this.timer = undefined;
     const { set, del, batch } = this.collect();
-    if (this.ride!(set, del)) {
+    if (this.ride!({ set, del })) {
       this.batches++;
       this.keys += batch.length;
       return true;

@@ -8,11 +8,14 @@
  */
 import { Errno } from './abi.js';
 import { Fail } from './fail.js';
+import type { StateBatch } from '@rustos/platform';
 
 export interface Answer {
   result: number;
   outputs?: Buffer[];
   context?: Record<string, string>;
+  /** The journal batch holding the call's change, stored by the nucleus with the reply (dispatch.ts). */
+  state?: StateBatch;
 }
 
 export type Outcome = Answer | Wait;
