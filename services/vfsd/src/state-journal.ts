@@ -4,8 +4,8 @@
  * one write per change), each key's bytes produced at write time so a batch is
  * one consistent picture. Before the mailbox is attached a batch is a Put (a
  * failed one is tried again with what changed since); after, it rides the
- * mailbox stream ahead of the replies, so a call's change is settled the moment
- * it is sent: stored before the caller hears the answer that follows it.
+ * mailbox stream: inside a call's reply (take), or on its own ahead of the
+ * replies that follow it, so a call's change is stored when its answer comes.
  */
 import type { StateBatch } from '@rustos/platform';
 import type { Journal } from './journal.js';
@@ -49,6 +49,7 @@ export class StateJournal implements Journal {
     return this.flush();
   }
 
+  /** What changed, to travel inside an answer (Journal.take); counted as written. */
   take(): StateBatch | undefined {
     if (!this.ride || this.writing || !this.dirty.size) return undefined;
     clearTimeout(this.timer);
@@ -59,18 +60,13 @@ export class StateJournal implements Journal {
     return { set, del };
   }
 
-  /** The batch, on the mailbox stream: true if it went (else it is still to be written). */
+  /** The batch, on its own on the mailbox stream: true if it went (else it is still to be written, as a Put). */
   private sendNow(): boolean {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const { set, del, batch } = this.collect();
-    if (this.ride!({ set, del })) {
-      this.batches++;
-      this.keys += batch.length;
-      return true;
-    }
+    const before = new Map(this.dirty);
+    const batch = this.take();
+    if (!batch || this.ride!(batch)) return true;
     this.ride = undefined;
-    for (const [key, produce] of batch) if (!this.dirty.has(key)) this.dirty.set(key, produce);
+    for (const [key, produce] of before) if (!this.dirty.has(key)) this.dirty.set(key, produce);
     return false;
   }
 
