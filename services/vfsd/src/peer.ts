@@ -57,11 +57,12 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
           if (!session) {
             session = vfs().sessions.byId.get(m.session);
             if (!session) throw notFound(`no session ${m.session}`, Errno.ENOENT);
-            acknowledge(session, m);
-            detach = session.attach((stream, data, offset) => {
-              call.write(data ? { stream, data, offset } : { stream, eof: true, offset });
-            });
-          } else acknowledge(session, m);
+          }
+          // Acknowledged first: what an attach sends again is only what the launcher lacks.
+          acknowledge(session, m);
+          detach ??= session.attach((stream, data, offset) => {
+            call.write(data ? { stream, data, offset } : { stream, eof: true, offset });
+          });
           if (m.data.length) session.input(m.data);
           if (m.resize) session.resize({ rows: m.resize.rows, cols: m.resize.cols, xpixel: 0, ypixel: 0 });
           if (m.eof) session.endInput();
