@@ -19,12 +19,16 @@ import { startServer, type Gate, type Served, type ProcessServer } from './serve
 import { Peers } from './peers.js';
 import { watchLauncher } from './launcher-watch.js';
 import type { Directive__Output } from './gen/rustos/v1/Directive.js';
+import type { Admitted__Output } from './gen/rustos/v1/Admitted.js';
 import type { ServiceReport } from './gen/rustos/v1/ServiceReport.js';
 import type { LeaseEvent__Output } from './gen/rustos/v1/LeaseEvent.js';
 import type { PeerEvent__Output } from './gen/rustos/v1/PeerEvent.js';
 import type { CallHeader } from './gen/rustos/v1/CallHeader.js';
 
 
+
+/** How long a call that arrived before the admission waits for it. */
+const ADMISSION_WAIT_MS = 2000;
 
 /** Exit codes the platform (local launcher, Docker restart policy on-failure) acts on. */
 export const EXIT = { SHUTDOWN: 0, FAILED: 0, RESTART: 75, LOST_NUCLEUS: 70 } as const;
@@ -152,8 +156,16 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
 
   // Calls on this process's endpoints must come after admission, address this
   // generation, and present a capability for the endpoint (or be its owner's).
-  const gateFor = (endpoint: string): Gate => (call) => {
-    if (!admitted) return unavailable(`${spec.name} is not admitted yet`);
+  // A call that arrives while the admission is on its way (the nucleus registers
+  // the endpoints as it admits) waits for it, for a while.
+  let onAdmission!: () => void;
+  const admission = new Promise<void>((resolve) => { onAdmission = resolve; });
+  const untilAdmitted = () => new Promise<boolean>((resolve) => {
+    const timer = setTimeout(() => resolve(false), ADMISSION_WAIT_MS);
+    void admission.then(() => { clearTimeout(timer); resolve(true); });
+  });
+  const gateFor = (endpoint: string): Gate => function gate(call, method): ReturnType<Gate> {
+    if (!admitted) return untilAdmitted().then((ok) => (ok ? gate(call, method) : unavailable(`${spec.name} is not admitted yet`)));
     const target = call.metadata.get(GENERATION_KEY)[0];
     if (target !== undefined && Number(target) !== generation) {
       return stale(`${spec.name} generation ${target} is gone; this is generation ${generation}`);
@@ -191,14 +203,16 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
     watchLauncher((why) => void exit(EXIT.SHUTDOWN, why));
   }
 
-  const onAdmitted = async (caps: { right: string; handle: string }[], env: Record<string, string>) => {
-    for (const c of caps) rights.set(c.right, c.handle);
+  const onAdmitted = async ({ capabilities, env, registered }: Admitted__Output) => {
+    for (const c of capabilities) rights.set(c.right, c.handle);
     Object.assign(process.env, env);
     for (const endpoint of manifest.endpoints) {
+      if (registered.includes(endpoint)) continue;
       await unaryCall((cb) => nucleus.ipc.Create({ header: ctx.header(`endpoint:${endpoint}`), name: endpoint }, cb));
       await unaryCall((cb) => nucleus.ipc.Register({ header: ctx.header(`endpoint:${endpoint}`), name: endpoint, address: advertise }, cb));
     }
     admitted = true;
+    onAdmission();
     await spec.start?.(ctx);
     server.health.setStatus('', 'SERVING');
     for (const s of served) server.health.setStatus(s.endpoint, 'SERVING');
@@ -227,7 +241,7 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
             resolve();
             break;
           case 'admitted':
-            onAdmitted(d.admitted!.capabilities, d.admitted!.env).catch((err) => {
+            onAdmitted(d.admitted!).catch((err) => {
               log.error({ err }, `${spec.name} failed to start after admission`);
               void exit(EXIT.RESTART, `start failed: ${(err as Error).message}`);
             });

@@ -51,6 +51,7 @@ export function controlHandlers(k: Kernel): ControlHandlers {
             if (h.abiVersion !== ABI_VERSION) throw invalid(`control: ABI version ${h.abiVersion} is not supported (this nucleus speaks ${ABI_VERSION})`);
             requireString(h.name, 'name', 'control hello', 32);
             if (!NAME.test(h.name)) throw invalid(`control: "${h.name}" is not a service name`);
+            if (h.endpoint.length > 512) throw invalid('control: hello.endpoint is longer than 512 characters');
             if (h.secret !== k.config.secret) {
               k.count('denied');
               k.log.warn({ name: h.name, pid: h.pid }, `enrollment of ${h.name} refused: wrong secret`);
