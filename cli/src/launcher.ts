@@ -61,6 +61,31 @@ export function systemEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
+/** A milestone as the nucleus logs it (its pino line carries `milestone`, `seq`, `time`). */
+export interface LoggedMilestone {
+  seq: number;
+  name: string;
+  subject: string;
+  detail: string;
+  generation: number;
+  unixMs: number;
+}
+
+/** The boot's last milestone. */
+export const BOOT_DONE = 'desktop.ready';
+
+/** The milestone a nucleus log line reports, if it reports one. */
+export function milestoneOf(line: string): LoggedMilestone | undefined {
+  if (!line.includes('"milestone":')) return undefined;
+  try {
+    const l = JSON.parse(line) as { milestone?: unknown; seq?: unknown; subject?: string; detail?: string; generation?: number; time?: number };
+    if (typeof l.milestone !== 'string' || typeof l.seq !== 'number') return undefined;
+    return { seq: l.seq, name: l.milestone, subject: l.subject ?? '', detail: l.detail ?? '', generation: l.generation ?? 0, unixMs: l.time ?? Date.now() };
+  } catch {
+    return undefined;
+  }
+}
+
 export class Launcher {
   private readonly children = new Map<string, Child>();
   private readonly logs = new Map<string, WriteStream>();
@@ -71,6 +96,10 @@ export class Launcher {
   private stopping = false;
   private finished!: () => void;
   readonly done = new Promise<void>((resolve) => { this.finished = resolve; });
+  private readonly milestoneWatchers = new Set<(m: LoggedMilestone) => void>();
+  private onBooted!: (m: LoggedMilestone) => void;
+  /** desktop.ready, as the nucleus logs it. */
+  readonly booted = new Promise<LoggedMilestone>((resolve) => { this.onBooted = resolve; });
   exitCode = 0;
 
   constructor(private readonly home: string, private readonly env: NodeJS.ProcessEnv) {}
@@ -88,7 +117,9 @@ export class Launcher {
     const [nucleus, ...queue] = list;
     const socket = unixAddress('nucleus').slice('unix:'.length);
     rmSync(socket, { force: true });
-    this.adopt(nucleus!.name, this.fork([join(ROOT, nucleus!.entry)]));
+    const nucleusProc = this.fork([join(ROOT, nucleus!.entry)]);
+    this.adopt(nucleus!.name, nucleusProc);
+    this.tapMilestones(nucleusProc);
     let loading = 1;
     const next = () => {
       while (loading < BOOT_PARALLELISM && queue.length && !this.stopping) {
@@ -117,6 +148,31 @@ export class Launcher {
       next();
     }, 5);
     next();
+  }
+
+  /** Every milestone from now on. Returns a function that stops the calls. */
+  onMilestone(fn: (m: LoggedMilestone) => void): () => void {
+    this.milestoneWatchers.add(fn);
+    return () => this.milestoneWatchers.delete(fn);
+  }
+
+  /**
+   * The launcher holds the nucleus's stdout, whose pino lines report every
+   * milestone: following the boot needs no gRPC client here or in the CLI, which
+   * would load one (~0.1 s of CPU each) while the system boots.
+   */
+  private tapMilestones(proc: ChildProcess): void {
+    let partial = '';
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop()!;
+      for (const line of lines) {
+        const m = milestoneOf(line);
+        if (!m) continue;
+        for (const watch of this.milestoneWatchers) watch(m);
+        if (m.name === BOOT_DONE) this.onBooted(m);
+      }
+    });
   }
 
   /** Keep a warm spare from now on (after boot, so it does not compete with it). */

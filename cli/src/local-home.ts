@@ -8,7 +8,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeFileSync
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { home, ROOT, unixAddress } from '@rustos/platform/config.js';
-import { systemEnv } from './launcher.js';
+import { systemEnv, BOOT_DONE, type LoggedMilestone } from './launcher.js';
+import { BootProgress, withinBoot } from './progress.js';
 
 /** Make the home's directories and secret; the environment the system starts with. */
 export function prepareHome(): NodeJS.ProcessEnv {
@@ -36,10 +37,13 @@ export function runningLauncher(): number | undefined {
   }
 }
 
-/** The detached launcher (launch.ts), logging to logs/launcher.log. */
+/**
+ * The detached launcher (launch.ts), logging to logs/launcher.log. It reports the
+ * boot's milestones over an IPC channel and closes it at desktop.ready.
+ */
 export function startLauncher(env: NodeJS.ProcessEnv): ChildProcess {
   const log = openSync(join(home(), 'logs', 'launcher.log'), 'a');
-  const child = spawn(process.execPath, [join(ROOT, 'cli', 'dist', 'launch.cjs')], { cwd: process.cwd(), env, detached: true, stdio: ['ignore', log, log] });
+  const child = spawn(process.execPath, [join(ROOT, 'cli', 'dist', 'launch.cjs')], { cwd: process.cwd(), env, detached: true, stdio: ['ignore', log, log, 'ipc'] });
   closeSync(log);
   child.unref();
   return child;
@@ -62,4 +66,37 @@ export function startEarly(argv: string[]): EarlyLaunch | undefined {
   const endpoint = argv.some((a) => a === '--endpoint' || a.startsWith('--endpoint=')) ? 'given' : undefined;
   if (argv[0] !== 'up' || !argv.includes('--detach') || !isLocal(endpoint) || runningLauncher()) return undefined;
   return { child: startLauncher(prepareHome()), origin };
+}
+
+/**
+ * `up --detach`: show the boot the launcher reports, then leave the system
+ * running. Exit status 0 at desktop.ready; 1 if the launcher stops or the boot
+ * takes too long.
+ */
+export async function followDetached(early: EarlyLaunch, quiet: boolean): Promise<number> {
+  const { child, origin } = early;
+  const progress = new BootProgress(origin, quiet);
+  const ready = new Promise<LoggedMilestone>((resolve) => {
+    child.on('message', (msg: { milestone?: LoggedMilestone }) => {
+      if (!msg.milestone) return;
+      progress.show(msg.milestone);
+      if (msg.milestone.name === BOOT_DONE) resolve(msg.milestone);
+    });
+  });
+  const gone = new Promise<never>((_, reject) => {
+    child.once('exit', (code) => reject(new Error(`the system stopped during boot (launcher status ${code})`)));
+    child.once('disconnect', () => setTimeout(() => reject(new Error('the launcher stopped reporting the boot')), 1000).unref());
+  });
+  try {
+    const m = await withinBoot(ready, gone);
+    progress.end();
+    process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s; the system runs in the background (launcher pid ${child.pid}); \`rustos down\` stops it\n`);
+    return 0;
+  } catch (err) {
+    progress.end();
+    process.stderr.write(`rustos up: ${(err as Error).message}; logs are in ${join(home(), 'logs')}\n`);
+    return 1;
+  } finally {
+    if (child.connected) child.disconnect();
+  }
 }

@@ -2,7 +2,6 @@
 import { grpc } from '@rustos/platform';
 import { parseArgs } from './args.js';
 import { up } from './commands/up.js';
-import type { EarlyLaunch } from './local-home.js';
 import { down } from './commands/down.js';
 import { status, milestones, logs } from './commands/inspect.js';
 import { operate } from './commands/operate.js';
@@ -31,8 +30,7 @@ options:
                           e.g. 127.0.0.1:7700; default: the local system in RUSTOS_HOME (.rustos/)
 `;
 
-/** `early`: the launcher bin/rustos.js started for `up --detach` before it loaded the CLI. */
-export async function main(argv: string[], early?: EarlyLaunch): Promise<void> {
+export async function main(argv: string[]): Promise<void> {
   // A reader that stops early (`rustos logs | head`) ends the command quietly, as it does a Unix tool.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => { if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw err; });
   const valued = ['endpoint', 'n', 'tail', 'e', 'env', 'w', 'workdir'];
@@ -43,7 +41,7 @@ export async function main(argv: string[], early?: EarlyLaunch): Promise<void> {
   let code: number;
   try {
     switch (command) {
-      case 'up': code = await up(args, early); break;
+      case 'up': code = await up(args); break;
       case 'down': code = await down(args); break;
       case 'status': code = await status(args); break;
       case 'milestones': code = await milestones(args); break;

@@ -7,8 +7,8 @@
 import { join } from 'node:path';
 import { home, unaryCall, connectNucleus, unixAddress } from '@rustos/platform';
 import { Launcher, programs } from '../launcher.js';
-import { prepareHome, runningLauncher, startLauncher, type EarlyLaunch } from '../local-home.js';
-import { followBoot } from '../progress.js';
+import { followDetached, prepareHome, runningLauncher, startLauncher } from '../local-home.js';
+import { BootProgress, withinBoot } from '../progress.js';
 import type { Args } from '../args.js';
 import { isLocal } from '../endpoint.js';
 import { runProgram } from './run.js';
@@ -24,29 +24,19 @@ function alreadyRunning(): boolean {
   return existing !== undefined;
 }
 
-/** `up --detach`: the launcher runs the system in the background; follow its boot, then leave. */
-async function detached(args: Args, early?: EarlyLaunch): Promise<number> {
-  if (!early) {
-    if (!isLocal(args.flags.get('endpoint'))) return notLocal();
-    if (alreadyRunning()) return 0;
-  }
-  const origin = early?.origin ?? Date.now();
-  const child = early?.child ?? startLauncher(prepareHome());
-  const n = connectNucleus(unixAddress('nucleus'));
-  const launcherGone = new Promise<never>((_, reject) => child.once('exit', (code) =>
-    reject(new Error(`the system stopped during boot (launcher status ${code}); logs are in ${join(home(), 'logs')}`))));
-  try {
-    const m = await Promise.race([followBoot(n, origin, args.flags.has('quiet')), launcherGone]);
-    process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s; the system runs in the background (launcher pid ${child.pid}); \`rustos down\` stops it\n`);
-    return 0;
-  } finally {
-    n.close();
-  }
+/**
+ * `up --detach`: the launcher runs the system in the background; follow its boot,
+ * then leave. (bin/rustos.js does this itself, before it would load this module,
+ * when it can: this is the way for the cases it leaves to the CLI.)
+ */
+async function detached(args: Args): Promise<number> {
+  if (!isLocal(args.flags.get('endpoint'))) return notLocal();
+  if (alreadyRunning()) return 0;
+  return followDetached({ child: startLauncher(prepareHome()), origin: Date.now() }, args.flags.has('quiet'));
 }
 
-/** `early`: the detached launcher bin/rustos.js already started (`up --detach`), before the CLI loaded. */
-export async function up(args: Args, early?: EarlyLaunch): Promise<number> {
-  if (early || args.flags.has('detach')) return detached(args, early);
+export async function up(args: Args): Promise<number> {
+  if (args.flags.has('detach')) return detached(args);
   const quiet = args.flags.has('quiet');
   if (!isLocal(args.flags.get('endpoint'))) return notLocal();
   const origin = Date.now();
@@ -65,9 +55,11 @@ export async function up(args: Args, early?: EarlyLaunch): Promise<number> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
+  const progress = new BootProgress(origin, quiet);
+  const unwatch = launcher.onMilestone((m) => progress.show(m));
   try {
-    const halted = launcher.done.then(() => { throw new Error(`the system stopped during boot (status ${launcher.exitCode})`); });
-    const m = await Promise.race([followBoot(n, origin, quiet), halted]);
+    const halted = launcher.done.then((): never => { throw new Error(`the system stopped during boot (status ${launcher.exitCode})`); });
+    const m = await withinBoot(launcher.booted, halted).finally(() => { unwatch(); progress.end(); });
     launcher.keepSpare();
     const shell = process.stdin.isTTY && process.stdout.isTTY && !args.flags.has('no-shell');
     process.stdout.write(`desktop.ready in ${((m.unixMs - origin) / 1000).toFixed(2)} s — ${shell ? 'a shell on the emulated machine follows; `exit` stops the system' : 'Ctrl-C or `rustos down` stops the system'}\n`);
