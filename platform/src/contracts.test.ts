@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import protobuf from 'protobufjs/light.js';
 import { contractRoot, descriptorJson, LOADER_OPTIONS } from './contracts.js';
+import { codecs } from './gen/codecs.js';
 
 /** A message with every field set (repeated fields twice, nested messages to depth 3). */
 function sample(type: protobuf.Type, depth = 0): Record<string, unknown> {
@@ -40,5 +41,19 @@ test('the lazily resolved contract root encodes and decodes every type exactly a
     const wire = Buffer.from(f.encode(f.fromObject(msg)).finish());
     assert.deepEqual(Buffer.from(l.encode(l.fromObject(msg)).finish()), wire, `${f.fullName}: encoding differs`);
     assert.deepEqual(l.toObject(l.decode(wire), LOADER_OPTIONS), f.toObject(f.decode(wire), LOADER_OPTIONS), `${f.fullName}: decoding differs`);
+  }
+});
+
+test('the codecs built into the bundle are the source protobufjs generates for each type at run time', () => {
+  const root = contractRoot();
+  const all = types(root).filter((t) => !(protobuf as unknown as { wrappers: Record<string, unknown> }).wrappers[t.fullName]);
+  const table = codecs as Record<string, (...scope: unknown[]) => Record<string, () => void>>;
+  assert.equal(Object.keys(table).length, all.length, 'one entry per type');
+  const gen = protobuf as unknown as Record<string, (t: protobuf.Type) => object> & { converter: Record<string, (t: protobuf.Type) => object> };
+  for (const t of all) {
+    for (const f of t.fieldsArray) f.resolve();
+    const built = table[t.fullName]!(protobuf.Writer, protobuf.Reader, [], protobuf.util);
+    const fresh = { encode: gen.encoder!(t), decode: gen.decoder!(t), fromObject: gen.converter.fromObject!(t), toObject: gen.converter.toObject!(t) };
+    for (const [k, g] of Object.entries(fresh)) assert.equal(built[k]!.toString(), g.toString(), `${t.fullName}.${k} is stale: rebuild (npm run build)`);
   }
 });

@@ -27,6 +27,7 @@ export const LOADER_OPTIONS = {
 };
 
 import type { Contracts } from './gen/contracts.js';
+import { codecs } from './gen/codecs.js';
 let json: Record<string, unknown> | undefined;
 let loaded: Contracts | undefined;
 
@@ -90,7 +91,33 @@ export function contractRoot(): protobuf.Root {
   root.addJSON((descriptorJson() as protobuf.INamespace).nested!);
   const features = root as unknown as { _resolveFeaturesRecursive(edition: unknown): void; _edition: unknown };
   features._resolveFeaturesRecursive(features._edition);
+  usePrebuiltCodecs(root);
   return root;
+}
+
+type Codec = Pick<protobuf.Type, 'encode' | 'decode' | 'fromObject' | 'toObject'>;
+type CodecFactory = (writer: unknown, reader: unknown, types: unknown[], util: unknown) => Codec;
+
+/**
+ * Give each type the codecs built into the bundle (dist/gen/codecs.js, made by
+ * gen-proto.mjs) in place of protobufjs's setup(), which generates and compiles
+ * the same functions on a type's first use. Verification, which no call here
+ * makes, is still generated when first asked for.
+ */
+function usePrebuiltCodecs(ns: protobuf.NamespaceBase): void {
+  const table = codecs as Record<string, CodecFactory>;
+  for (const type of ns.nestedArray) {
+    if (type instanceof protobuf.Type && table[type.fullName]) {
+      const make = table[type.fullName]!;
+      type.setup = function setup(this: protobuf.Type) {
+        const types = this.fieldsArray.map((f) => f.resolve().resolvedType);
+        Object.assign(this, make(protobuf.Writer, protobuf.Reader, types, protobuf.util));
+        this.verify = (message, depth) => (this.verify = protobuf.verifier(this)({ types, util: protobuf.util }) as typeof this.verify)(message, depth);
+        return this;
+      };
+    }
+    if (type instanceof protobuf.Namespace) usePrebuiltCodecs(type);
+  }
 }
 
 let root: protobuf.Root | undefined;
