@@ -12,13 +12,13 @@ export async function enumerate(ctx: ServiceContext): Promise<DeviceNode[]> {
   const pci = ctx.nucleus.devices;
   const header = ctx.header('broker.pci');
   const list = await unaryCall<PciListReply__Output>((cb) => pci.PciList({ header }, cb));
-  const nodes: DeviceNode[] = [];
-  for (const f of list.functions) {
+  // Every function's reads at once: each is a round trip to the nucleus.
+  const nodes = await Promise.all(list.functions.map(async (f): Promise<DeviceNode | undefined> => {
     const read = async (offset: number, size: number) => (await unaryCall<{ value: number }>((cb) => pci.PciConfigRead({ header, bdf: f.bdf, offset, size }, cb))).value;
     const [vendor, device, classWord, subsystemVendor, subsystem] = await Promise.all([read(0x00, 2), read(0x02, 2), read(0x08, 4), read(0x2c, 2), read(0x2e, 2)]);
-    if (vendor === 0xffff) continue;   // no function answers here
+    if (vendor === 0xffff) return undefined;   // no function answers here
     const modalias = pciModalias({ vendor, device, subsystemVendor, subsystem, classCode: classWord >>> 24, subclass: (classWord >>> 16) & 0xff, progIf: (classWord >>> 8) & 0xff });
-    nodes.push({ bdf: f.bdf, modalias, description: f.description });
-  }
-  return nodes;
+    return { bdf: f.bdf, modalias, description: f.description };
+  }));
+  return nodes.filter((n): n is DeviceNode => n !== undefined);
 }

@@ -12,28 +12,27 @@ import { matchDrivers, type DriverManifest } from './driver-manifests.js';
 
 export interface BindResult { bdf: string; driver: string; ok: boolean; detail: string }
 
+/** Devices bind concurrently (each in its own round trips to the nucleus); results come in tree order. */
 export async function bindAll(ctx: ServiceContext, devices: DeviceNode__Output[], manifests: DriverManifest[]): Promise<BindResult[]> {
+  return (await Promise.all(devices.map((dev) => bindDevice(ctx, dev, manifests)))).flat();
+}
+
+/** The first matching driver that binds; a result for each one tried. */
+async function bindDevice(ctx: ServiceContext, dev: DeviceNode__Output, manifests: DriverManifest[]): Promise<BindResult[]> {
+  const drivers = matchDrivers(manifests, dev.modalias);
+  if (!drivers.length) return [{ bdf: dev.bdf, driver: '', ok: false, detail: `no driver manifest matches ${dev.modalias}` }];
   const results: BindResult[] = [];
-  for (const dev of devices) {
-    const drivers = matchDrivers(manifests, dev.modalias);
-    if (!drivers.length) {
-      results.push({ bdf: dev.bdf, driver: '', ok: false, detail: `no driver manifest matches ${dev.modalias}` });
-      continue;
-    }
-    let bound = false;
-    for (const drv of drivers) {
-      if (bound) break;
-      try {
-        await bindOne(ctx, dev, drv);
-        bound = true;
-        results.push({ bdf: dev.bdf, driver: drv.name, ok: true, detail: `module ${drv.module}${drv.service ? `, opened by ${drv.service}` : ''}` });
-        ctx.milestone('driverd.bind', dev.bdf, `${drv.name} (module ${drv.module}) for ${dev.modalias}`);
-      } catch (err) {
-        const detail = (err as Error).message;
-        results.push({ bdf: dev.bdf, driver: drv.name, ok: false, detail });
-        ctx.log.error({ bdf: dev.bdf, driver: drv.name, module: drv.module, manifest: drv.file }, `driverd: cannot bind ${dev.bdf} to ${drv.name}: ${detail}`);
-        ctx.milestone('driverd.bind.failed', dev.bdf, `${drv.name} (${drv.file}): ${detail}`);
-      }
+  for (const drv of drivers) {
+    try {
+      await bindOne(ctx, dev, drv);
+      results.push({ bdf: dev.bdf, driver: drv.name, ok: true, detail: `module ${drv.module}${drv.service ? `, opened by ${drv.service}` : ''}` });
+      ctx.milestone('driverd.bind', dev.bdf, `${drv.name} (module ${drv.module}) for ${dev.modalias}`);
+      break;
+    } catch (err) {
+      const detail = (err as Error).message;
+      results.push({ bdf: dev.bdf, driver: drv.name, ok: false, detail });
+      ctx.log.error({ bdf: dev.bdf, driver: drv.name, module: drv.module, manifest: drv.file }, `driverd: cannot bind ${dev.bdf} to ${drv.name}: ${detail}`);
+      ctx.milestone('driverd.bind.failed', dev.bdf, `${drv.name} (${drv.file}): ${detail}`);
     }
   }
   return results;
