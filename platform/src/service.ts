@@ -54,6 +54,8 @@ export interface ServiceContext {
   milestone(name: string, subject?: string, detail?: string): void;
   /** Leave the system: stop serving, detach from the nucleus (and exit, unless embedded). */
   shutdown(): Promise<void>;
+  /** Leave as a failed generation: the platform starts the service again. */
+  restart(why: string): Promise<void>;
 }
 
 export interface ServiceSpec {
@@ -151,6 +153,7 @@ export async function runService(spec: ServiceSpec): Promise<ServiceContext> {
       send({ milestone: { name, subject, detail } });
     },
     shutdown: () => exit(EXIT.SHUTDOWN, 'shutdown requested'),
+    restart: (why) => exit(EXIT.RESTART, why),
   };
   (ctx as { peers: Peers }).peers = new Peers(ctx);
 
