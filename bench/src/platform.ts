@@ -61,7 +61,8 @@ async function roundTrips(sys: LocalSystem): Promise<void> {
   const address = await new Promise<string>((resolve) => bare.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())));
   const v1 = rustos();
   const bareClient = new v1.MmBroker(address, grpc.credentials.createInsecure());
-  const probe = await startProbe({ ...sys.env, RUSTOS_NUCLEUS: `unix:${join(sys.home, 'run', 'nucleus.sock')}`, RUSTOS_SECRET: readFileSync(join(sys.home, 'secret'), 'utf8').trim() });
+  // The probe logs in this process: its info lines would land between the tables.
+  const probe = await startProbe({ ...sys.env, RUSTOS_LOG_LEVEL: 'warn', RUSTOS_NUCLEUS: `unix:${join(sys.home, 'run', 'nucleus.sock')}`, RUSTOS_SECRET: readFileSync(join(sys.home, 'secret'), 'utf8').trim() });
   const header = probe.header('broker.mm');
   const ipcHeader = probe.header('ipc');
   const req = (id: number) => ({ header, id, pid: 1, regions: {} });

@@ -9,7 +9,7 @@ import { grpc, runService, rustos, type ServiceContext } from '@rustos/platform'
 import type { VfsdClient } from '@rustos/platform/gen/rustos/v1/Vfsd.js';
 
 export function startProbe(env: NodeJS.ProcessEnv, name = 'probe'): Promise<ServiceContext> {
-  for (const key of ['RUSTOS_HOME', 'RUSTOS_MANIFESTS', 'RUSTOS_SECRET', 'RUSTOS_NUCLEUS']) {
+  for (const key of ['RUSTOS_HOME', 'RUSTOS_MANIFESTS', 'RUSTOS_SECRET', 'RUSTOS_NUCLEUS', 'RUSTOS_LOG_LEVEL']) {
     if (env[key] !== undefined) process.env[key] = env[key];
   }
   return new Promise((resolve, reject) => {
