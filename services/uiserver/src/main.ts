@@ -52,7 +52,7 @@ main({
     const con = new Console(compositor, font);
     console_ = con;
     input.onEvent((e) => con.input(e));
-    ctx.milestone('uiserver.display', devices.sessions[0]!.bdf, `${display.width}x${display.height} on the PCI display adapter, console ${con.cols}x${con.rows} cells of ${font.width}x${font.height}`);
+    ctx.milestone('uiserver.display', devices.displayBdf, `${display.width}x${display.height} on the PCI display adapter, console ${con.cols}x${con.rows} cells of ${font.width}x${font.height}`);
 
     wayland = startWayland(ctx, compositor, input);
     web = new WebDisplay({
