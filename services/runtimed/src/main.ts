@@ -36,6 +36,11 @@ main({
     await mailbox.attached;
   },
   afterReady(ctx) {
+    // A restarted runtimed finds the desktop already up: it does not declare it twice.
+    // (Asked now, while the bootstrap runs: only runtimed declares it.)
+    const declared = unaryCall<{ milestones: { name: string }[] }>((cb) => ctx.nucleus.milestones.List({ fromSeq: 0 }, cb))
+      .then(({ milestones }) => milestones.some((m) => m.name === 'desktop.ready'));
+    declared.catch(() => undefined);   // awaited below; handled there
     void (async () => {
       for (const m of launchedBy(ctx, 'runtimed')) {
         // Synchronous: the next step waits until the service is ready.
@@ -45,9 +50,7 @@ main({
       ctx.milestone('runtimed.catalogs', '', `${catalogs.apps.length} apps, ${Object.keys(catalogs.env).length} registry settings`);
       const autostart = catalogs.apps.filter((a) => a.autostart);
       ctx.milestone('runtimed.autostart', '', autostart.length ? autostart.map((a) => a.name).join(' ') : 'no autostart apps');
-      // A restarted runtimed finds the desktop already up: it does not declare it twice.
-      const { milestones } = await unaryCall<{ milestones: { name: string }[] }>((cb) => ctx.nucleus.milestones.List({ fromSeq: 0 }, cb));
-      if (!milestones.some((m) => m.name === 'desktop.ready')) ctx.milestone('desktop.ready');
+      if (!(await declared)) ctx.milestone('desktop.ready');
     })().catch((err: Error) => ctx.log.error(`runtimed could not bring the desktop up: ${err.message}`));
   },
 });
