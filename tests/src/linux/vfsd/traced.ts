@@ -275,9 +275,12 @@ export class Traced {
     if (call.abandoned) return;
     this.inFlight.delete(pid);
     this.calls++;
-    this.send(`V ${pid} ${result}`);
-    // The nucleus applies a reply's signal (SIGPIPE for EPIPE): here, the host kernel does.
+    // The nucleus applies a reply's signal (SIGPIPE for EPIPE) before the thread
+    // returns to user mode: here the host kernel does, so it is sent while the
+    // process still waits in its call. Sent after the answer, it raced the process,
+    // which could report the EPIPE first ("sort: standard output: Broken pipe").
     if (signal) process.kill(pid, signal);
+    this.send(`V ${pid} ${result}`);
   }
 
   /** `rustos kill vfsd`: the calls in flight fail with EINTR; the next ones reach the new generation. */
