@@ -149,12 +149,16 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
     CopyIn(call: grpc.ServerReadableStream<CopyChunk__Output, CopyReply>, callback: grpc.sendUnaryData<CopyReply>) {
       let tree: TreeIn | undefined;
       let failed: CopyReply | undefined;
+      // A mount on its way (/data, just after a vfsd restart): the copy waits for it,
+      // its stream paused meanwhile (a paused stream stays paused when listened to).
+      call.pause();
+      void vfs().mounts.settled().then(() => call.resume());
       const attempt = (f: () => void) => {
         if (failed) return;
         try {
           f();
         } catch (err) {
-          // A mount on its way (/data, just after a vfsd restart) cannot be waited for in the middle of a stream.
+          // A mount that started during the copy cannot be waited for in the middle of its stream.
           const errno = err instanceof Fail ? err.errno : err instanceof NeedInfo ? Errno.EAGAIN : Errno.EIO;
           const message = err instanceof Fail ? errnoText(errno) : err instanceof NeedInfo ? 'vfsd is mounting /data: try again' : String(err);
           failed = { errno, message, entries: tree?.entries ?? 0, bytes: tree?.bytes ?? 0 };

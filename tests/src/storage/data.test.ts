@@ -136,3 +136,25 @@ test('an orderly down keeps what was written without fsync: vfsd writes /data ba
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('rustos cp into /data right after `rustos kill vfsd` waits for the remount instead of failing', { timeout: 300_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'rustos-disk-'));
+  const host = join(dir, 'in.txt');
+  writeFileSync(host, 'copied while /data came back\n');
+  try {
+    await onDisk(join(dir, 'data.img'), (sys) => {
+      // The CLI reaches the new vfsd while it mounts /data again in the background.
+      // (Each round reads its copy back before the next kill: a kill loses what was
+      // not synced, as a power cut would.)
+      for (let k = 0; k < 3; k++) {
+        assert.equal(sys.cli('kill', 'vfsd').status, 0);
+        const cp = sys.cli('cp', host, `:/data/in${k}.txt`);
+        assert.equal(cp.status, 0, `round ${k}: ${cp.stderr}`);
+        const r = sys.cli('run', '--', '/bin/busybox', 'cat', `/data/in${k}.txt`);
+        assert.equal(r.stdout, 'copied while /data came back\n', `round ${k}: ${r.stderr}`);
+      }
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
