@@ -67,7 +67,7 @@ const entries: Entry[] = [
     idempotent: true,
   },
   { nr: 32, name: 'dup', support: 'full' },
-  { nr: 33, name: 'dup2', support: 'full' },
+  { nr: 33, name: 'dup2', support: 'full', idempotent: true },
   { nr: 40, name: 'sendfile', support: 'full', in: [inStruct(2, 8, true)], out: [outStruct(2, 8, true)] },
   // AF_UNIX sockets (services/vfsd/src/sockets/). A sockaddr goes in as the bytes its length names and comes
   // out truncated to the caller's *addrlen, which is written with the full length, as Linux does.
@@ -171,7 +171,7 @@ const entries: Entry[] = [
   { nr: 280, name: 'utimensat', support: 'full', in: [cstr(1, true), inStruct(2, 32, true)], idempotent: true },
   { nr: 285, name: 'fallocate', support: 'partial', note: 'mode 0 and FALLOC_FL_KEEP_SIZE; others EOPNOTSUPP' },
   { nr: 288, name: 'accept4', support: 'full', in: [inStruct(2, 4, true)], out: [outBuf(1, SOCKADDR, true), outStruct(2, 4, true)] },
-  { nr: 292, name: 'dup3', support: 'full' },
+  { nr: 292, name: 'dup3', support: 'full', idempotent: true },
   { nr: 293, name: 'pipe2', support: 'full', out: [outStruct(0, 8)] },
   { nr: 295, name: 'preadv', support: 'full', in: [inBuf(1, IOVECS)], out: [{ kind: 'iov', ptr: 1, count: 2 }], idempotent: true },
   { nr: 296, name: 'pwritev', support: 'full', in: [{ kind: 'iov', ptr: 1, count: 2 }], idempotent: true },
