@@ -5,6 +5,7 @@
  * without loading it.
  */
 import type { Milestone__Output } from '@rustos/platform/gen/rustos/v1/Milestone.js';
+import { BOOT_DONE } from './launcher.js';
 
 const tty = process.stdout.isTTY === true;
 const dim = (s: string) => (tty ? `\x1b[2m${s}\x1b[0m` : s);
@@ -47,7 +48,7 @@ export class BootProgress {
 export function withinBoot<T>(ready: Promise<T>, gone: Promise<never>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no desktop.ready within ${BOOT_TIMEOUT_MS / 1000} s`)), BOOT_TIMEOUT_MS);
+    timer = setTimeout(() => reject(new Error(`no ${BOOT_DONE} within ${BOOT_TIMEOUT_MS / 1000} s`)), BOOT_TIMEOUT_MS);
     timer.unref();
   });
   return Promise.race([ready, gone, late]).finally(() => clearTimeout(timer));

@@ -104,19 +104,25 @@ type CodecFactory = (writer: unknown, reader: unknown, types: unknown[], util: u
  * the same functions on a type's first use. Verification, which no call here
  * makes, is still generated when first asked for.
  */
-function usePrebuiltCodecs(ns: protobuf.NamespaceBase): void {
+function usePrebuiltCodecs(root: protobuf.Root): void {
   const table = codecs as Record<string, CodecFactory>;
-  for (const type of ns.nestedArray) {
-    if (type instanceof protobuf.Type && table[type.fullName]) {
-      const make = table[type.fullName]!;
-      type.setup = function setup(this: protobuf.Type) {
-        const types = this.fieldsArray.map((f) => f.resolve().resolvedType);
-        Object.assign(this, make(protobuf.Writer, protobuf.Reader, types, protobuf.util));
-        this.verify = (message, depth) => (this.verify = protobuf.verifier(this)({ types, util: protobuf.util }) as typeof this.verify)(message, depth);
-        return this;
-      };
-    }
-    if (type instanceof protobuf.Namespace) usePrebuiltCodecs(type);
+  eachType(root, (type) => {
+    const make = table[type.fullName];
+    if (!make) return;
+    type.setup = function setup(this: protobuf.Type) {
+      const types = this.fieldsArray.map((f) => f.resolve().resolvedType);
+      Object.assign(this, make(protobuf.Writer, protobuf.Reader, types, protobuf.util));
+      this.verify = (message, depth) => (this.verify = protobuf.verifier(this)({ types, util: protobuf.util }) as typeof this.verify)(message, depth);
+      return this;
+    };
+  });
+}
+
+/** Every message type under `ns`, nested ones included (a Type is a Namespace too). */
+function eachType(ns: protobuf.NamespaceBase, fn: (t: protobuf.Type) => void): void {
+  for (const child of ns.nestedArray) {
+    if (child instanceof protobuf.Type) fn(child);
+    if (child instanceof protobuf.Namespace) eachType(child, fn);
   }
 }
 
@@ -136,13 +142,7 @@ export function contracts<T = Contracts>(): T {
  */
 export function warmContracts(): void {
   contracts();
-  const visit = (ns: protobuf.NamespaceBase) => {
-    for (const child of ns.nestedArray) {
-      if (child instanceof protobuf.Type) child.setup();
-      if (child instanceof protobuf.Namespace) visit(child);   // a Type is a Namespace too (nested types)
-    }
-  };
-  visit(root!);
+  eachType(root!, (t) => t.setup());
 }
 
 /** The rustos.v1 package. */

@@ -36,7 +36,6 @@ export function ipcHandlers(k: Kernel): IpcHandlers {
       const rec = k.endpoints.register(name, cap.holder, cap.generation, req.address);
       if (rec === 'unknown') throw notFound(`Ipc.Register: ${name} was not created`);
       if (rec === 'not-owner') throw failed(`Ipc.Register: ${name} belongs to another owner or generation`, 1);
-      k.milestones.emit({ name: 'ipc.register', subject: name, detail: req.address, generation: cap.generation });
       return rec;
     }),
     Lookup: unary(async (req) => {

@@ -80,6 +80,10 @@ export class Kernel {
   constructor(readonly config: NucleusConfig, readonly log: Logger, readonly faults: FaultInjector) {
     this.milestones = new MilestoneLog(log);
     faults.attach(this.milestones);
+    // Every registration is a milestone, whoever made it (Ipc.Register, or the admission).
+    this.endpoints.watch((e) => {
+      if (e.live) this.milestones.emit({ name: 'ipc.register', subject: e.name, detail: e.address, generation: e.generation });
+    });
     this.mailboxes = new Mailboxes(faults);
     this.ram = new PhysicalMemory(config.ramMiB * 1024 * 1024);
     this.frames = new FrameAllocator(this.ram);

@@ -72,10 +72,7 @@ export function admit(k: Kernel, svc: ServiceObject, rights: string[], env: Reco
   k.milestones.emit({ name: 'nucleus.admit', subject: svc.name, detail: rights.join(' '), pid: svc.pid, generation: svc.generation });
   // After the directive, so the service hears it is admitted before a caller
   // woken by the registration can reach it.
-  for (const name of registered) {
-    k.endpoints.register(name, svc.name, svc.generation, svc.endpoint);
-    k.milestones.emit({ name: 'ipc.register', subject: name, detail: svc.endpoint, pid: svc.pid, generation: svc.generation });
-  }
+  for (const name of registered) k.endpoints.register(name, svc.name, svc.generation, svc.endpoint);
   return caps;
 }
 

@@ -54,9 +54,8 @@ main({
   serve: (ctx) => [{ endpoint: 'storaged.blocks', definition: rustos().Storaged.service, handlers: blockHandlers(device, 'nvme', ctx.log) }],
   // The controller comes up while the boot goes on: storaged is ready once it serves
   // storaged.blocks, and block calls wait for the disk (vfsd mounts /data when asked).
-  start(ctx) {
+  async start(ctx) {
     void bringUp(ctx);
-    return Promise.resolve();
   },
   async stop() {
     // The nucleus stops vfsd (which writes /data back) before storaged: what reached the device is made durable here.

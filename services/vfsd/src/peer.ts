@@ -151,8 +151,12 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
       let failed: CopyReply | undefined;
       // A mount on its way (/data, just after a vfsd restart): the copy waits for it,
       // its stream paused meanwhile (a paused stream stays paused when listened to).
-      call.pause();
-      void vfs().mounts.settled().then(() => call.resume());
+      // (Without a restored vfsd the first chunk fails below, as every call does.)
+      const mounts = state()?.mounts;
+      if (mounts) {
+        call.pause();
+        void mounts.settled().then(() => call.resume());
+      }
       const attempt = (f: () => void) => {
         if (failed) return;
         try {
