@@ -1,6 +1,7 @@
 /**
  * The last lines each service logged, forwarded over its control stream, so
- * `rustos logs` works the same against a local system and a compose one.
+ * `rustos logs` works the same against a local system and a compose one; the
+ * nucleus's own lines come through stream().
  */
 const LINES_PER_SERVICE = 2000;
 
@@ -19,6 +20,11 @@ export class LogRing {
     ring.push(...lines);
     if (ring.length > LINES_PER_SERVICE) ring.splice(0, ring.length - LINES_PER_SERVICE);
     for (const f of this.followers) for (const line of lines) f({ service, line });
+  }
+
+  /** A pino destination whose lines are `service`'s. */
+  stream(service: string): { write(line: string): void } {
+    return { write: (line) => this.append(service, [line.trimEnd()]) };
   }
 
   tail(service: string, n: number): string[] {

@@ -46,7 +46,6 @@ export class Kernel {
   readonly services = new ServiceTable();
   readonly endpoints = new EndpointRegistry();
   readonly mailboxes: Mailboxes;
-  readonly logs = new LogRing();
   readonly ram: PhysicalMemory;
   readonly frames: FrameAllocator;
   /** The frames behind files' shared mappings (mm/sections.ts). */
@@ -77,7 +76,8 @@ export class Kernel {
   /** Called when shutdown has finished: the executive closes the server and exits. */
   onHalt: (() => void) | undefined;
 
-  constructor(readonly config: NucleusConfig, readonly log: Logger, readonly faults: FaultInjector) {
+  /** `logs`: what `rustos logs` serves, the nucleus's own lines included when its logger writes there too (main.ts). */
+  constructor(readonly config: NucleusConfig, readonly log: Logger, readonly faults: FaultInjector, readonly logs = new LogRing()) {
     this.milestones = new MilestoneLog(log);
     faults.attach(this.milestones);
     // Every registration is a milestone, whoever made it (Ipc.Register, or the admission).

@@ -23,6 +23,7 @@ import { provideBridges } from '../io/bridges.js';
 import { stateHandlers } from '../brokers/state.js';
 import { processesHandlers } from '../brokers/processes.js';
 import { shutdown } from './shutdown.js';
+import { LogRing } from '../core/log-ring.js';
 import { Ps } from '../ps/ps.js';
 import { cpuFeatures } from '../hal/cpu-features.js';
 import { LINUX_TABLE } from '../ps/linux/table.js';
@@ -30,7 +31,8 @@ import { info, sendProcess } from '../ps/signals/delivery.js';
 
 async function main(): Promise<void> {
   process.title = 'rustos:nucleus';
-  const log = createLogger('nucleus');
+  const logs = new LogRing();
+  const log = createLogger('nucleus', logs.stream('nucleus'));
   let faults: FaultInjector;
   try {
     faults = FaultInjector.fromEnvironment();
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const listen = process.env.RUSTOS_NUCLEUS_LISTEN ?? nucleusAddress();
-  const k = new Kernel({ listen, secret: secret(), ramMiB: Number(process.env.RUSTOS_RAM_MB ?? 256), vcpus: Number(process.env.RUSTOS_VCPUS ?? 2) }, log, faults);
+  const k = new Kernel({ listen, secret: secret(), ramMiB: Number(process.env.RUSTOS_RAM_MB ?? 256), vcpus: Number(process.env.RUSTOS_VCPUS ?? 2) }, log, faults, logs);
   if (!k.config.secret) log.warn('no enrollment secret configured (RUSTOS_SECRET or RUSTOS_HOME/secret): any local process may enroll');
 
   let server: Awaited<ReturnType<typeof startServer>> | undefined;

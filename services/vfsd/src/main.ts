@@ -34,7 +34,6 @@ import { StateJournal } from './state-journal.js';
 import { DataMount } from './storage.js';
 import type { ProcSource } from './proc/view.js';
 import { Vfs } from './vfs.js';
-import { refersTo } from './procs.js';
 
 let vfs: Vfs | undefined;
 let journal: StateJournal | undefined;
@@ -100,12 +99,13 @@ main({
       rootDir: rootDir(ctx), homeDir: join(home(), 'home'), journal, procSource: procSource(ctx), signal: signaller(ctx),
       tmpfsBytes: Number(process.env.VFSD_TMPFS_BYTES) || undefined, sections: sectionBroker(ctx),
     });
-    // /data on storaged: mounted before the descriptors are restored if one of them (or a cwd) is on it, else
-    // in the background, guest calls whose path crosses /data waiting for it (fs/mounts.ts). At boot there is
-    // nothing to restore, and storaged comes after vfsd in the boot order.
+    // /data on storaged: mounted before the descriptors are restored if they need it (storage.ts), else in
+    // the background, guest calls whose path crosses /data waiting for it (fs/mounts.ts). At boot there is
+    // nothing to restore, and storaged comes after vfsd in the boot order; at a restart storaged may be
+    // restarting too (a few hundred ms), and a descriptor restored without /data would be lost.
     data = new DataMount(ctx);
-    if (refersTo(entries, '/data') && await data.present(300)) await data.mount(v);
-    else v.mounts.expect('/data', data.mount(v));
+    if (data.needed(entries) && await data.present(5000)) await data.mount(v, entries);
+    else v.mounts.expect('/data', data.mount(v, entries));
     const started = performance.now();
     v.restore(entries);
     vfs = v;

@@ -20,6 +20,7 @@ import { TreeIn, treeOut, type EntryKind } from './tree.js';
 import type { Vfs } from './vfs.js';
 import type { Session } from './session.js';
 import { NeedInfo } from './proc/view.js';
+import { woken, type Blocked } from './wait.js';
 
 const CHUNK = 1 << 20;
 
@@ -168,15 +169,35 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
           failed = { errno, message, entries: tree?.entries ?? 0, bytes: tree?.bytes ?? 0 };
         }
       };
+      // A filesystem that cannot take more yet (ext2 with much unsynced): the stream pauses until it has.
+      let writing: Promise<void> | undefined;
+      const drain = async (t: TreeIn, blocked: Blocked) => {
+        call.pause();
+        let b: Blocked | undefined = blocked;
+        while (b && !failed) {
+          await woken(b.queues);
+          await new Promise(setImmediate);   // never inside the waker's own work
+          let next: Blocked | undefined;
+          attempt(() => { next = t.more(); });
+          b = next;
+        }
+        writing = undefined;
+        call.resume();
+      };
       call.on('data', (c: CopyChunk__Output) => attempt(() => {
         if (c.target) tree = new TreeIn(vfs(), c.target.path, c.target.name);
         else if (!tree) throw new Fail(Errno.EINVAL);
         else if (c.entry) tree.entry({ ...c.entry, kind: c.entry.kind as EntryKind, size: Number(c.entry.size) });
-        else if (c.data) tree.data(c.data);
+        else if (c.data) {
+          const blocked = tree.data(c.data);
+          if (blocked) writing = drain(tree, blocked);
+        }
       }));
       call.on('end', () => {
-        attempt(() => (tree ?? (() => { throw new Fail(Errno.EINVAL); })()).end());
-        callback(null, failed ?? { errno: 0, message: '', entries: tree!.entries, bytes: tree!.bytes });
+        void (writing ?? Promise.resolve()).then(() => {
+          attempt(() => (tree ?? (() => { throw new Fail(Errno.EINVAL); })()).end());
+          callback(null, failed ?? { errno: 0, message: '', entries: tree!.entries, bytes: tree!.bytes });
+        });
       });
     },
   };

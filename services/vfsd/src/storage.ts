@@ -11,12 +11,16 @@ import { makedev } from './abi.js';
 import type { BlockDevice } from './fs/ext2/device.js';
 import { Ext2Fs } from './fs/ext2/fs.js';
 import { mountExt2 } from './fs/ext2/mount.js';
+import { holdsUnsynced, Unsynced } from './fs/ext2/unsynced.js';
+import { refersTo } from './procs.js';
 import type { Vfs } from './vfs.js';
 
 const ENDPOINT = 'storaged.blocks';
 export const DATA_DEV = makedev(254, 3);
 /** Dirty blocks older than this are written back without anyone asking (Linux's dirty_expire is 30 s). */
-const WRITEBACK_MS = 5000;
+const WRITEBACK_MS = Number(process.env.VFSD_WRITEBACK_MS) || 5000;
+/** Where /data's unsynced blocks are journalled (fs/ext2/unsynced.ts). */
+const JOURNAL_PREFIX = 'ext2/data/';
 
 class DeviceError extends Error {}
 
@@ -50,7 +54,15 @@ export class DataMount {
 
   constructor(private readonly ctx: ServiceContext) {}
 
-  /** Is storaged there already (a vfsd restart)? Then /data is mounted before descriptors are restored. */
+  /**
+   * Must /data be mounted before descriptors are restored (a vfsd restart: a descriptor or
+   * cwd on it, or blocks a guest wrote that no commit has put on the device yet)?
+   */
+  needed(entries: Map<string, Buffer>): boolean {
+    return holdsUnsynced(entries, JOURNAL_PREFIX) || refersTo(entries, '/data');
+  }
+
+  /** Is storaged there (registered, or back within `waitMs` when it restarts too)? */
   async present(waitMs: number): Promise<boolean> {
     try {
       await this.ctx.peers.resolve(ENDPOINT, 0, waitMs);
@@ -60,19 +72,21 @@ export class DataMount {
     }
   }
 
-  /** Mount /data into `vfs`; a failure is logged and /data stays absent. */
-  async mount(vfs: Vfs): Promise<void> {
+  /** Mount /data into `vfs`, with the blocks an earlier generation journalled; a failure is logged and /data stays absent. */
+  async mount(vfs: Vfs, entries: Map<string, Buffer>): Promise<void> {
     const started = performance.now();
     try {
       await this.ctx.peers.resolve(ENDPOINT, 0, 120_000);
       const dev = await remoteDevice(this.ctx);
       const m = await mountExt2(dev, (err) => this.ctx.log.error(`vfsd: /data writeback failed: ${err.message}`));
+      const laid = new Unsynced(m.volume, vfs.journal, JOURNAL_PREFIX).restore(entries);
       const fs = new Ext2Fs(m.volume, m.committer, DATA_DEV, '/dev/nvme0n1');
       vfs.mounts.add('/data', fs, fs.root(), 'rw,relatime');
       this.fs = fs;
       this.timer = setInterval(() => { if (m.volume.dirty.size) fs.committer.sync(); }, WRITEBACK_MS);
       this.timer.unref();
-      const how = m.formatted ? 'formatted the empty device, ' : m.replayed ? `replayed ${m.replayed} logged blocks, ` : '';
+      const how = (m.formatted ? 'formatted the empty device, ' : m.replayed ? `replayed ${m.replayed} logged blocks, ` : '')
+        + (laid ? `${laid} unsynced blocks back from the journal, ` : '');
       this.ctx.milestone('vfsd.data.mounted', '', `ext2 at /data: ${how}${m.volume.blocksCount} blocks of ${m.volume.blockSize} bytes in ${(performance.now() - started).toFixed(0)} ms`);
     } catch (err) {
       const line = `vfsd: mount /data failed: ${(err as Error).message}`;

@@ -12,6 +12,7 @@ import type { Node, Who } from './fs/node.js';
 import { join, type Loc } from './fs/walk.js';
 import type { OpenFile } from './files/open-file.js';
 import { wholeFile } from './loader.js';
+import { Blocked } from './wait.js';
 import type { Vfs } from './vfs.js';
 
 export type EntryKind = 'FILE' | 'DIRECTORY' | 'SYMLINK';
@@ -58,6 +59,8 @@ export class TreeIn {
   private file: { f: OpenFile; node: Node; entry: TreeEntry; written: number } | undefined;
   /** Directories get their mode and time last: adding their children would change the time. */
   private readonly dirs: [Node, TreeEntry][] = [];
+  /** Bytes of the current file not written yet (its filesystem asked the copy to wait). */
+  private pending: Buffer = Buffer.alloc(0);
   entries = 0;
   bytes = 0;
 
@@ -115,16 +118,25 @@ export class TreeIn {
     this.entries++;
   }
 
-  data(chunk: Buffer): void {
+  /** The next bytes of the current file; Blocked (the rest kept) when its filesystem cannot take more yet: then more(), once woken. */
+  data(chunk: Buffer): Blocked | undefined {
+    if (!this.file) fail(Errno.EINVAL);
+    this.pending = chunk;
+    return this.more();
+  }
+
+  more(): Blocked | undefined {
     const file = this.file ?? fail(Errno.EINVAL);
-    let at = 0;
-    while (at < chunk.length) {
-      const n = file.f.obj.write(file.f, chunk.subarray(at), file.written) as number;
-      at += n;
+    while (this.pending.length) {
+      const room = file.f.obj.admit(this.pending.length);
+      if (room instanceof Blocked) return room;
+      const n = file.f.obj.write(file.f, this.pending.subarray(0, room), file.written) as number;
+      this.pending = this.pending.subarray(n);
       file.written += n;
+      this.bytes += n;
     }
-    this.bytes += chunk.length;
     if (file.written >= file.entry.size) this.finishFile();
+    return undefined;
   }
 
   private finishFile(): void {

@@ -35,6 +35,17 @@ export class WaitQueue {
   }
 }
 
+/** Resolves at the next wake of any of `queues`: for code that is not a guest's call (a stream, a background writeback). */
+export function woken(queues: readonly WaitQueue[]): Promise<void> {
+  return new Promise((resolve) => {
+    const once = () => {
+      for (const q of queues) q.watchers.delete(once);
+      resolve();
+    };
+    for (const q of queues) q.watchers.add(once);
+  });
+}
+
 export class Wait {
   constructor(
     readonly queues: readonly WaitQueue[],
@@ -52,7 +63,12 @@ export class Wait {
  * turns it into EAGAIN (O_NONBLOCK) or a Wait that retries the whole call.
  */
 export class Blocked {
-  constructor(readonly queues: readonly WaitQueue[], readonly deadline = Infinity) {}
+  constructor(
+    readonly queues: readonly WaitQueue[],
+    readonly deadline = Infinity,
+    /** A writer held back until written-back data makes room: it waits even under O_NONBLOCK (as Linux's dirty throttling does). */
+    readonly throttled = false,
+  ) {}
 }
 
 /** Has performance.now() reached `deadline`? (Timers may fire a fraction of a millisecond early.) */

@@ -38,6 +38,12 @@ export abstract class FileObject {
   read(_f: OpenFile, _n: number, _at: number, _since: number): Buffer | Blocked { return fail(Errno.EINVAL); }
   /** Write what can be written now of `data` (at `at`, for seekable objects): a count > 0, or Blocked. */
   write(_f: OpenFile, _data: Buffer, _at: number): number | Blocked { return fail(Errno.EINVAL); }
+  /**
+   * How many of `n` bytes a guest's write may hand over now, or Blocked until it may hand over
+   * some: a filesystem bounding what it holds unsynced (ext2). Writes vfsd makes itself (a shared
+   * mapping's pages coming back) do not ask.
+   */
+  admit(n: number): number | Blocked { return n; }
   /** The size SEEK_END counts from. */
   size(): number { return 0; }
   /** Ready events now (POLLIN, POLLOUT, POLLHUP, POLLERR). */

@@ -52,7 +52,8 @@ export function writeTo(c: Call, f: OpenFile, data: Buffer, at: number, finish: 
       const pos = !seekable ? 0 : f.flags & O.APPEND ? f.obj.size() : at >= 0 ? at + done : f.pos;
       let r: number | Blocked;
       try {
-        r = f.obj.write(f, done ? data.subarray(done) : data, pos);
+        r = f.obj.admit(data.length - done);
+        if (!(r instanceof Blocked)) r = f.obj.write(f, data.subarray(done, done + r), pos);
       } catch (err) {
         if (!(err instanceof Fail)) throw err;
         if (done > 0) return finish(done);
@@ -60,7 +61,7 @@ export function writeTo(c: Call, f: OpenFile, data: Buffer, at: number, finish: 
         throw err;
       }
       if (r instanceof Blocked) {
-        if (f.nonblocking()) return done > 0 ? finish(done) : fail(Errno.EAGAIN);
+        if (f.nonblocking() && !r.throttled) return done > 0 ? finish(done) : fail(Errno.EAGAIN);
         return new Wait(r.queues, step, () => (done > 0 ? finish(done) : EINTR), r.deadline);
       }
       done += r;
@@ -68,8 +69,8 @@ export function writeTo(c: Call, f: OpenFile, data: Buffer, at: number, finish: 
         f.pos = pos + r;
         c.v.procs.fileChanged(f);
       }
-      // A file takes what it can in one go; a stream is fed until all went in.
-      if (done >= data.length || seekable || r === 0) return f.flags & O.DSYNC ? settled([f.obj.sync()], finish(done)) : finish(done);
+      // Fed until all went in: a stream takes what it has room for, a file what its filesystem can hold unsynced (ext2).
+      if (done >= data.length || r === 0) return f.flags & O.DSYNC ? settled([f.obj.sync()], finish(done)) : finish(done);
     }
   };
   return step();
@@ -200,7 +201,9 @@ export function copyFileRange(c: Call): Outcome {
   const data = inp.obj.read(inp, Math.min(count(c, 4), MAX_TRANSFER), from, c.since);
   if (data instanceof Blocked) return fail(Errno.EINVAL);
   const to = offOut >= 0 ? offOut : out.pos;
-  const written = data.length ? (out.obj.write(out, data, to) as number) : 0;
+  const room = out.obj.admit(data.length);
+  if (room instanceof Blocked) return new Wait(room.queues, () => copyFileRange(c));
+  const written = data.length ? (out.obj.write(out, data.subarray(0, room), to) as number) : 0;
   if (offIn < 0) inp.pos = from + written;
   if (offOut < 0) out.pos = to + written;
   c.v.procs.fileChanged(inp);

@@ -31,7 +31,7 @@ export function allocBlock(v: Volume, goal = 0): number {
       const bit = (from + k) % n;
       if (test(bm, bit)) continue;
       set(bm, bit);
-      v.mark(bmBlock, 'meta');
+      v.mark(bmBlock, 'meta', bmBlock * v.blockSize + (bit >> 3), 1);
       v.countFree(g, -1, 0);
       return v.firstDataBlock + g * v.blocksPerGroup + bit;
     }
@@ -46,9 +46,9 @@ export function freeBlock(v: Volume, b: number): void {
   const bm = v.block(bmBlock);
   if (!test(bm, bit)) return;   // never count a block free twice
   clear(bm, bit);
-  v.mark(bmBlock, 'meta');
+  v.mark(bmBlock, 'meta', bmBlock * v.blockSize + (bit >> 3), 1);
   v.countFree(g, 1, 0);
-  v.dirty.delete(b);   // its old bytes need not reach the disk
+  v.forget(b);
 }
 
 /** A free inode number, preferably in group `near`; marked used. */
@@ -62,7 +62,7 @@ export function allocInode(v: Volume, near: number, dir: boolean): number {
       const ino = g * v.inodesPerGroup + bit + 1;
       if (ino < v.firstIno || test(bm, bit)) continue;
       set(bm, bit);
-      v.mark(bmBlock, 'meta');
+      v.mark(bmBlock, 'meta', bmBlock * v.blockSize + (bit >> 3), 1);
       v.countFree(g, 0, -1);
       if (dir) v.addGd16(g, GD.used_dirs_count, 1);
       return ino;
@@ -78,7 +78,7 @@ export function freeInode(v: Volume, ino: number, dir: boolean): void {
   const bm = v.block(bmBlock);
   if (!test(bm, bit)) return;
   clear(bm, bit);
-  v.mark(bmBlock, 'meta');
+  v.mark(bmBlock, 'meta', bmBlock * v.blockSize + (bit >> 3), 1);
   v.countFree(g, 0, 1);
   if (dir) v.addGd16(g, GD.used_dirs_count, -1);
 }

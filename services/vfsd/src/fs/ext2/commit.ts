@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { Errno } from '../../abi.js';
 import type { SyncPending } from '../../files/file-object.js';
-import { WaitQueue } from '../../wait.js';
+import { WaitQueue, woken } from '../../wait.js';
 import { writeAt, type BlockDevice } from './device.js';
 import { SB, SUPERBLOCK_OFFSET } from './layout.js';
 import type { Volume } from './volume.js';
@@ -95,15 +95,15 @@ export class Committer {
     return p;
   }
 
+  /** Start a commit of everything changed so far, unless one is on its way (nobody waits for it). */
+  background(): void {
+    if (!this.running) this.kick();
+  }
+
   /** Write back in the background (the periodic writeback, an orderly stop). */
   async writeback(): Promise<void> {
     const p = this.sync();
-    while (!p.done) {
-      await new Promise<void>((resolve) => {
-        const woken = () => { this.queue.watchers.delete(woken); resolve(); };
-        this.queue.watchers.add(woken);
-      });
-    }
+    while (!p.done) await woken([this.queue]);
     if (p.errno) throw new Error('writeback failed: EIO');
   }
 
@@ -175,6 +175,7 @@ export class Committer {
         await this.writeRuns(meta, copies);
         await this.dev.flush();
       }
+      v.watcher?.committed(copies.keys());
     } catch (err) {
       // Not on the device: these blocks go with the next commit (their newest bytes).
       for (const b of data) if (!v.dirty.has(b)) v.dirty.set(b, 'data');

@@ -6,12 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { S } from '../../abi.js';
 import type { BlockDevice } from './device.js';
 import { Ext2Fs, type Ext2Node } from './fs.js';
+import { inScratch, rng, walk } from './testing.js';
 import { mountExt2, MountError } from './mount.js';
 
 const SBIN = '/usr/sbin';
@@ -32,15 +32,6 @@ class ImageDevice implements BlockDevice {
   async flush() { writeFileSync(this.path, this.bytes); }
 }
 
-/** Run `f` in a new scratch directory, removed afterwards. */
-async function inScratch(f: (dir: string) => Promise<void>): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), 'ext2-test-'));
-  try {
-    await f(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 function debugfs(img: string, cmd: string, write = false): string {
   return execFileSync(`${SBIN}/debugfs`, [...(write ? ['-w'] : []), '-R', cmd, img], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -61,11 +52,6 @@ async function flush(fs: Ext2Fs): Promise<void> {
   await fs.committer.writeback();
 }
 
-function walk(fs: Ext2Fs, path: string): Ext2Node {
-  let n: Ext2Node = fs.root();
-  for (const part of path.split('/').filter(Boolean)) n = (n.lookup(part) as Ext2Node) ?? assert.fail(`no ${part}`);
-  return n;
-}
 
 const pattern = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 31 + seed * 7 + (i >> 10)) & 0xff));
 
@@ -210,17 +196,6 @@ test('a commit record left in the log is replayed at mount (the crash after the 
   assert.equal(r.status, 0, r.out);
 }));
 
-/** A small seeded generator (mulberry32): the same sequence every run. */
-function rng(seed: number): (n: number) => number {
-  let a = seed >>> 0;
-  return (n) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-  };
-}
 
 for (const bs of [1024, 4096]) {
   test(`a seeded random sequence of operations (-b ${bs}) leaves an image e2fsck -fn calls clean, with every file's bytes as a model says`, () => inScratch(async (dir) => {

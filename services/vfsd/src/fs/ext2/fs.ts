@@ -9,6 +9,7 @@ import { fail } from '../../fail.js';
 import { DirObject } from '../../files/directory.js';
 import { FileObject, type Persisted, type SyncPending } from '../../files/file-object.js';
 import type { OpenFile } from '../../files/open-file.js';
+import { Blocked } from '../../wait.js';
 import { Node, now, type DirEntry, type Fs, type SetAttr, type Stat, type StatfsInfo, type Who } from '../node.js';
 import { allocInode, freeInode } from './alloc.js';
 import type { Committer } from './commit.js';
@@ -18,6 +19,13 @@ import { EXT2_MAGIC, FAST_SYMLINK_MAX, FT, ROOT_INO, SB } from './layout.js';
 import type { Volume } from './volume.js';
 
 const seconds = () => now().sec;
+/**
+ * Unsynced bytes (as journalled: fs/ext2/unsynced.ts) past which a commit starts by itself, and past
+ * which writers wait for one: Linux's dirty_background and dirty limits. They bound what a vfsd keeps
+ * in the nucleus's state store (64 MiB per service, tmpfs's 40 MiB included).
+ */
+const WRITEBACK_AT = 4 * 1024 * 1024;
+const WRITERS_WAIT_AT = 16 * 1024 * 1024;
 
 export class Ext2Fs implements Fs {
   readonly magic = EXT2_MAGIC;
@@ -47,6 +55,13 @@ export class Ext2Fs implements Fs {
 
   sync(): SyncPending {
     return this.committer.sync();
+  }
+
+  /** How many bytes a write may add now (≤ 0: none until a commit is durable); starts a commit when much is unsynced. */
+  room(): number {
+    const held = this.v.watcher?.bytes ?? 0;
+    if (held >= WRITEBACK_AT) this.committer.background();
+    return WRITERS_WAIT_AT - held;
   }
 
   /** A new inode near `parent`'s group. */
@@ -336,6 +351,11 @@ export class Ext2File extends FileObject {
   override size(): number { return this.node.i.size; }
   override read(_f: OpenFile, n: number, at: number): Buffer { return this.node.read(n, at); }
   override write(_f: OpenFile, data: Buffer, at: number): number { return this.node.write(data, at); }
+  override admit(n: number): number | Blocked {
+    const fs = this.node.fs;
+    const room = fs.room();
+    return room > 0 ? Math.min(n, Math.max(room, fs.v.blockSize)) : new Blocked([fs.committer.queue], Infinity, true);
+  }
   override sync(): SyncPending { return this.node.fs.sync(); }
 
   override opened(): void {

@@ -27,7 +27,7 @@ export class Inode {
   private u32(o: number): number { return this.v.image.readUInt32LE(this.at + o); }
   private w16(o: number, x: number): void { this.v.image.writeUInt16LE(x & 0xffff, this.at + o); this.touch(); }
   private w32(o: number, x: number): void { this.v.image.writeUInt32LE(x >>> 0, this.at + o); this.touch(); }
-  private touch(): void { this.v.mark(this.tableBlock, 'meta'); }
+  private touch(): void { this.v.mark(this.tableBlock, 'meta', this.at, this.v.inodeSize); }
 
   get mode(): number { return this.u16(INO.mode); }
   set mode(x: number) { this.w16(INO.mode, x); }

@@ -25,6 +25,13 @@ export class Volume {
   readonly dirty = new Map<number, BlockKind>();
   /** Bumped by every change: a sync waits until a commit covered its number. */
   changes = 0;
+  /** Told of every change, freed block and durable commit: what carries unsynced blocks to vfsd's next generation (unsynced.ts). */
+  watcher: {
+    note(n: number, kind: BlockKind, at: number, length: number): void;
+    forget(n: number): void;
+    committed(blocks: Iterable<number>): void;
+    readonly bytes: number;
+  } | undefined;
 
   constructor(readonly image: Buffer) {
     const u32 = (o: number) => image.readUInt32LE(SUPERBLOCK_OFFSET + o);
@@ -45,9 +52,17 @@ export class Volume {
     return this.image.subarray(n * this.blockSize, (n + 1) * this.blockSize);
   }
 
-  mark(n: number, kind: BlockKind): void {
+  /** Block `n` changed: bytes [at, at + length) of the image if the caller knows them, else possibly all of it. */
+  mark(n: number, kind: BlockKind, at = 0, length = 0): void {
     this.dirty.set(n, kind);
     this.changes++;
+    this.watcher?.note(n, kind, at, length);
+  }
+
+  /** A freed block: its old bytes need not reach the disk. */
+  forget(n: number): void {
+    this.dirty.delete(n);
+    this.watcher?.forget(n);
   }
 
   // ---- superblock ----
@@ -55,12 +70,12 @@ export class Volume {
   sb32(field: number): number { return this.image.readUInt32LE(SUPERBLOCK_OFFSET + field); }
   setSb32(field: number, v: number): void {
     this.image.writeUInt32LE(v >>> 0, SUPERBLOCK_OFFSET + field);
-    this.markSuper();
+    this.markSuper(field, 4);
   }
 
-  /** The block holding the primary superblock (block 0 with 4 KiB blocks, 1 with 1 KiB). */
-  markSuper(): void {
-    this.mark(Math.floor(SUPERBLOCK_OFFSET / this.blockSize), 'meta');
+  /** The block holding the primary superblock (block 0 with 4 KiB blocks, 1 with 1 KiB); bytes [field, field + length) of it changed. */
+  markSuper(field = 0, length = 1024): void {
+    this.mark(Math.floor(SUPERBLOCK_OFFSET / this.blockSize), 'meta', SUPERBLOCK_OFFSET + field, length);
   }
 
   // ---- group descriptors ----
@@ -76,7 +91,7 @@ export class Volume {
   addGd16(g: number, field: number, delta: number): void {
     const at = this.gdOffset(g) + field;
     this.image.writeUInt16LE(this.image.readUInt16LE(at) + delta, at);
-    this.mark(Math.floor(at / this.blockSize), 'meta');
+    this.mark(Math.floor(at / this.blockSize), 'meta', at, 2);
   }
 
   /** Free blocks and inodes change together in the group descriptor and the superblock. */
