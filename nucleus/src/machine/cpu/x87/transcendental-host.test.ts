@@ -10,10 +10,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Case, emulate, encodeCases, randomCase } from './testing/cases.js';
 import { Verdict, classify, describeCase, describeDiff } from './testing/compare.js';
-import { OUT_SIZE, hostOps, runHost } from './testing/host-reference.js';
+import { OUT_SIZE, SAVE_AT, hostOps, runHost } from './testing/host-reference.js';
 import { OPS } from './testing/ops.js';
 import { Rng } from './testing/random.js';
 import { F80 } from './float80.js';
+import { INTEL_HOST } from '../testing/host-vendor.js';
 
 const SEED = Number(process.env.X87_SEED ?? 0x87) + 2;
 const SCALE = Number(process.env.X87_SCALE ?? 1);
@@ -23,6 +24,29 @@ const COUNT = Math.round(1500 * SCALE);
 const FLOOR: Record<string, number> = {
   F2XM1: 0.85, FYL2X: 0.85, FYL2XP1: 0.84, FSIN: 0.95, FCOS: 0.95, FSINCOS: 0.94, FPTAN: 0.92, FPATAN: 0.95,
 };
+
+/**
+ * Off Intel (host-vendor.ts): a result at or below the smallest normal may fall on the
+ * other side of the underflow threshold (Intel's FSIN of a tiny x returns x; AMD's,
+ * under RC = chop, the value below). Such a register's tag and UE follow its value,
+ * so the host's are taken from ours; classify still demands the value within 1 ulp.
+ */
+function vendorTiny(host: Uint8Array, emu: Uint8Array): Uint8Array {
+  const want = host.slice();
+  const h = new DataView(want.buffer), e = new DataView(emu.buffer, emu.byteOffset);
+  const top = (h.getUint16(SAVE_AT + 4, true) >> 11) & 7;
+  for (let i = 0; i < 8; i++) {
+    const o = SAVE_AT + 28 + 10 * i;
+    const tiny = (h.getUint16(o + 8, true) & 0x7fff) <= 1 && (e.getUint16(o + 8, true) & 0x7fff) <= 1;
+    if (!tiny || host.subarray(o, o + 10).every((b, k) => b === emu[o + k])) continue;
+    const tag = 3 << (2 * ((top + i) & 7)), ue = 0x10;
+    h.setUint16(SAVE_AT + 8, (h.getUint16(SAVE_AT + 8, true) & ~tag) | (e.getUint16(SAVE_AT + 8, true) & tag), true);
+    h.setUint16(SAVE_AT + 4, (h.getUint16(SAVE_AT + 4, true) & ~ue) | (e.getUint16(SAVE_AT + 4, true) & ue), true);
+  }
+  return want;
+}
+
+const verdict = (host: Uint8Array, emu: Uint8Array): Verdict => classify(INTEL_HOST ? host : vendorTiny(host, emu), emu);
 
 test('x87 transcendentals vs host CPU', async (t) => {
   const index = hostOps();
@@ -37,7 +61,7 @@ test('x87 transcendentals vs host CPU', async (t) => {
   const tally = new Map<string, number[]>();
   const wrong = new Map<string, string[]>();
   cases.forEach((c, n) => {
-    const v = classify(host.subarray(n * OUT_SIZE, (n + 1) * OUT_SIZE), emulate(c, OPS.get(c.op)!));
+    const v = verdict(host.subarray(n * OUT_SIZE, (n + 1) * OUT_SIZE), emulate(c, OPS.get(c.op)!));
     const counts = tally.get(c.op) ?? [0, 0, 0, 0];
     counts[v]++;
     tally.set(c.op, counts);
@@ -53,7 +77,9 @@ test('x87 transcendentals vs host CPU', async (t) => {
       const pct = (k: number) => ((100 * k) / COUNT).toFixed(1);
       t.diagnostic(`${op}: ${pct(same)}% identical, ${pct(c1)}% C1 only, ${pct(ulp)}% 1 ulp, ${bad} wrong of ${COUNT}`);
       assert.equal(bad, 0, `${op}: ${bad} results beyond 1 ulp or with other state differing:\n${(wrong.get(op) ?? []).join('\n')}`);
-      assert.ok(same / COUNT >= FLOOR[op], `${op}: only ${pct(same)}% identical (floor ${FLOOR[op] * 100}%)`);
+      // FSINCOS's C1 (rounded up) is the cosine's on Intel, the sine's on AMD: off Intel its floor counts C1-only results.
+      const identical = !INTEL_HOST && op === 'FSINCOS' ? same + c1 : same;
+      assert.ok(identical / COUNT >= FLOOR[op], `${op}: only ${pct(identical)}% identical (floor ${FLOOR[op] * 100}%)`);
     });
   }
 });
@@ -90,7 +116,7 @@ test('x87 transcendentals vs host CPU: every pair of special operands, masked an
   cases.forEach((c, n) => {
     const h = host.subarray(n * OUT_SIZE, (n + 1) * OUT_SIZE);
     const e = emulate(c, OPS.get(c.op)!);
-    if (classify(h, e) === Verdict.Wrong && wrong.length < 5) wrong.push(`${describeCase(c)}\n${describeDiff(h, e)}`);
+    if (verdict(h, e) === Verdict.Wrong && wrong.length < 5) wrong.push(`${describeCase(c)}\n${describeDiff(h, e)}`);
   });
   assert.deepEqual(wrong, []);
 });

@@ -8,7 +8,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { rng } from "../../testing/encodings.js";
-import { describeDiff, runEmulated, runHost, type SseCase } from "./testing/sse-oracle.js";
+import { INTEL_HOST } from "../../testing/host-vendor.js";
+import { describeDiff, runEmulated, runHost, type SseCase, type SseResult } from "./testing/sse-oracle.js";
 import { f32Bits, f64Bits, mxcsr, related32, related64, type Rand } from "./testing/values.js";
 
 const PER_OP = Number(process.env.SSE_ORACLE_CASES ?? 1500);
@@ -137,6 +138,73 @@ function makeCases(op: Op, seed: number, n: number): SseCase[] {
   return cases;
 }
 
+/**
+ * Whether r is an architecturally valid RCP (or RSQRT) of x (SDM RCPPS, RSQRTPS):
+ * NaNs quieted; ±0 and denormals (as ±0) to ±inf; rsqrt of any other negative the
+ * default NaN; ±inf to ±0; rcp results below the smallest normal flushed to ±0;
+ * else |relative error| <= 1.5*2^-12.
+ */
+function approxOk(x: number, r: number, sqrt: boolean): boolean {
+  const sign = (x & 0x80000000) >>> 0, abs = x & 0x7fffffff;
+  if (abs > 0x7f800000) return r === (x | 0x400000) >>> 0;
+  if (abs < 0x800000) return r === (sign | 0x7f800000) >>> 0;
+  if (sqrt && sign) return r === 0xffc00000;
+  if (abs === 0x7f800000) return r === sign;
+  // The SDM's band: |x| >= 1.00000000000110000000001b*2^126 gives a tiny result, |x| <= 1.111111111101b*2^125 not.
+  if (!sqrt && abs >= 0x7e800c01) return r === sign;
+  if (!sqrt && abs > 0x7e7fe800 && r === sign) return true;
+  const e = (r >>> 23) & 0xff;
+  if (((r & 0x80000000) >>> 0) !== sign || e === 0 || e === 0xff) return false;
+  const f = (bits: number) => new Float32Array(new Uint32Array([bits]).buffer)[0];
+  const err = sqrt ? f(r) * Math.sqrt(f(x)) - 1 : f(r) * f(x) - 1;
+  return Math.abs(err) <= 1.5 * 2 ** -12;
+}
+
+const hex32 = (v: number): string => (v >>> 0).toString(16).padStart(8, "0");
+
+/** Lane `k` of `size` bytes (4, 8) of a 16-byte xmm image at `at`. */
+function lane(b: Uint8Array, at: number, size: number, k: number): bigint {
+  const dv = new DataView(b.buffer, b.byteOffset + at + size * k);
+  return size === 4 ? BigInt(dv.getUint32(0, true)) : dv.getBigUint64(0, true);
+}
+
+/**
+ * Off an Intel host (host-vendor.ts): the host's result with the lanes the
+ * manuals leave to the implementation taken from ours, and what in ours breaks
+ * what the manuals do define ("" if nothing).
+ */
+function relaxed(op: Op, c: SseCase, host: SseResult, emu: SseResult): [SseResult, string] {
+  const want = { ...host, xmm: host.xmm.slice() };
+  const take = (size: number, k: number) => want.xmm.set(emu.xmm.subarray(size * k, size * (k + 1)), size * k);
+  const approx = /^r(cp|sqrt)(ps|ss)$/.exec(op.name);
+  const bad: string[] = [];
+  if (approx) {
+    // The RCP/RSQRT tables are implementation specific: only the bound and the special cases are architectural.
+    for (let k = 0; k < (approx[2] === "ps" ? 4 : 1); k++) {
+      const x = Number(lane(c.xmm, 16, 4, k)), r = Number(lane(emu.xmm, 0, 4, k));
+      if (!approxOk(x, r, approx[1] === "sqrt")) bad.push(`xmm0 lane ${k}: ${hex32(r)} for ${hex32(x)} is not architectural`);
+      take(4, k);
+    }
+  } else if (op.name === "dpps" || op.name === "dppd") {
+    // Which NaN a dot product returns when NaNs meet (inputs, 0*inf, inf-inf) follows the
+    // implementation's order of products and sums: where both give a NaN, ours must be a
+    // quieted input NaN or the default NaN.
+    const size = op.name === "dpps" ? 4 : 8, imm = c.code[c.code.length - 1];
+    const [sign, inf, quiet, dflt] = size === 4 ? [0x80000000n, 0x7f800000n, 0x400000n, 0xffc00000n]
+      : [0x8000000000000000n, 0x7ff0000000000000n, 0x8000000000000n, 0xfff8000000000000n];
+    const isNaN = (v: bigint) => (v & ~sign) > inf;
+    const nans = new Set([dflt]);
+    for (let k = 0; k < 16 / size; k++) {
+      for (const v of [lane(c.xmm, 0, size, k), lane(c.xmm, 16, size, k)]) if (imm & (16 << k) && isNaN(v)) nans.add(v | quiet);
+    }
+    for (let k = 0; k < 16 / size; k++) {
+      const h = lane(host.xmm, 0, size, k), e = lane(emu.xmm, 0, size, k);
+      if (isNaN(h) && isNaN(e) && nans.has(e)) take(size, k);
+    }
+  }
+  return [want, bad.join("\n  ")];
+}
+
 for (const [index, op] of OPS.entries()) {
   test(`${op.name} matches the host CPU`, () => {
     const cases = makeCases(op, 0x55e0 + index, PER_OP);
@@ -145,7 +213,8 @@ for (const [index, op] of OPS.entries()) {
       const emu = runEmulated(cases, engine);
       const failures: string[] = [];
       for (let k = 0; k < cases.length && failures.length < 5; k++) {
-        const d = describeDiff(cases[k], host[k], emu[k], op.flags === true);
+        const [want, bad] = INTEL_HOST ? [host[k], ""] : relaxed(op, cases[k], host[k], emu[k]);
+        const d = [bad, describeDiff(cases[k], want, emu[k], op.flags === true)].filter((x) => x).join("\n  ");
         if (d) failures.push(`#${k} ${d}`);
       }
       assert.equal(failures.join("\n"), "", `${op.name} (${engine})`);
