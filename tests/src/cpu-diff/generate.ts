@@ -12,7 +12,7 @@ import { CODE_BASE, CODE_FILL, type CpuCase, DATA_BASE, DATA_RO_OFFSET, DATA_SIZ
 import type { Form } from './forms.js';
 import { FCW_DEFAULT, FX_FCW, FX_FSW, FX_FTW, fxsaveImage, stOffset, xmmOffset } from './fxsave.js';
 import { Rng } from './rng.js';
-import { FSW_C1, approximatedResults, fswBits, isShiftFamily, nothingUndefined, shiftUndefined, x86Flags, x87PointerFields } from './undefined-behaviour.js';
+import { FSW_C1, approximatedResults, fswBits, isShiftFamily, nothingUndefined, shiftUndefined, x86Flags, x87ImageNotCompared } from './undefined-behaviour.js';
 import { gprValue, mmValue, shiftCount, x87Value, xmmValue } from './values.js';
 
 const { Instruction, Encoder, Formatter, FormatterSyntax, OpKind, Register: R, OpCodeOperandKind: K, Mnemonic: M, CodeExt } = iced;
@@ -281,12 +281,12 @@ function immediate(b: Builder, ins: Instr, form: Form, i: number, kind: number):
 }
 
 /** Operand width in bits of the form's first operand (for shift counts, divides). */
+/** The width of the first (destination) operand, from the form's name (Shl_rm64_imm8: 64; its imm8 is the count). */
 function operandWidth(form: Form): number {
-  const n = form.name;
-  if (/_(rm|r)8|_AL|m8\b/.test(n)) return 8;
-  if (/_(rm|r)16|_AX/.test(n)) return 16;
-  if (/_(rm|r)32|_EAX/.test(n)) return 32;
-  return 64;
+  const first = form.name.split('_')[1] ?? '';
+  const m = /^(?:rm|r|m)(8|16|32|64)$/.exec(first);
+  if (m) return Number(m[1]);
+  return ({ AL: 8, AX: 16, EAX: 32 } as Record<string, number>)[first] ?? 64;
 }
 
 /** An explicit memory operand addressing `memoryTarget`, with base/index/displacement solved. */
@@ -545,7 +545,7 @@ function undefinedOf(ins: Instr, form: Form, b: Builder, places: Place[]): Undef
   }
   if (places[0]?.kind === 'mem') {
     const off = places[0].offset;
-    for (const [o, n] of x87PointerFields(form.mnemonic, form.memSize)) u.data.push([off + o, n]);
+    for (const [o, n] of x87ImageNotCompared(form.mnemonic, form.memSize)) u.data.push([off + o, n]);
   }
   return u;
 }
@@ -632,12 +632,16 @@ export function sequenceCase(seed: number, index: number, pools: SequencePools, 
     forms.push(consumer);
     const instrs: Instr[] = [];
     let undef = 0;
+    let leftUndefined = 0; // what was undefined where a branch may leave the sequence early
     let ok = true;
     for (const f of forms) {
+      if (isBranchy(f)) leftUndefined |= undef;
       const { ins } = buildOne(b, f, layout, true);
       instrs.push(ins);
       const info = flagInfo(ins, f, b);
       if (info.read & undef) ok = false; // reading an undefined flag would make the outcome undefined
+      // Rule 2e: a 16-bit SHLD/SHRD by more than 16 leaves its destination undefined, and what reads it after.
+      if (isShiftFamily(f.mnemonic) && f.operands.length === 3 && shiftUndefined(f.mnemonic, operandWidth(f), Number(ins.immediate8)).destination) ok = false;
       undef = (undef & ~info.modified) | info.undef;
     }
     let snippet: Snippet | undefined;
@@ -651,7 +655,7 @@ export function sequenceCase(seed: number, index: number, pools: SequencePools, 
     instrs.forEach((ins) => ins.free());
     if (!snippet) continue;
     const u = nothingUndefined();
-    u.rflags = undef;
+    u.rflags = undef | leftUndefined;
     return finish(b, index, `seq:${consumer.name}`, snippet, u);
   }
   throw new Error(`cannot build a flag sequence ending in ${consumer.name}`);

@@ -15,8 +15,10 @@
  * | 4 | nothing at all is masked | the snippet faulted on its first instruction | Vol. 3A 6.5: faults are reported before the instruction changes state |
  * | 5 | RFLAGS bits other than CF PF AF ZF SF DF OF | always | Vol. 3A 6.8.3 / 17.3.1.1: RF, IF, IOPL, ID are system state the kernel owns (e.g. RF is set in the image saved for faults) |
  * | 6 | FOP, FIP, FDP (and FCS/FDS) in the FXSAVE state and in memory images stored by FXSAVE, FNSAVE, FNSTENV | always | Vol. 1 8.1.8-8.1.10: last-instruction pointers; Intel CPUs with "FDP_EXCPTN_ONLY"/"FCS/FDS deprecation" update them only on unmasked exceptions. The emulator's CpuState does not model them (nucleus/src/machine/README.md); a deliberate exclusion, not an architectural undefined |
- * | 7 | MXCSR_MASK and the reserved/available bytes 464-511 of FXSAVE state | always | Vol. 1 10.5.1 Table 10-2: MXCSR_MASK is a CPU constant; the reserved bytes are not state |
+ * | 7 | MXCSR_MASK and the reserved/available bytes 464-511 of FXSAVE state (MXCSR_MASK also in images FXSAVE stores) | always | Vol. 1 10.5.1 Table 10-2: MXCSR_MASK is a CPU constant; the reserved bytes are not state |
  * | 8 | the last bit of the result registers (compared to within 1 ulp: same sign, adjacent 80-bit magnitudes) and C1 | F2XM1 FYL2X FYL2XP1 FSIN FCOS FSINCOS FPTAN FPATAN | Vol. 1 8.3.10 "Transcendental Instruction Accuracy": the result is an approximation within 1 ulp (round to nearest) of the true value, not a correctly rounded one; C1 ("result rounded up", FSIN etc. "FPU Flags Affected") depends on which side of the true value the approximation fell |
+ *
+ * | 9 | what Intel CPUs (and our Intel model) do one way and other vendors another where the manuals leave it open | on a non-Intel host only | vendor.ts, each rule with its reference |
  *
  * Compared even though an emulator might find them convenient to skip:
  * BSF/BSR with a zero source leave the destination unchanged on Intel CPUs (the
@@ -82,12 +84,12 @@ export function shiftUndefined(mnemonic: number, width: number, count: number): 
   return { rflags: f, destination: false };
 }
 
-/** Rule 6: offsets of the pointer fields inside the memory images x87 state stores write. */
-export function x87PointerFields(mnemonic: number, memSize: number): Array<[number, number]> {
+/** Rules 6 and 7: offsets of the pointer fields (and FXSAVE's MXCSR_MASK) inside the memory images x87 state stores write. */
+export function x87ImageNotCompared(mnemonic: number, memSize: number): Array<[number, number]> {
   switch (mnemonic) {
     case Mnemonic.Fxsave:
     case Mnemonic.Fxsave64:
-      return [[6, 18]]; // FOP, FIP, FDP (or FCS/FDS halves)
+      return [[6, 18], [28, 4]]; // FOP, FIP, FDP (or FCS/FDS halves); MXCSR_MASK
     case Mnemonic.Fnstenv:
     case Mnemonic.Fstenv:
     case Mnemonic.Fnsave:
