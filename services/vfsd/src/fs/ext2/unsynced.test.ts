@@ -66,16 +66,21 @@ async function generation(img: string, store: Store): Promise<{ fs: Ext2Fs; dev:
   return { fs: new Ext2Fs(m.volume, m.committer, 1, 'test'), dev, laid };
 }
 
+/** A blank device of `mib` MiB in `dir` (formatted by the first mount), an empty store, and that first generation. */
+async function blank(dir: string, mib: number, store = new Store(), name = 'd.img') {
+  const img = join(dir, name);
+  writeFileSync(img, Buffer.alloc(mib * 1024 * 1024));
+  return { img, store, g: await generation(img, store) };
+}
+
 
 
 const pattern = (n: number, seed: number) => Buffer.from(Array.from({ length: n }, (_, i) => (i * 29 + seed * 13 + (i >> 9)) & 0xff));
 
 
 test('unsynced changes survive killed generations (between operations and mid-commit); the image is then e2fsck-clean', () => inScratch(async (dir) => {
-  const img = join(dir, 'd.img');
-  writeFileSync(img, Buffer.alloc(24 * 1024 * 1024));
-  const store = new Store();
-  let g = await generation(img, store);
+  const { img, store, g: first } = await blank(dir, 24);
+  let g = first;
   const r = rng(7);
   const model = new Map<string, Buffer>();
   g.fs.root().mkdir('a', 0o755, who);
@@ -142,28 +147,20 @@ test('unsynced changes survive killed generations (between operations and mid-co
 }));
 
 test('fixed metadata is journalled by the pieces that changed; blocks journalled for another filesystem are dropped', () => inScratch(async (dir) => {
-  const img = join(dir, 'd.img');
-  writeFileSync(img, Buffer.alloc(16 * 1024 * 1024));
-  const store = new Store();
-  const g = await generation(img, store);
+  const { store, g } = await blank(dir, 16);
   await g.fs.committer.writeback();
   (g.fs.root().create('f', 0o644, who) as Ext2Node).write(Buffer.alloc(4096, 1), 0);
   store.batch();
   const bytes = [...store.kept].filter(([k]) => k.startsWith(`${PREFIX}b/`)).reduce((n, [, v]) => n + v.length, 0);
   // One whole data block, the directory's block, and pieces of the superblock, descriptors, bitmaps and inode table.
   assert.ok(bytes < 3 * 4096, `${bytes} bytes journalled for one 4 KiB write`);
-  const other = join(dir, 'other.img');
-  writeFileSync(other, Buffer.alloc(16 * 1024 * 1024));
-  const elsewhere = await generation(other, store);
+  const { g: elsewhere } = await blank(dir, 16, store, 'other.img');
   assert.equal(elsewhere.laid, 0);
   assert.equal(holdsUnsynced(store.kept, PREFIX), false);
 }));
 
 test('a block changed again while a commit of it is on its way stays journalled after that commit', () => inScratch(async (dir) => {
-  const img = join(dir, 'd.img');
-  writeFileSync(img, Buffer.alloc(16 * 1024 * 1024));
-  const store = new Store();
-  const g = await generation(img, store);
+  const { img, store, g } = await blank(dir, 16);
   const f = g.fs.root().create('f', 0o644, who) as Ext2Node;
   f.write(Buffer.from('first '), 0);
   store.batch();
@@ -178,10 +175,7 @@ test('a block changed again while a commit of it is on its way stays journalled 
 }));
 
 test('writers wait once 16 MiB are unsynced (a commit started at 4 MiB), and go on when it is durable', () => inScratch(async (dir) => {
-  const img = join(dir, 'd.img');
-  writeFileSync(img, Buffer.alloc(48 * 1024 * 1024));
-  const store = new Store();
-  const g = await generation(img, store);
+  const { store, g } = await blank(dir, 48);
   const node = g.fs.root().create('big', 0o644, who) as Ext2Node;
   const file = new Ext2File(node);
   assert.equal(file.admit(1 << 20), 1 << 20);

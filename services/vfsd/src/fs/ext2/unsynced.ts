@@ -53,10 +53,12 @@ export class Unsynced {
     }
     const c = this.changed.get(n);
     if (c) {
-      this.bytes -= size(c.mask);
       c.kind = kind;
-      c.mask = (c.mask | mask) >>> 0;
-      this.bytes += size(c.mask);
+      const grown = (c.mask | mask) >>> 0;
+      if (grown !== c.mask) {   // most changes touch pieces already kept (an inode's fields one by one)
+        this.bytes += size(grown) - size(c.mask);
+        c.mask = grown;
+      }
     } else {
       this.changed.set(n, { kind, mask: mask >>> 0 });
       this.bytes += size(mask);
@@ -81,7 +83,7 @@ export class Unsynced {
   private touch(n: number): void {
     let f = this.produce.get(n);
     if (!f) this.produce.set(n, f = () => this.encode(n));
-    this.journal.touch(`${this.prefix}b/${n}`, f);
+    this.journal.touch(blockKey(this.prefix, n), f);
   }
 
   private encode(n: number): Buffer | null {
@@ -112,8 +114,8 @@ export class Unsynced {
     const same = entries.get(`${this.prefix}uuid`)?.equals(this.uuid()) ?? false;
     let laid = 0;
     for (const [key, value] of entries) {
-      if (!key.startsWith(`${this.prefix}b/`)) continue;
-      const n = Number(key.slice(this.prefix.length + 2));
+      if (!key.startsWith(blockKey(this.prefix, ''))) continue;
+      const n = Number(key.slice(blockKey(this.prefix, '').length));
       if (!same || !(n < this.v.blocksCount) || value.length < HEAD || value.length !== size(value.readUInt32LE(1))) {
         this.journal.touch(key, () => null);
         continue;
@@ -140,15 +142,19 @@ export class Unsynced {
   }
 }
 
-/** A block's journalled bytes: the head and the pieces its mask names. */
+/** The journal key of block `n` (with n = '': what every block key starts with). */
+const blockKey = (prefix: string, n: number | ''): string => `${prefix}b/${n}`;
+
+/** A block's journalled bytes: the head and the pieces its mask names (a population count). */
 function size(mask: number): number {
-  let count = 0;
-  for (let m = mask >>> 0; m; m >>>= 1) count += m & 1;
+  let m = mask - ((mask >>> 1) & 0x55555555);
+  m = (m & 0x33333333) + ((m >>> 2) & 0x33333333);
+  const count = (Math.imul((m + (m >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24);
   return HEAD + PIECE * count;
 }
 
 /** Does the journal hold unsynced blocks under `prefix` (so /data must be mounted before restoring)? */
 export function holdsUnsynced(entries: Map<string, Buffer>, prefix: string): boolean {
-  for (const key of entries.keys()) if (key.startsWith(`${prefix}b/`)) return true;
+  for (const key of entries.keys()) if (key.startsWith(blockKey(prefix, ''))) return true;
   return false;
 }
