@@ -39,6 +39,8 @@ let vfs: Vfs | undefined;
 let journal: StateJournal | undefined;
 let mailbox: Mailbox | undefined;
 let data: DataMount | undefined;
+let onRestored!: () => void;
+const restored = new Promise<void>((resolve) => { onRestored = resolve; });
 
 const deadline = () => ({ deadline: Date.now() + 5000 });
 
@@ -88,7 +90,7 @@ function signaller(ctx: ServiceContext) {
 
 main({
   name: 'vfsd',
-  serve: () => [{ endpoint: 'vfsd.files', definition: rustos().Vfsd.service, handlers: peerHandlers(() => vfs) }],
+  serve: () => [{ endpoint: 'vfsd.files', definition: rustos().Vfsd.service, handlers: peerHandlers(() => vfs, restored) }],
   async start(ctx) {
     journal = new StateJournal(async (set, del) => {
       await unaryCall((cb) => ctx.nucleus.state.Put({ header: ctx.header('state'), set, delete: del }, deadline(), cb));
@@ -109,6 +111,7 @@ main({
     const started = performance.now();
     v.restore(entries);
     vfs = v;
+    onRestored();
     const dispatcher = new Dispatcher(v, (err, op) => ctx.log.error({ err, op }, 'vfsd handler failed'));
     mailbox = serveMailbox(ctx, 'vfsd.files', (m) => dispatcher.handle(m));
     await mailbox.attached;

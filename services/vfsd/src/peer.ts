@@ -24,14 +24,26 @@ import { woken, type Blocked } from './wait.js';
 
 const CHUNK = 1 << 20;
 
-export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
+/**
+ * The endpoint is live from admission on, while vfsd may still be restoring its state (and
+ * waiting up to seconds for /data): a call that arrives meanwhile waits for the restore.
+ * grpc-js keeps a stream's messages until the handler listens, so streams wait whole.
+ */
+export function peerHandlers(state: () => Vfs | undefined, restored: Promise<unknown>): VfsdHandlers {
+  const handlers = liveHandlers(state);
+  const waiting = Object.entries(handlers).map(([name, handler]) => [name,
+    (...args: unknown[]) => (state() ? handler(...args) : void restored.then(() => handler(...args)))]);
+  return Object.fromEntries(waiting) as unknown as VfsdHandlers;
+}
+
+function liveHandlers(state: () => Vfs | undefined): Record<string, (...args: unknown[]) => void> {
   const vfs = () => {
     const v = state();
     if (!v) throw unavailable('vfsd is restoring its state');
     hostTick();
     return v;
   };
-  return {
+  const handlers: VfsdHandlers = {
     CreateSession: unary((req) => errnoOr(() => {
       const size = req.rows || req.cols ? { rows: req.rows || 24, cols: req.cols || 80, xpixel: 0, ypixel: 0 } : undefined;
       const s = vfs().sessions.create(req.tty, size, req.label);
@@ -152,12 +164,8 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
       let failed: CopyReply | undefined;
       // A mount on its way (/data, just after a vfsd restart): the copy waits for it,
       // its stream paused meanwhile (a paused stream stays paused when listened to).
-      // (Without a restored vfsd the first chunk fails below, as every call does.)
-      const mounts = state()?.mounts;
-      if (mounts) {
-        call.pause();
-        void mounts.settled().then(() => call.resume());
-      }
+      call.pause();
+      void vfs().mounts.settled().then(() => call.resume());
       const attempt = (f: () => void) => {
         if (failed) return;
         try {
@@ -201,6 +209,7 @@ export function peerHandlers(state: () => Vfs | undefined): VfsdHandlers {
       });
     },
   };
+  return handlers as unknown as Record<string, (...args: unknown[]) => void>;
 }
 
 function reply(r: ReturnType<typeof openExec>) {
