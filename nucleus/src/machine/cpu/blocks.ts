@@ -45,6 +45,8 @@ export class Block {
   fn: BlockFn | null = null;
   /** This block's index in its region's function. */
   entry = 0;
+  /** Calls of fn entering at this block so far, counted up to the priming calls (cpu.ts). */
+  entries = 0;
   /** Interpreter successor cache: the block executed after this one last time. */
   follow: Block | null = null;
   /** Virtual page number of the block's first byte. */

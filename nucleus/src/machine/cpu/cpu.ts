@@ -27,6 +27,28 @@ const NEVER = -(2 ** 30);
 
 export type Engine = "interpreter" | "translate";
 
+/**
+ * A new region's first calls each leave after one block, through the region's exit
+ * code. V8 gives a function type feedback only from about its eighth call on, and a
+ * region that loops in place is optimised during its first long call (OSR) with
+ * none for that exit code: such code deoptimises at every exit, and being a soft
+ * deoptimisation it stays cached, so every later call loops in it and deoptimises
+ * again (a counting loop did 236 times in one run).
+ */
+const PRIMING_CALLS = 12;
+
+function primingCall(s: CpuState, b: Block): void {
+  b.entries++;
+  const budget = s.budget;
+  const cap = b.insns.length;
+  s.budget = cap;
+  try {
+    (b.fn as BlockFn)(s, b.entry);
+  } finally {
+    s.budget = budget - (cap - s.budget);
+  }
+}
+
 export interface CpuOptions {
   /** "interpreter" only, or "translate" hot blocks (default). */
   engine?: Engine;
@@ -98,7 +120,8 @@ export class Cpu {
         if (b.fn !== null && b.insns.length <= s.budget) {
           // Translated blocks chain among themselves; null brings us back here.
           while (b !== null) {
-            (b.fn as BlockFn)(s, b.entry);
+            if (b.entries < PRIMING_CALLS) primingCall(s, b);
+            else (b.fn as BlockFn)(s, b.entry);
             b = next(s);
           }
           prev = null;
