@@ -43,9 +43,7 @@ function reg64(g: Gen, r: number): [string, string] {
 }
 
 function vaOf(g: Gen, i: Insn): string {
-  const va = g.tmp("va");
-  g.line(`${va} = ${g.ea(i)};`);
-  return va;
+  return g.address(i);
 }
 
 // ---- ALU ------------------------------------------------------------------------
@@ -507,8 +505,7 @@ CC.forEach((c, cc) => {
 
 /** Emits a 64-bit push of (v, vh): store at rsp-8, then rsp -= 8. */
 export function push64(g: Gen, v: string, vh: string): void {
-  const sp = g.tmp("sp"), t = g.tmp("w");
-  g.line(`${sp} = hi[4] * 4294967296 + (lo[4] >>> 0) - 8;`);
+  const sp = g.offset(4, -8), t = g.tmp("w");
   g.store(sp, 8, v, vh, `${t} = (lo[4] >>> 0) - 8; lo[4] = ${t} | 0; if (${t} < 0) hi[4] = (hi[4] - 1) | 0;`);
 }
 
@@ -530,8 +527,7 @@ def(["PUSH Iz", "PUSH Ib"], (g, i) => {
 def("POP Zv", (g, i) => {
   if (i.osz !== 8) return false;
   g.faultPoint();
-  const sp = g.tmp("sp"), t = g.tmp("w");
-  g.line(`${sp} = hi[4] * 4294967296 + (lo[4] >>> 0);`);
+  const sp = g.offset(4, 0), t = g.tmp("w");
   const [v, vh] = g.load(sp, 8);
   g.line(`${t} = (lo[4] >>> 0) + 8; lo[4] = ${t} | 0; if (${t} > 4294967295) hi[4] = (hi[4] + 1) | 0;`);
   g.line(`lo[${i.reg}] = ${v}; hi[${i.reg}] = ${vh};`);

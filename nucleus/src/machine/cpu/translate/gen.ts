@@ -36,6 +36,13 @@ export const FAULT_CHECK = "if (s.pendingFault !== null) break fault;";
 export class Gen {
   readonly lines: string[] = [];
   private readonly locals = new Set<string>();
+  /**
+   * Addresses held as their 32-bit halves (low, high: int32 expressions) instead of
+   * a double, by the name address() returned: the TLB's page, index and offset
+   * then come from integer operations (no floor, no float-to-int truncation), which
+   * V8 compiles into less code that runs faster.
+   */
+  private readonly halves = new Map<string, [string, string]>();
   private n = 0;
   pending: Pending | null = null;
   /** Instruction index being emitted (in the region), and the instruction. */
@@ -64,6 +71,7 @@ export class Gen {
     this.n = 0;
     this.pending = null;
     this.deferred = [];
+    this.halves.clear();
   }
 
   declarations(): string {
@@ -275,6 +283,78 @@ export class Gen {
   }
 
   /**
+   * The effective address of i, as a name load() and store() take: halves, or
+   * with an FS/GS segment base a local holding the address as a double. The halves are copies taken here, so
+   * an instruction that changes its base register before its store (XCHG, XADD)
+   * still stores where it loaded.
+   */
+  address(i: Insn): string {
+    if (i.seg === Seg.FS || i.seg === Seg.GS) {
+      const va = this.tmp("va");
+      this.line(`${va} = ${this.ea(i)};`);
+      return va;
+    }
+    if (i.asz !== 8) {
+      const l = this.tmp("l");
+      const p32 = [...(i.base >= 0 ? [`lo[${i.base}]`] : []), ...(i.index >= 0 ? [i.scale === 1 ? `lo[${i.index}]` : `lo[${i.index}] * ${i.scale}`] : []), String(i.disp)];
+      this.line(`${l} = (${p32.join(" + ")}) | 0;`);
+      return this.split(l, "0");
+    }
+    if (i.index >= 0) return this.indexed(i);
+    if (i.base < 0) return this.split(String(i.disp | 0), String(Math.floor(i.disp / 4294967296)));
+    return this.offset(i.base, i.disp);
+  }
+
+  /** base + index * scale + disp: the low halves' sum is exact as a double, its carry an exact quotient. */
+  private indexed(i: Insn): string {
+    const t = this.tmp("t"), l = this.tmp("l"), h = this.tmp("h");
+    const scaled = (half: string) => (i.scale === 1 ? half : `${half} * ${i.scale}`);
+    const low = [...(i.base >= 0 ? [`(lo[${i.base}] >>> 0)`] : []), scaled(`(lo[${i.index}] >>> 0)`), ...(i.disp ? [String(i.disp)] : [])];
+    const high = [...(i.base >= 0 ? [`hi[${i.base}]`] : []), scaled(`hi[${i.index}]`)];
+    this.line(`${t} = ${low.join(" + ")}; ${l} = ${t} | 0; ${h} = (${high.join(" + ")} + (${t} - (${l} >>> 0)) / 4294967296) | 0;`);
+    return this.split(l, h);
+  }
+
+  /** The address in register r plus a 32-bit displacement, as halves. */
+  offset(r: number, disp: number): string {
+    const l = this.tmp("l"), h = this.tmp("h");
+    if (disp === 0) {
+      this.line(`${l} = lo[${r}]; ${h} = hi[${r}];`);
+    } else {
+      // The carry out of (or borrow from) the low half: an unsigned compare of the halves.
+      const carry = `(${l} ^ -2147483648) ${disp > 0 ? "<" : ">"} (lo[${r}] ^ -2147483648)`;
+      this.line(`${l} = (lo[${r}] + ${disp}) | 0; ${h} = (hi[${r}] ${disp > 0 ? "+" : "-"} (${carry} ? 1 : 0)) | 0;`);
+    }
+    return this.split(l, h);
+  }
+
+  private split(l: string, h: string): string {
+    const name = `@${this.halves.size}`;
+    this.halves.set(name, [l, h]);
+    return name;
+  }
+
+  /**
+   * The TLB probe of an access at `va` (a name from address(), or a local double):
+   * the address expression for the slow path, and the lines setting x (TLB index)
+   * and o (page offset) with the condition that the entry maps it.
+   */
+  private probe(va: string, tag: string, x: string, o: string, size: number): { at: string; hit: string } {
+    const half = this.halves.get(va);
+    if (half) {
+      const [l, h] = half;
+      this.line(`${x} = (${l} >>> 12) & 1023; ${o} = ${l} & 4095;`);
+      return {
+        at: `(${h} * 4294967296 + (${l} >>> 0))`,
+        hit: `${tag}[${x}] === ${h} * 1048576 + (${l} >>> 12) && ${o} <= ${4096 - size}`,
+      };
+    }
+    const p = this.tmp("p");
+    this.line(`${p} = Math.floor(${va} * 0.000244140625); ${x} = ${p} & 1023; ${o} = (${va} - ${p} * 4096) | 0;`);
+    return { at: va, hit: `${p} >= 0 && ${tag}[${x}] === ${p} && ${o} <= ${4096 - size}` };
+  }
+
+  /**
    * Emits a load of `size` bytes at the address in local `va`; returns the value
    * local (int32; zero-extended for sizes 1, 2) and, for size 8, the high half.
    * `rmw`: look up the write TLB (read-modify-write operands fault as writes).
@@ -282,13 +362,13 @@ export class Gen {
   load(va: string, size: number, rmw = false): [string, string] {
     const v = this.tmp("v");
     const vh = size === 8 ? this.tmp("vh") : "";
-    const p = this.tmp("p"), x = this.tmp("x"), o = this.tmp("o");
+    const x = this.tmp("x"), o = this.tmp("o");
     const tag = rmw ? "wT" : "rT", base = rmw ? "wB" : "rB";
-    this.line(`${p} = Math.floor(${va} * 0.000244140625); ${x} = ${p} & 1023; ${o} = (${va} - ${p} * 4096) | 0;`);
+    const { at, hit } = this.probe(va, tag, x, o, size);
     const fast = size === 1 ? `u8[${base}[${x}] + ${o}]`
       : size === 2 ? `dv.getUint16(${base}[${x}] + ${o}, true)` : `dv.getInt32(${base}[${x}] + ${o}, true)`;
-    this.line(`if (${p} >= 0 && ${tag}[${x}] === ${p} && ${o} <= ${4096 - size}) { ${v} = ${fast};${size === 8 ? ` ${vh} = dv.getInt32(${base}[${x}] + ${o} + 4, true);` : ""} }`
-      + ` else { ${v} = X.read(s, ${va}, ${size}, ${rmw});${size === 8 ? ` ${vh} = m.hi64;` : ""} ${FAULT_CHECK} }`);
+    this.line(`if (${hit}) { ${v} = ${fast};${size === 8 ? ` ${vh} = dv.getInt32(${base}[${x}] + ${o} + 4, true);` : ""} }`
+      + ` else { ${v} = X.read(s, ${at}, ${size}, ${rmw});${size === 8 ? ` ${vh} = m.hi64;` : ""} ${FAULT_CHECK} }`);
     return [v, vh];
   }
 
@@ -298,14 +378,14 @@ export class Gen {
    * on both paths and before such an exit, which continues at the next instruction.
    */
   store(va: string, size: number, v: string, vh = "", after = ""): void {
-    const p = this.tmp("p"), x = this.tmp("x"), o = this.tmp("o");
-    this.line(`${p} = Math.floor(${va} * 0.000244140625); ${x} = ${p} & 1023; ${o} = (${va} - ${p} * 4096) | 0;`);
+    const x = this.tmp("x"), o = this.tmp("o");
+    const { at, hit } = this.probe(va, "wT", x, o, size);
     const fast = size === 1 ? `u8[wB[${x}] + ${o}] = ${v};`
       : size === 2 ? `dv.setUint16(wB[${x}] + ${o}, ${v}, true);`
       : size === 4 ? `dv.setInt32(wB[${x}] + ${o}, ${v}, true);`
       : `dv.setInt32(wB[${x}] + ${o}, ${v}, true); dv.setInt32(wB[${x}] + ${o} + 4, ${vh}, true);`;
-    const slow = `X.write(s, ${va}, ${size}, ${v}, ${size === 8 ? vh : 0}); ${FAULT_CHECK}`;
-    this.line(`if (${p} >= 0 && wT[${x}] === ${p} && ${o} <= ${4096 - size}) { ${fast} ${after} } else { ${slow} ${after} if (!blk.valid) ${this.smcExitCode()} }`);
+    const slow = `X.write(s, ${at}, ${size}, ${v}, ${size === 8 ? vh : 0}); ${FAULT_CHECK}`;
+    this.line(`if (${hit}) { ${fast} ${after} } else { ${slow} ${after} if (!blk.valid) ${this.smcExitCode()} }`);
   }
 }
 

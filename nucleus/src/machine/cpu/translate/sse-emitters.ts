@@ -285,8 +285,7 @@ def("MOVD|MOVD|MOVQ Vx,Ey", (g, i) => {
   if (i.rm >= 0) { lo = `lo[${i.rm}]`; hi = wide ? `hi[${i.rm}]` : "0"; }
   else {
     g.faultPoint();
-    const va = g.tmp("va");
-    g.line(`${va} = ${g.ea(i)};`);
+    const va = g.address(i);
     [lo, hi] = g.load(va, wide ? 8 : 4);
     if (!wide) hi = "0";
   }
@@ -302,8 +301,8 @@ def("MOVD|MOVD|MOVQ Ey,Vx", (g, i) => {
     return true;
   }
   g.faultPoint();
-  const va = g.tmp("va"), v = g.tmp("v"), vh = g.tmp("vh");
-  g.line(`${va} = ${g.ea(i)}; ${v} = s.xmm32[${x}]; ${vh} = s.xmm32[${x + 1}];`);
+  const va = g.address(i), v = g.tmp("v"), vh = g.tmp("vh");
+  g.line(`${v} = s.xmm32[${x}]; ${vh} = s.xmm32[${x + 1}];`);
   if (wide) g.store(va, 8, v, vh);
   else g.store(va, 4, v);
   return true;
@@ -321,8 +320,7 @@ function scalarLoad(bytes: number, movq: boolean): Emitter {
       return true;
     }
     g.faultPoint();
-    const va = g.tmp("va");
-    g.line(`${va} = ${g.ea(i)};`);
+    const va = g.address(i);
     const [lo, hi] = g.load(va, bytes);
     g.line(`s.xmm32[${d}] = ${lo}; s.xmm32[${d + 1}] = ${bytes === 8 ? hi : "0"}; s.xmm32[${d + 2}] = 0; s.xmm32[${d + 3}] = 0;`);
     return true;
@@ -344,8 +342,8 @@ function scalarStore(bytes: number, movq: boolean): Emitter {
       return true;
     }
     g.faultPoint();
-    const va = g.tmp("va"), v = g.tmp("v"), vh = g.tmp("vh");
-    g.line(`${va} = ${g.ea(i)}; ${v} = s.xmm32[${o}]; ${vh} = s.xmm32[${o + 1}];`);
+    const va = g.address(i), v = g.tmp("v"), vh = g.tmp("vh");
+    g.line(`${v} = s.xmm32[${o}]; ${vh} = s.xmm32[${o + 1}];`);
     if (bytes === 8) g.store(va, 8, v, vh);
     else g.store(va, 4, v);
     return true;

@@ -268,8 +268,7 @@ function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
   }
   if (key === "RET -") {
     g.faultPoint();
-    const sp = g.tmp("sp"), t = g.tmp("w");
-    g.line(`${sp} = hi[4] * 4294967296 + (lo[4] >>> 0);`);
+    const sp = g.offset(4, 0), t = g.tmp("w");
     const [v, vh] = g.load(sp, 8);
     g.line(`${t} = ${vh} * 4294967296 + (${v} >>> 0);`);
     g.line(`if (${t} >= ${CANONICAL} || ${t} < -${CANONICAL}) { X.gp(s); break fault; }`);
