@@ -271,11 +271,7 @@ export class Gen {
       }
       if (i.disp !== 0 || parts.length === 0) parts.push(String(i.disp));
     } else {
-      const p32: string[] = [];
-      if (i.base >= 0) p32.push(`lo[${i.base}]`);
-      if (i.index >= 0) p32.push(i.scale === 1 ? `lo[${i.index}]` : `lo[${i.index}] * ${i.scale}`);
-      p32.push(String(i.disp));
-      parts.push(`((${p32.join(" + ")}) >>> 0)`);
+      parts.push(`(${sum32(i)} >>> 0)`);
     }
     if (i.seg === Seg.FS) parts.push("s.fsBase");
     if (i.seg === Seg.GS) parts.push("s.gsBase");
@@ -283,10 +279,10 @@ export class Gen {
   }
 
   /**
-   * The effective address of i, as a name load() and store() take: halves, or
-   * with an FS/GS segment base a local holding the address as a double. The halves are copies taken here, so
-   * an instruction that changes its base register before its store (XCHG, XADD)
-   * still stores where it loaded.
+   * The effective address of i, as a name load() and store() take: its halves,
+   * or with an FS/GS segment base a local holding the address as a double. The
+   * halves are copies taken here, so an instruction that changes its base
+   * register before its store (XCHG, XADD) still stores where it loaded.
    */
   address(i: Insn): string {
     if (i.seg === Seg.FS || i.seg === Seg.GS) {
@@ -296,8 +292,7 @@ export class Gen {
     }
     if (i.asz !== 8) {
       const l = this.tmp("l");
-      const p32 = [...(i.base >= 0 ? [`lo[${i.base}]`] : []), ...(i.index >= 0 ? [i.scale === 1 ? `lo[${i.index}]` : `lo[${i.index}] * ${i.scale}`] : []), String(i.disp)];
-      this.line(`${l} = (${p32.join(" + ")}) | 0;`);
+      this.line(`${l} = ${sum32(i)} | 0;`);
       return this.split(l, "0");
     }
     if (i.index >= 0) return this.indexed(i);
@@ -355,7 +350,7 @@ export class Gen {
   }
 
   /**
-   * Emits a load of `size` bytes at the address in local `va`; returns the value
+   * Emits a load of `size` bytes at `va` (see probe()); returns the value
    * local (int32; zero-extended for sizes 1, 2) and, for size 8, the high half.
    * `rmw`: look up the write TLB (read-modify-write operands fault as writes).
    */
@@ -387,6 +382,12 @@ export class Gen {
     const slow = `X.write(s, ${at}, ${size}, ${v}, ${size === 8 ? vh : 0}); ${FAULT_CHECK}`;
     this.line(`if (${hit}) { ${fast} ${after} } else { ${slow} ${after} if (!blk.valid) ${this.smcExitCode()} }`);
   }
+}
+
+/** A 32-bit address's terms (base + index * scale + disp) summed, exact before wrapping. */
+function sum32(i: Insn): string {
+  const terms = [...(i.base >= 0 ? [`lo[${i.base}]`] : []), ...(i.index >= 0 ? [i.scale === 1 ? `lo[${i.index}]` : `lo[${i.index}] * ${i.scale}`] : []), String(i.disp)];
+  return `(${terms.join(" + ")})`;
 }
 
 function ltu64(a: string, ah: string, b: string, bh: string): string {
