@@ -2,7 +2,7 @@
  * vfsd's peer API (proto/rustos/v1/vfsd.proto) as gRPC handlers: thin glue from
  * requests to the session, loader and tree policies.
  */
-import { errnoName, grpc, notFound, toStatus, unary, unavailable } from '@rustos/platform';
+import { errnoName, grpc, notFound, toStatus, unary } from '@rustos/platform';
 import type { VfsdHandlers } from '@rustos/platform/gen/rustos/v1/Vfsd.js';
 import type { SessionInput__Output } from '@rustos/platform/gen/rustos/v1/SessionInput.js';
 import type { SessionOutput } from '@rustos/platform/gen/rustos/v1/SessionOutput.js';
@@ -30,20 +30,18 @@ const CHUNK = 1 << 20;
  * grpc-js keeps a stream's messages until the handler listens, so streams wait whole.
  */
 export function peerHandlers(state: () => Vfs | undefined, restored: Promise<unknown>): VfsdHandlers {
-  const handlers = liveHandlers(state);
-  const waiting = Object.entries(handlers).map(([name, handler]) => [name,
-    (...args: unknown[]) => (state() ? handler(...args) : void restored.then(() => handler(...args)))]);
-  return Object.fromEntries(waiting) as unknown as VfsdHandlers;
+  const live = Object.entries(liveHandlers(() => state()!)) as Array<[string, (...args: unknown[]) => void]>;
+  return Object.fromEntries(live.map(([name, handler]) => [name,
+    (...args: unknown[]) => (state() ? handler(...args) : void restored.then(() => handler(...args)))])) as unknown as VfsdHandlers;
 }
 
-function liveHandlers(state: () => Vfs | undefined): Record<string, (...args: unknown[]) => void> {
+/** The handlers proper, called only once vfsd is restored. */
+function liveHandlers(state: () => Vfs): VfsdHandlers {
   const vfs = () => {
-    const v = state();
-    if (!v) throw unavailable('vfsd is restoring its state');
     hostTick();
-    return v;
+    return state();
   };
-  const handlers: VfsdHandlers = {
+  return {
     CreateSession: unary((req) => errnoOr(() => {
       const size = req.rows || req.cols ? { rows: req.rows || 24, cols: req.cols || 80, xpixel: 0, ypixel: 0 } : undefined;
       const s = vfs().sessions.create(req.tty, size, req.label);
@@ -209,7 +207,6 @@ function liveHandlers(state: () => Vfs | undefined): Record<string, (...args: un
       });
     },
   };
-  return handlers as unknown as Record<string, (...args: unknown[]) => void>;
 }
 
 function reply(r: ReturnType<typeof openExec>) {

@@ -11,7 +11,7 @@
 import { FlagOp } from "../flags.js";
 import type { Insn } from "../decode/insn.js";
 import { CC } from "../decode/table-onebyte.js";
-import { FAULT_CHECK, type Gen } from "./gen.js";
+import { FAULT_CHECK, sum32, type Gen } from "./gen.js";
 
 export type Emitter = (g: Gen, i: Insn) => boolean;
 
@@ -277,32 +277,13 @@ def("LEA Gv,M", (g, i) => {
   if (i.seg !== 0) return false;
   if (i.osz === 4 || i.osz === 2 || i.asz === 4) {
     if (i.asz === 8 && i.base < 0 && i.index < 0) return false;
-    const parts: string[] = [];
-    if (i.base >= 0) parts.push(`lo[${i.base}]`);
-    if (i.index >= 0) parts.push(i.scale === 1 ? `lo[${i.index}]` : `(lo[${i.index}] << ${31 - Math.clz32(i.scale)})`);
-    parts.push(String(i.disp | 0));
-    const v = `(${parts.join(" + ")}) | 0`;
+    const v = `${sum32(i)} | 0`;
     if (i.osz === 8) g.line(`lo[${i.reg}] = ${v}; hi[${i.reg}] = 0;`);
     else g.setReg(i.reg, i.osz, v);
     return true;
   }
-  if (i.base < 0 && i.index < 0) {
-    // Absolute or RIP-relative: a constant.
-    g.line(`lo[${i.reg}] = ${i.disp | 0}; hi[${i.reg}] = ${Math.floor(i.disp / 4294967296) | 0};`);
-    return true;
-  }
-  // 64-bit: exact sum of halves.
-  const l = g.tmp("l"), h = g.tmp("lh"), t = g.tmp("w");
-  g.line(`${l} = ${i.disp | 0}; ${h} = ${i.disp < 0 ? -1 : 0};`);
-  const add = (xl: string, xh: string) => {
-    g.line(`${t} = (${l} >>> 0) + (${xl} >>> 0); ${h} = (${h} + ${xh} + (${t} > 4294967295 ? 1 : 0)) | 0; ${l} = ${t} | 0;`);
-  };
-  if (i.base >= 0) add(`lo[${i.base}]`, `hi[${i.base}]`);
-  if (i.index >= 0) {
-    const k = 31 - Math.clz32(i.scale);
-    if (k === 0) add(`lo[${i.index}]`, `hi[${i.index}]`);
-    else add(`(lo[${i.index}] << ${k})`, `((hi[${i.index}] << ${k}) | (lo[${i.index}] >>> ${32 - k}))`);
-  }
+  // 64-bit: the address's halves, as memory operands compute them.
+  const [l, h] = g.halves(i);
   g.line(`lo[${i.reg}] = ${l}; hi[${i.reg}] = ${h};`);
   return true;
 });

@@ -42,7 +42,7 @@ export class Gen {
    * then come from integer operations (no floor, no float-to-int truncation), which
    * V8 compiles into less code that runs faster.
    */
-  private readonly halves = new Map<string, [string, string]>();
+  private readonly splits = new Map<string, [string, string]>();
   private n = 0;
   pending: Pending | null = null;
   /** Instruction index being emitted (in the region), and the instruction. */
@@ -71,7 +71,7 @@ export class Gen {
     this.n = 0;
     this.pending = null;
     this.deferred = [];
-    this.halves.clear();
+    this.splits.clear();
   }
 
   declarations(): string {
@@ -290,28 +290,41 @@ export class Gen {
       this.line(`${va} = ${this.ea(i)};`);
       return va;
     }
+    return this.split(this.halves(i));
+  }
+
+  /** The address in register r plus a 32-bit displacement, as a name load() and store() take. */
+  offset(r: number, disp: number): string {
+    return this.split(this.offsetHalves(r, disp));
+  }
+
+  /**
+   * The effective address of i without a segment base (what LEA computes), as int32
+   * expressions of its low and high halves, emitting the lines they need.
+   */
+  halves(i: Insn): [string, string] {
     if (i.asz !== 8) {
       const l = this.tmp("l");
       this.line(`${l} = ${sum32(i)} | 0;`);
-      return this.split(l, "0");
+      return [l, "0"];
     }
     if (i.index >= 0) return this.indexed(i);
-    if (i.base < 0) return this.split(String(i.disp | 0), String(Math.floor(i.disp / 4294967296)));
-    return this.offset(i.base, i.disp);
+    if (i.base < 0) return [String(i.disp | 0), String(Math.floor(i.disp / 4294967296))];
+    return this.offsetHalves(i.base, i.disp);
   }
 
   /** base + index * scale + disp: the low halves' sum is exact as a double, its carry an exact quotient. */
-  private indexed(i: Insn): string {
+  private indexed(i: Insn): [string, string] {
     const t = this.tmp("t"), l = this.tmp("l"), h = this.tmp("h");
     const scaled = (half: string) => (i.scale === 1 ? half : `${half} * ${i.scale}`);
     const low = [...(i.base >= 0 ? [`(lo[${i.base}] >>> 0)`] : []), scaled(`(lo[${i.index}] >>> 0)`), ...(i.disp ? [String(i.disp)] : [])];
     const high = [...(i.base >= 0 ? [`hi[${i.base}]`] : []), scaled(`hi[${i.index}]`)];
     this.line(`${t} = ${low.join(" + ")}; ${l} = ${t} | 0; ${h} = (${high.join(" + ")} + (${t} - (${l} >>> 0)) / 4294967296) | 0;`);
-    return this.split(l, h);
+    return [l, h];
   }
 
-  /** The address in register r plus a 32-bit displacement, as halves. */
-  offset(r: number, disp: number): string {
+  /** Register r plus a 32-bit displacement, as halves copied now. */
+  private offsetHalves(r: number, disp: number): [string, string] {
     const l = this.tmp("l"), h = this.tmp("h");
     if (disp === 0) {
       this.line(`${l} = lo[${r}]; ${h} = hi[${r}];`);
@@ -320,12 +333,12 @@ export class Gen {
       const carry = `(${l} ^ -2147483648) ${disp > 0 ? "<" : ">"} (lo[${r}] ^ -2147483648)`;
       this.line(`${l} = (lo[${r}] + ${disp}) | 0; ${h} = (hi[${r}] ${disp > 0 ? "+" : "-"} (${carry} ? 1 : 0)) | 0;`);
     }
-    return this.split(l, h);
+    return [l, h];
   }
 
-  private split(l: string, h: string): string {
-    const name = `@${this.halves.size}`;
-    this.halves.set(name, [l, h]);
+  private split(half: [string, string]): string {
+    const name = `@${this.splits.size}`;
+    this.splits.set(name, half);
     return name;
   }
 
@@ -335,7 +348,7 @@ export class Gen {
    * and o (page offset) with the condition that the entry maps it.
    */
   private probe(va: string, tag: string, x: string, o: string, size: number): { at: string; hit: string } {
-    const half = this.halves.get(va);
+    const half = this.splits.get(va);
     if (half) {
       const [l, h] = half;
       this.line(`${x} = (${l} >>> 12) & 1023; ${o} = ${l} & 4095;`);
@@ -385,7 +398,7 @@ export class Gen {
 }
 
 /** A 32-bit address's terms (base + index * scale + disp) summed, exact before wrapping. */
-function sum32(i: Insn): string {
+export function sum32(i: Insn): string {
   const terms = [...(i.base >= 0 ? [`lo[${i.base}]`] : []), ...(i.index >= 0 ? [i.scale === 1 ? `lo[${i.index}]` : `lo[${i.index}] * ${i.scale}`] : []), String(i.disp)];
   return `(${terms.join(" + ")})`;
 }
