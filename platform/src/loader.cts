@@ -10,6 +10,7 @@
  */
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { isAscii } from 'node:buffer';
 import { Script } from 'node:vm';
 import Module from 'node:module';
 import { dirname } from 'node:path';
@@ -23,7 +24,8 @@ export function loadBundle(file: string, parent: NodeModule): unknown {
   // Digest the bytes: a string would be encoded back to UTF-8 first (a few ms a megabyte).
   const bytes = readFileSync(file);
   const digest = createHash('sha1').update(bytes).digest();
-  const source = bytes.toString('utf8');
+  // The bundles are ASCII (scripts/bundle.mjs): latin1 decodes them without UTF-8's checks.
+  const source = bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
   let cachedData: Buffer | undefined;
   try {
     const saved = readFileSync(cacheFile);
