@@ -17,7 +17,7 @@
  * slices (a 2 MiB or 1 GiB page fills one slice per touched 4 KiB). Only user-half
  * addresses (0 <= va < 2^47) are cached; the upper canonical half always walks.
  */
-import { PAGE_SIZE, type PhysicalMemory } from "./memory.js";
+import { PAGE_SIZE, PhysicalMemory } from "./memory.js";
 import { raise, PfError, Vector } from "./fault.js";
 import { widenFields } from "./wide-fields.js";
 import { Pte, PTE_ADDR_HI, PTE_ADDR_LO, PTE_NX_HI, RSVD_1G_LO, RSVD_2M_LO, RSVD_PML4_LO } from "./pte.js";
@@ -69,8 +69,6 @@ export class Mmu {
     this.i32 = new Int32Array(ram.buffer);
     // Without a CPU nothing sets code bits; if something did, forgetting the bit is all there is to do.
     this.onCodeWrite = (frame) => { ram.codeFrames[frame] = 0; };
-    // The high half of a 64-bit read is any int32 (wide-fields.ts).
-    widenFields(this, ["hi64"]);
     let set = mmusOf.get(ram);
     if (set === undefined) mmusOf.set(ram, (set = new Set()));
     set.add(this);
@@ -366,3 +364,7 @@ export class Mmu {
     return base + off;
   }
 }
+
+// The high half of a 64-bit read is any int32 (wide-fields.ts); the sample, over one
+// page of RAM, is kept.
+widenFields(new Mmu(new PhysicalMemory(PAGE_SIZE)), ["hi64"]);
