@@ -6,6 +6,7 @@
  * output, so a fast wrong answer cannot pass as a result. For the emulator, the first
  * of its runs is printed too: later runs of the same program reuse the translator's
  * compiled code (nucleus/src/machine/cpu/translate/factories.ts), the first does not.
+ * The emulator runs in a process set up as the nucleus is (lib/nucleus-process.ts).
  *
  *   node bench/dist/programs.js [program...]
  */
@@ -16,6 +17,9 @@ import { explainMismatch } from '@rustos/tests/bare/compare.js';
 import { engines, unavailable } from '@rustos/tests/bare/machine.js';
 import { runNative, runQemu } from '@rustos/tests/bare/native.js';
 import { runProgram } from '@rustos/tests/bare/shim.js';
+import { asNucleusProcess } from './lib/nucleus-process.js';
+
+asNucleusProcess();
 
 const DEFAULT = ['int_bench', 'sha256_crc', 'vm_lz77', 'sort_hash'];
 const names = process.argv.length > 2 ? process.argv.slice(2) : DEFAULT;

@@ -14,6 +14,7 @@ import { join } from 'node:path';
 // Deep imports of dependency-free modules: the launcher starts the system before it loads gRPC (launch.ts).
 import { ROOT, manifestsDir, unixAddress } from '@rustos/platform/config.js';
 import { loadManifests, type Manifest } from '@rustos/platform/manifest.js';
+import { withMallocTunables } from '@rustos/platform/process-env.js';
 
 export interface Program {
   name: string;
@@ -52,13 +53,14 @@ export function programs(): Program[] {
 
 /**
  * The environment the system's processes start with: the caller's, less
- * NODE_EXTRA_CA_CERTS. Node parses that CA bundle at every start before running
- * any code (~60 ms of CPU here, two thirds of a bare `node` start), and no process
- * of the system makes a TLS connection: it talks gRPC over Unix sockets and loopback.
+ * NODE_EXTRA_CA_CERTS, plus the system's malloc tunables (platform/src/process-env.ts).
+ * Node parses that CA bundle at every start before running any code (~60 ms of CPU
+ * here, two thirds of a bare `node` start), and no process of the system makes a
+ * TLS connection: it talks gRPC over Unix sockets and loopback.
  */
 export function systemEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const { NODE_EXTRA_CA_CERTS: _unused, ...rest } = env;
-  return rest;
+  return withMallocTunables(rest);
 }
 
 /** A milestone as the nucleus logs it (its pino line carries `milestone`, `seq`, `time`). */

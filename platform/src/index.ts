@@ -16,3 +16,4 @@ export * from './syscalls.js';
 export * from './device-session.js';
 export * from './block-device.js';
 export * from './modalias.js';
+export * from './process-env.js';
