@@ -149,6 +149,7 @@ test('a device that says it holds no data is formatted without one read; one hol
   assert.equal(blank.reads, 0);
   await blank.flush();
   assert.equal(fsck(img).status, 0, fsck(img).out);
+  assert.ok(readFileSync(img).equals(m.volume.image), 'the device holds every block mkfs wrote');
   writeFileSync(img, Buffer.alloc(16 * 1024 * 1024).fill(0xab, 0, 8192));
   const used = new ThinDevice(img, 16);
   await assert.rejects(mountExt2(used), /bad magic/);
