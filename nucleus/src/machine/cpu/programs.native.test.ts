@@ -95,6 +95,13 @@ export const PROGRAMS: Program[] = [
   { name: "call through unmapped memory", asm: `mov rbx, 0x5000\ncall [rbx+8]` },
   { name: "ret to non-canonical", asm: `mov rax, 0x8000000000000000\npush rax\nret` },
   { name: "jump to unmapped code", asm: `mov rax, 0x12345000\njmp rax` },
+  { name: "jump to non-canonical", asm: `mov rax, 0x0000800000000000\njmp rax` },
+  { name: "indirect call with unmapped stack", asm: `lea rax, [rel t]\nmov rsp, 0x1000\ncall rax\nt: nop` },
+  {
+    // A jump table and a function-pointer table, taken many times (translated inline).
+    name: "indirect jumps and calls through tables",
+    asm: `lea rbx, [rel tab]\nxor eax, eax\nmov ecx, 30\nlp: mov edx, ecx\nand edx, 3\njmp [rbx+rdx*8]\nc0: add eax, 1\njmp nx\nc1: add eax, 10\njmp nx\nc2: lea rsi, [rel f]\ncall rsi\njmp nx\nc3: call [rbx+32]\nnx: dec ecx\njnz lp\njmp done\nf: add eax, 100\nret\nalign 8\ntab: dq c0, c1, c2, c3, f\ndone: test eax, eax`,
+  },
   {
     // The stack lies in the page of the running code: every push and call writes a
     // code frame (translated code leaves its block, with rsp already updated).

@@ -196,7 +196,7 @@ function readE(g: Gen, i: Insn, size: number): string {
   return g.load(vaOf(g, i), size)[0];
 }
 
-function readE64(g: Gen, i: Insn): [string, string] {
+export function readE64(g: Gen, i: Insn): [string, string] {
   if (i.rm >= 0) return reg64(g, i.rm);
   g.faultPoint();
   return g.load(vaOf(g, i), 8);

@@ -48,8 +48,11 @@ export class Gen {
   /** Instruction index being emitted (in the region), and the instruction. */
   k = 0;
   insn: Insn | null = null;
-  /** Address of the instruction after k, and how many instructions of the block follow k. */
-  nextVa = 0;
+  /**
+   * Where execution continues after instruction k (its address, or the local holding
+   * an indirect call's target), and how many instructions of the block follow k.
+   */
+  nextVa: number | string = 0;
   remaining = 0;
 
   line(code: string): void {

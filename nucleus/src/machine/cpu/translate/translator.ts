@@ -14,7 +14,7 @@ import { formOf } from "../decode/decoder.js";
 import type { Insn } from "../decode/insn.js";
 import type { Block } from "../blocks.js";
 import { FAULT_CHECK, Gen } from "./gen.js";
-import { emitterFor, push64 } from "./emitters.js";
+import { emitterFor, push64, readE64 } from "./emitters.js";
 import "./sse-emitters.js";
 import { runtime } from "./runtime.js";
 import { regionFunction } from "./factories.js";
@@ -273,6 +273,23 @@ function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
     g.line(`${t} = ${vh} * 4294967296 + (${v} >>> 0);`);
     g.line(`if (${t} >= ${CANONICAL} || ${t} < -${CANONICAL}) { X.gp(s); break fault; }`);
     g.line(`nx = ${t}; ${t} = (lo[4] >>> 0) + 8; lo[4] = ${t} | 0; if (${t} > 4294967295) hi[4] = (hi[4] + 1) | 0;`);
+    dynamicExit(g, r, j, true, "nx");
+    return;
+  }
+  if ((key === "JMP Ev" || key === "CALL Ev") && i.osz === 8) {
+    // Indirect: a jump table's target is often a block of this region (as a return
+    // site is), and inline the registers need no spill around a handler call.
+    g.faultPoint();
+    const [l, h] = readE64(g, i);
+    const t = g.tmp("w");
+    g.line(`${t} = ${h} * 4294967296 + (${l} >>> 0);`);
+    g.line(`if (${t} >= ${CANONICAL} || ${t} < -${CANONICAL}) { X.gp(s); break fault; }`);
+    if (key === "CALL Ev") {
+      g.nextVa = t;
+      const ret = i.va + i.len;
+      push64(g, String(ret | 0), String(Math.floor(ret / 4294967296) | 0));
+    }
+    g.line(`nx = ${t};`);
     dynamicExit(g, r, j, true, "nx");
     return;
   }
