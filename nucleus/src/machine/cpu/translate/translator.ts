@@ -92,12 +92,14 @@ function dynamicExit(g: Gen, r: Region, j: number, inRegion: boolean, rip: strin
 /**
  * Forms whose handlers touch no general register except to address memory:
  * SSE forms whose operands are xmm registers, memory and immediates only (not
- * the string compares and MASKMOVDQU, which use implicit registers).
+ * the string compares and MASKMOVDQU, which use implicit registers), and x87
+ * forms (with FXSAVE/FXRSTOR) on ST registers and memory (not FNSTSW AX).
  */
 function gprFree(key: string): boolean {
   const [mnemonic, operands = ""] = key.split(" ");
   if (/^PCMP[EI]STR|^MASKMOV/.test(mnemonic)) return false;
   const list = operands.split(",");
+  if (mnemonic.startsWith("F")) return list.every((o) => /^(-|ST|STi|M[a-z]?)$/.test(o));
   return list.some((o) => /^[VWU][a-z0-9]*$/.test(o)) && list.every((o) => /^([VWUMI][a-z0-9]*|XMM0)$/.test(o));
 }
 
