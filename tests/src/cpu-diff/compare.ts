@@ -4,7 +4,7 @@
  */
 import { type CpuCase, type CpuResult, DATA_BASE, Exit, RFLAGS_USER, type Undefined } from './case.js';
 import { FX_FCW, FX_FSW, FX_FTW, FX_MXCSR, stOffset, xmmOffset } from './fxsave.js';
-import { nothingUndefined, withinOneUlp } from './undefined-behaviour.js';
+import { errorCodeMask, nothingUndefined, withinOneUlp } from './undefined-behaviour.js';
 import { bothNaN, sameApproximation, vendorRelaxation, type VendorRelaxation } from './vendor.js';
 
 export interface Difference {
@@ -38,7 +38,8 @@ export function compareResults(c: CpuCase, native: CpuResult, emu: CpuResult): D
   const faultedAtEntry = native.vector !== Exit.Breakpoint && native.ripOffset === BigInt(c.entry);
   const u = faultedAtEntry ? nothingUndefined() : c.undefined;
   add('rip', `code+${hex(native.ripOffset, 1)}`, `code+${hex(emu.ripOffset, 1)}`);
-  add('error code', hex(native.errorCode, 1), hex(emu.errorCode, 1));
+  const codeMask = errorCodeMask(native.vector, native.faultAddress);
+  add('error code', hex(native.errorCode & codeMask, 1), hex(emu.errorCode & codeMask, 1));
   if (!v.faultAddress) add('fault address', hex(native.faultAddress), hex(emu.faultAddress));
   const gpr = (r: CpuResult, i: number) => (v.low32.includes(i) ? r.gpr[i] & 0xffffffffn : r.gpr[i]);
   for (let i = 0; i < 16; i++) if (!u.gprs.includes(i)) add(GPR_NAMES[i], hex(gpr(native, i)), hex(gpr(emu, i)));

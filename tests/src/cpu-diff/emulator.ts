@@ -69,7 +69,8 @@ export class EmulatedMachine {
       vector,
       signal: 0,
       errorCode: BigInt(s.trapError >>> 0),
-      faultAddress: vector === 14 ? BigInt(s.trapAddr) : 0n,
+      // CR2 as the 64-bit value the host reports (the CPU keeps upper-half addresses negative).
+      faultAddress: vector === 14 ? BigInt.asUintN(64, BigInt(s.trapAddr)) : 0n,
       gpr,
       ripOffset: BigInt(s.rip - CODE_BASE),
       rflags: BigInt(s.getRflags() >>> 0),

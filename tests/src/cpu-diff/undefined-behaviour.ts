@@ -17,6 +17,7 @@
  * | 6 | FOP, FIP, FDP (and FCS/FDS) in the FXSAVE state and in memory images stored by FXSAVE, FNSAVE, FNSTENV | always | Vol. 1 8.1.8-8.1.10: last-instruction pointers; Intel CPUs with "FDP_EXCPTN_ONLY"/"FCS/FDS deprecation" update them only on unmasked exceptions. The emulator's CpuState does not model them (nucleus/src/machine/README.md); a deliberate exclusion, not an architectural undefined |
  * | 7 | MXCSR_MASK and the reserved/available bytes 464-511 of FXSAVE state (MXCSR_MASK also in images FXSAVE stores) | always | Vol. 1 10.5.1 Table 10-2: MXCSR_MASK is a CPU constant; the reserved bytes are not state |
  * | 8 | the last bit of the result registers (compared to within 1 ulp: same sign, adjacent 80-bit magnitudes) and C1 | F2XM1 FYL2X FYL2XP1 FSIN FCOS FSINCOS FPTAN FPATAN | Vol. 1 8.3.10 "Transcendental Instruction Accuracy": the result is an approximation within 1 ulp (round to nearest) of the true value, not a correctly rounded one; C1 ("result rounded up", FSIN etc. "FPU Flags Affected") depends on which side of the true value the approximation fell |
+ * | 10 | bit 0 (P) of a page fault's error code | the fault address is in the upper (kernel) half | Vol. 3A 4.7: P says whether a present page was violated; the host's kernel pages are mapped there (supervisor-only: P = 1), a case's emulated address space maps nothing there (P = 0). Which pages exist is the environment's, not the instruction's |
  *
  * | 9 | what Intel CPUs (and our Intel model) do one way and other vendors another where the manuals leave it open | on a non-Intel host only | vendor.ts, each rule with its reference |
  *
@@ -119,6 +120,11 @@ export function approximatedResults(mnemonic: number): number[] {
     case Mnemonic.Fsincos: return [0, 1];
     default: return [];
   }
+}
+
+/** Rule 10: the error-code bits compared for a page fault at `address`. */
+export function errorCodeMask(vector: number, address: bigint): bigint {
+  return vector === 14 && address >= 0xffff_8000_0000_0000n ? ~1n : ~0n;
 }
 
 /** Rule 8's comparison: two 80-bit register images with the same sign and magnitudes at most one step apart. */
