@@ -34,6 +34,9 @@ async function copyIn(n: ReturnType<typeof connect>, src: string, dst: string): 
   const up = await new Promise<grpc.ClientWritableStream<CopyChunk>>((resolve) => {
     reply = new Promise((res, rej) => resolve(n.admin.CopyIn((err, r) => (err ? rej(err) : res(r!)))));
   });
+  // A refusal can come while chunks are still being sent: it is awaited (and
+  // reported) below, not an unhandled rejection that kills the CLI meanwhile.
+  reply.catch(() => undefined);
   up.write({ target: { path: dst, name: basename(src) } });
   for await (const chunk of hostTree(src)) {
     if (!up.write(chunk)) await new Promise((r) => up.once('drain', r));

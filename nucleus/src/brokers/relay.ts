@@ -21,10 +21,24 @@ function capabilityFor(k: Kernel, endpoint: string): string {
   return (existing ?? k.caps.issue(NUCLEUS, 0, right)).handle;
 }
 
-/** A client of `ctor` bound to the live owner of `endpoint`, and the metadata to call it with. */
-export function peer<C>(k: Kernel, endpoint: string, ctor: new (address: string, creds: grpc.ChannelCredentials, options?: grpc.ClientOptions) => C): { client: C; md: grpc.Metadata } {
-  const rec = k.endpoints.lookup(endpoint);
-  if (!rec?.live) throw unavailable(`${endpoint} is not being served right now (its owner is starting or restarting)`);
+/**
+ * How long an operator's call waits for a restarting owner to serve its endpoint
+ * again: above a manifest's longest backoff (5 s) plus a start.
+ */
+const OWNER_WAIT_MS = 15_000;
+
+type Ctor<C> = new (address: string, creds: grpc.ChannelCredentials, options?: grpc.ClientOptions) => C;
+
+/**
+ * A client of `ctor` bound to the live owner of `endpoint`, and the metadata to call
+ * it with. An owner that is restarting (`rustos cp` right after `rustos kill vfsd`)
+ * is waited for, as the seed's IPC wait-for does, up to OWNER_WAIT_MS.
+ */
+export async function peer<C>(k: Kernel, endpoint: string, ctor: Ctor<C>): Promise<{ client: C; md: grpc.Metadata }> {
+  const now = k.endpoints.lookup(endpoint);
+  // A new generation may already have re-created the endpoint (not yet serving it).
+  const rec = now?.live ? now : await k.endpoints.waitFor(endpoint, now ? now.generation - 1 : -1, OWNER_WAIT_MS);
+  if (!rec) throw unavailable(`${endpoint} is not being served (its owner did not come back within ${OWNER_WAIT_MS / 1000} s)`);
   let channel = channels.get(rec.address);
   if (!channel) channels.set(rec.address, (channel = channelTo(rec.address)));
   const md = new grpc.Metadata();
@@ -44,9 +58,10 @@ export function relayDuplex<I, O>(from: grpc.ServerDuplexStream<I, O>, to: grpc.
 }
 
 export function runRelay(k: Kernel): grpc.handleBidiStreamingCall<RunInput__Output, RunOutput> {
-  return (call) => {
+  return async (call) => {
     try {
-      const { client, md } = peer(k, 'runtimed.launch', rustos().Runtime);
+      const { client, md } = await peer(k, 'runtimed.launch', rustos().Runtime);
+      if (call.cancelled) return;
       relayDuplex(call as unknown as grpc.ServerDuplexStream<unknown, unknown>, client.Run(md) as unknown as grpc.ClientDuplexStream<unknown, unknown>);
     } catch (err) {
       call.emit('error', toStatus(err));
@@ -56,9 +71,11 @@ export function runRelay(k: Kernel): grpc.handleBidiStreamingCall<RunInput__Outp
 
 /** `rustos cp host :/guest`: the operator's chunks go to vfsd, its answer comes back. */
 export function copyInRelay(k: Kernel): grpc.handleClientStreamingCall<CopyChunk__Output, CopyReply> {
-  return (call, cb) => {
+  return async (call, cb) => {
     try {
-      const { client, md } = peer(k, 'vfsd.files', rustos().Vfsd);
+      // The operator's chunks stay buffered (the call is not read) while this waits.
+      const { client, md } = await peer(k, 'vfsd.files', rustos().Vfsd);
+      if (call.cancelled) return;
       const up = client.CopyIn(md, (err, reply) => (err ? cb(toStatus(err)) : cb(null, reply)));
       call.on('data', (m: CopyChunk__Output) => up.write(m));
       call.on('end', () => up.end());
@@ -71,9 +88,10 @@ export function copyInRelay(k: Kernel): grpc.handleClientStreamingCall<CopyChunk
 
 /** `rustos cp :/guest host`: vfsd's chunks go back to the operator. */
 export function copyOutRelay(k: Kernel): grpc.handleServerStreamingCall<CopyOutRequest__Output, CopyChunk> {
-  return (call) => {
+  return async (call) => {
     try {
-      const { client, md } = peer(k, 'vfsd.files', rustos().Vfsd);
+      const { client, md } = await peer(k, 'vfsd.files', rustos().Vfsd);
+      if (call.cancelled) return;
       const down = client.CopyOut(call.request, md);
       down.on('data', (m: CopyChunk) => call.write(m));
       down.on('end', () => call.end());

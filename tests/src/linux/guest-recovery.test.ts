@@ -5,7 +5,8 @@
  * both services answer (fork/exec/wait, files in /tmp, writes to the session).
  * Every iteration's line comes, in order, except where a call in flight failed
  * with EINTR/EIO and the shell reported it; the loop never hangs, the nucleus
- * never goes down, and the system is ready again afterwards.
+ * never goes down, and the system is ready again afterwards. An operator's
+ * `rustos run` that arrives while runtimed restarts waits for it.
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -63,3 +64,11 @@ for (const victim of ['syscalld', 'vfsd']) {
     assert.equal(after.stdout, 'still-here\n', after.stderr);
   });
 }
+
+test('`rustos run` right after `rustos kill runtimed` waits for the new runtimed instead of failing', async () => {
+  for (let k = 0; k < 3; k++) {
+    assert.equal(sys.cli('kill', 'runtimed').status, 0);
+    const r = sys.cli('run', '--', '/bin/busybox', 'echo', `round-${k}`);
+    assert.equal(r.stdout, `round-${k}\n`, `round ${k}: status ${r.status}: ${r.stderr}`);
+  }
+});
