@@ -9,6 +9,7 @@ import { run } from './commands/run.js';
 import { cp } from './commands/cp.js';
 import { syscalls } from './commands/syscalls.js';
 import { devices } from './commands/devices.js';
+import { describeError } from './endpoint.js';
 
 const USAGE = `usage: rustos <command> [options]
 
@@ -56,9 +57,7 @@ export async function main(argv: string[]): Promise<void> {
       default: process.stderr.write(`rustos: unknown command "${command}"\n${USAGE}`); code = 2;
     }
   } catch (err) {
-    const e = err as grpc.ServiceError;
-    const msg = e.code === grpc.status.UNAVAILABLE ? `no system answers (${e.details || e.message}); is it up?` : e.details || e.message;
-    process.stderr.write(`rustos ${command}: ${msg}\n`);
+    process.stderr.write(`rustos ${command}: ${describeError(err as grpc.ServiceError)}\n`);
     code = 1;
   }
   process.exitCode = code;

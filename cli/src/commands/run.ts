@@ -9,7 +9,7 @@
 import { grpc } from '@rustos/platform';
 import type { RunOutput__Output } from '@rustos/platform/gen/rustos/v1/RunOutput.js';
 import type { Args } from '../args.js';
-import { connect } from '../endpoint.js';
+import { connect, describeError } from '../endpoint.js';
 
 export interface RunOptions {
   path: string;
@@ -65,7 +65,7 @@ export function runProgram(endpoint: string | true | undefined, o: RunOptions): 
     });
     call.on('end', () => end(status));
     call.on('error', (err: grpc.ServiceError) => {
-      process.stderr.write(`rustos run: ${err.code === grpc.status.UNAVAILABLE ? `no system answers (${err.details})` : err.details || err.message}\n`);
+      process.stderr.write(`rustos run: ${describeError(err)}\n`);
       end(125);
     });
     call.write({ start: { path, argv, env, cwd: o.cwd, tty, rows: process.stdout.rows ?? 24, cols: process.stdout.columns ?? 80 } });
