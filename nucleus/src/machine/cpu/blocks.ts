@@ -217,12 +217,17 @@ export function blockAt(s: CpuState, mmu: CpuMmu, cache: CodeCache): Block {
   const vpn = Math.floor(rip * (1 / PAGE));
   const idx = vpn & 1023;
   const phys = vpn >= 0 && mmu.tlbExecTag[idx] === vpn ? mmu.tlbExecBase[idx] + (rip - vpn * PAGE) : mmu.translate(rip, Access.Exec);
-  let b = cache.lookup(phys, rip);
+  return blockAtPhys(mmu, cache, rip, phys);
+}
+
+/** The valid block at `va`, whose first byte is at `phys`, decoding it if needed. Throws #PF/#GP if it cannot be fetched. */
+export function blockAtPhys(mmu: CpuMmu, cache: CodeCache, va: number, phys: number): Block {
+  let b = cache.lookup(phys, va);
   if (b !== undefined && b.phys2 >= 0 && !secondPageOk(b, mmu)) {
     cache.drop(b);
     b = undefined;
   }
-  return b ?? cache.add(buildBlock(mmu, rip, phys), mmu);
+  return b ?? cache.add(buildBlock(mmu, va, phys), mmu);
 }
 
 function secondPageOk(b: Block, mmu: CpuMmu): boolean {

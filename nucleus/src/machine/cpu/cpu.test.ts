@@ -10,6 +10,8 @@ import { Cpu, CpuState, Exit, decodeAt } from "./index.js";
 import { FlatMmu, Perm } from "./testing/flat-mmu.js";
 import { Vector } from "../fault.js";
 import { factoryStats } from "./translate/factories.js";
+import { recipeStats } from "./translate/recipes.js";
+import { debug } from "./translate/translator.js";
 
 const CODE = 0x400000;
 const ENGINES = [["interpreter", 0], ["translate", 0], ["translate", 2]] as const;
@@ -216,4 +218,42 @@ test("the same code translated again (another address space, another frame) reus
   const again = runOnce(9);
   assert.equal(again.made, 0, "nothing compiled again");
   assert.equal(again.reused, first.made + first.reused);
+});
+
+test("a warm block takes the region an earlier address space compiled from it, and only that exact code", () => {
+  // mov ecx, 1000; xor eax, eax; .l: test cl, 1; jz .even; add eax, ecx; .even: dec ecx; jnz .l; int3
+  const code = [0xb9, 0xe8, 0x03, 0, 0, 0x31, 0xc0, 0xf6, 0xc1, 0x01, 0x74, 0x02, 0x01, 0xc8, 0xff, 0xc9, 0x75, 0xf5, 0xcc];
+  const runOnce = (bytes: number[], threshold: number) => {
+    const ram = new PhysicalMemory(1 << 20);
+    const mmu = new FlatMmu(ram);
+    mmu.map(CODE, 0x1000, Perm.RX, 5);
+    mmu.map(0x7ff000, 0x1000, Perm.RW);
+    mmu.poke(CODE, Uint8Array.from(bytes));
+    const s = new CpuState();
+    s.rip = CODE;
+    const regions: number[][] = [];
+    debug.onSource = (blocks) => regions.push(blocks.map((b) => b.va));
+    const before = { ...factoryStats, ...recipeStats };
+    try {
+      assert.equal(new Cpu({ engine: "translate", threshold }).run(s, mmu, 100_000), Exit.Fault);
+    } finally {
+      debug.onSource = null;
+    }
+    assert.equal(s.trapVector, Vector.BP);
+    return { eax: s.lo[0], regions, made: factoryStats.made - before.made, reused: recipeStats.reused - before.reused };
+  };
+  const first = runOnce(code, 200);
+  assert.equal(first.eax, 250000);
+  assert.deepEqual(first.regions, [[CODE + 7, CODE + 14, CODE + 12]], "one region: the loop's three blocks (the jz target first)");
+  // A threshold the loop never reaches: only a recipe can translate it.
+  const again = runOnce(code, 1_000_000);
+  assert.equal(again.eax, 250000);
+  assert.deepEqual(again.regions, first.regions, "the same region, from the recipe");
+  assert.equal(again.reused, 1);
+  assert.equal(again.made, 0, "nothing compiled");
+  // Other code at the same addresses (sub for add): the recipe's source is not compiled, so no region.
+  const other = runOnce(code.map((v, k) => (k === 12 ? 0x29 : v)), 1_000_000);
+  assert.equal(other.eax, -250000);
+  assert.deepEqual(other.regions, []);
+  assert.equal(other.reused, 0);
 });

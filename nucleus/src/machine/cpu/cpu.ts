@@ -11,7 +11,7 @@
  * error kept in `lastInternalError`.
  */
 import { GuestFault, Vector } from "../fault.js";
-import { Block, CodeCache, blockAt, cachedSuccessor, type BlockFn } from "./blocks.js";
+import { Block, CodeCache, blockAt, blockAtPhys, cachedSuccessor, type BlockFn } from "./blocks.js";
 import type { Insn } from "./decode/insn.js";
 import { formByName, forms } from "./decode/forms.js";
 import { bitAddress } from "./exec/bits.js";
@@ -21,6 +21,7 @@ import type { CpuMmu } from "./mmu-surface.js";
 import { Exit, Rflag, type CpuState } from "./state.js";
 import { collectRegion, translateRegion } from "./translate/translator.js";
 import { next } from "./translate/chain.js";
+import { REUSE_AT, recipeStats, recipesFor, rememberRecipe } from "./translate/recipes.js";
 
 /** Hotness of a block the translator failed on: it never reaches the threshold (a small integer, as V8 keeps runs). */
 const NEVER = -(2 ** 30);
@@ -116,7 +117,11 @@ export class Cpu {
           if (prev !== null) prev.follow = b;
         }
         prev = b;
-        if (translate && b.fn === null && ++b.runs > this.threshold) this.translate(b, cache);
+        if (translate && b.fn === null) {
+          const runs = ++b.runs;
+          if (runs > this.threshold) this.translate(b, cache);
+          else if (runs === REUSE_AT) this.reuse(b, mmu, cache);
+        }
         if (b.fn !== null && b.insns.length <= s.budget) {
           // Translated blocks chain among themselves; null brings us back here.
           while (b !== null) {
@@ -171,10 +176,42 @@ export class Cpu {
       const base = b.physPage - b.vpage * 4096;
       // Region members must be hot too (half the threshold): cold paths compiled into
       // the function cost V8 compile time and deoptimise it when first taken.
-      translateRegion(collectRegion(b, (va) => cache.lookup(base + va, va), this.threshold >> 1));
+      const blocks = collectRegion(b, (va) => cache.lookup(base + va, va), this.threshold >> 1);
+      translateRegion(blocks);
+      rememberRecipe(blocks);
     } catch (e) {
       this.lastTranslationError = e;
       b.runs = NEVER;
+    }
+  }
+
+  /**
+   * A warm block that began a region before (in this or another address space)
+   * takes that region now if its members are on this page and untranslated and
+   * its source is compiled already (translate/recipes.ts); else it waits for the
+   * threshold as any other block.
+   */
+  private reuse(b: Block, mmu: CpuMmu, cache: CodeCache): void {
+    const known = recipesFor(b.va);
+    if (known === undefined) return;
+    recipeStats.tried++;
+    const base = b.physPage - b.vpage * 4096;
+    try {
+      for (const members of known) {
+        const blocks = [b];
+        for (const va of members) {
+          const m = blockAtPhys(mmu, cache, va, base + va);
+          if (!m.valid || m.fn !== null || m.phys2 >= 0) break;
+          blocks.push(m);
+        }
+        if (blocks.length === members.length + 1 && translateRegion(blocks, true)) {
+          recipeStats.reused++;
+          return;
+        }
+      }
+    } catch (e) {
+      // A member that cannot be fetched now (unmapped, not executable): no reuse.
+      if (!(e instanceof GuestFault)) this.lastTranslationError = e;
     }
   }
 

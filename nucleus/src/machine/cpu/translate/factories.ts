@@ -35,13 +35,16 @@ export const factoryStats = { made: 0, reused: 0 };
 /**
  * The region function `name(s, pc) { body }` over the region's blocks (blk: the
  * first, BL: all), instructions (I), their handlers (H), the runtime (X) and
- * frame base (P), from the factory made once per distinct text.
+ * frame base (P), from the factory made once per distinct text. With
+ * `compiledOnly`, null unless that factory exists already.
  */
-export function regionFunction(name: string, body: string, blk: Block, BL: Block[], I: Insn[], H: Insn["h"][], X: Runtime, P: number): BlockFn {
+export function regionFunction(name: string, body: string, blk: Block, BL: Block[], I: Insn[], H: Insn["h"][], X: Runtime, P: number, compiledOnly = false): BlockFn | null {
   const key = `${name}\n${body}`;
   let e = factories.get(key);
   if (e !== undefined) {
     factoryStats.reused++;
+  } else if (compiledOnly) {
+    return null;
   } else {
     const make = new Function("blk", "BL", "I", "H", "X", "P", `return function ${name}(s, pc) {\n${body}\n};`) as RegionFactory;
     // A first function that is never called: V8 specialises the optimised code of the

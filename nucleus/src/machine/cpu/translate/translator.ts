@@ -174,9 +174,11 @@ export function translateBlock(b: Block): void {
  * Translates blocks[0] and the region's other blocks into one function
  * `(s, pc)`: a loop over a switch on the block index, so jumps among the
  * region's blocks stay inside the function with the registers in locals. Every
- * block's fn becomes that function and its entry its index.
+ * block's fn becomes that function and its entry its index. With `compiledOnly`
+ * (recipes.ts) nothing changes, and false is returned, unless the same source
+ * was compiled before.
  */
-export function translateRegion(blocks: Block[]): void {
+export function translateRegion(blocks: Block[], compiledOnly = false): boolean {
   const r = new Region(blocks);
   const g = new Gen();
   const insns: Insn[] = [];
@@ -234,13 +236,15 @@ export function translateRegion(blocks: Block[]): void {
     "const e = s.pendingFault; s.pendingFault = null; throw e;",
   ].join("\n");
   const handlers = insns.map((i) => i.h);
+  const fn = regionFunction(`block_${blocks[0].va.toString(16)}`, src, blocks[0], blocks, insns, handlers, runtime, blocks[0].physPage, compiledOnly);
+  if (fn === null) return false;
   translatedBlocks += blocks.length;
   debug.onSource?.(blocks, src);
-  const fn = regionFunction(`block_${blocks[0].va.toString(16)}`, src, blocks[0], blocks, insns, handlers, runtime, blocks[0].physPage);
   blocks.forEach((b, j) => {
     b.fn = fn;
     b.entry = j;
   });
+  return true;
 }
 
 function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
