@@ -240,7 +240,7 @@ test("a warm block takes the region an earlier address space compiled from it, a
       debug.onSource = null;
     }
     assert.equal(s.trapVector, Vector.BP);
-    return { eax: s.lo[0], regions, made: factoryStats.made - before.made, reused: recipeStats.reused - before.reused };
+    return { eax: s.lo[0], regions, made: factoryStats.made - before.made, tried: recipeStats.tried - before.tried, reused: recipeStats.reused - before.reused };
   };
   const first = runOnce(code, 200);
   assert.equal(first.eax, 250000);
@@ -256,4 +256,9 @@ test("a warm block takes the region an earlier address space compiled from it, a
   assert.equal(other.eax, -250000);
   assert.deepEqual(other.regions, []);
   assert.equal(other.reused, 0);
+  // Other code in the head block itself (test cl, 2): turned away by its fingerprint, no source generated.
+  const head = runOnce(code.map((v, k) => (k === 9 ? 0x02 : v)), 1_000_000);
+  assert.equal(head.eax, 250250);
+  assert.deepEqual(head.regions, []);
+  assert.equal(head.tried, 0);
 });

@@ -18,23 +18,43 @@ const PER_HEAD = 4;
 /** Head addresses kept (the oldest is forgotten first). */
 const CAPACITY = 4096;
 
-const recipes = new Map<number, number[][]>();
+/** A region's member addresses, and a fingerprint of its head block's code. */
+interface Recipe {
+  code: number;
+  members: number[];
+}
+
+const recipes = new Map<number, Recipe[]>();
 
 /** Recipe statistics: tries at REUSE_AT, and regions taken from a compiled factory. */
 export const recipeStats = { tried: 0, reused: 0 };
 
-/** Records the members (after the head) of a region just translated. */
-export function rememberRecipe(blocks: Block[]): void {
+/**
+ * FNV-1a over the head block's bytes in its frame (up to the page's end): other
+ * code at the same address is turned away before its source is generated.
+ */
+export function headCode(u8: Uint8Array, b: Block): number {
+  const end = Math.min(b.phys + (b.end - b.va), b.physPage + 4096);
+  let h = 0x811c9dc5;
+  for (let p = b.phys; p < end; p++) h = Math.imul(h ^ u8[p], 0x01000193);
+  return h;
+}
+
+/** Records a region just translated: its head's code and its members (after the head). */
+export function rememberRecipe(blocks: Block[], code: number): void {
   const head = blocks[0].va;
   const members = blocks.slice(1).map((b) => b.va);
-  const same = (m: number[]): boolean => m.length === members.length && m.every((va, k) => va === members[k]);
+  const same = (r: Recipe): boolean => r.code === code && r.members.length === members.length && r.members.every((va, k) => va === members[k]);
   const known = recipes.get(head) ?? [];
   recipes.delete(head);
   if (recipes.size >= CAPACITY) recipes.delete(recipes.keys().next().value as number);
-  recipes.set(head, [members, ...known.filter((m) => !same(m))].slice(0, PER_HEAD));
+  recipes.set(head, [{ code, members }, ...known.filter((r) => !same(r))].slice(0, PER_HEAD));
 }
 
-/** Member lists of regions that began at `va`, the most recent first. */
-export function recipesFor(va: number): readonly number[][] | undefined {
-  return recipes.get(va);
+/** Member lists of regions that began at b's address with b's code (in `u8`, the RAM), the most recent first. */
+export function recipesFor(b: Block, u8: Uint8Array): number[][] {
+  const known = recipes.get(b.va);
+  if (known === undefined) return [];
+  const code = headCode(u8, b);
+  return known.filter((r) => r.code === code).map((r) => r.members);
 }
