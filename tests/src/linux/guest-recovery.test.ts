@@ -70,5 +70,8 @@ test('`rustos run` right after `rustos kill runtimed` waits for the new runtimed
     assert.equal(sys.cli('kill', 'runtimed').status, 0);
     const r = sys.cli('run', '--', '/bin/busybox', 'echo', `round-${k}`);
     assert.equal(r.stdout, `round-${k}\n`, `round ${k}: status ${r.status}: ${r.stderr}`);
+    // runtimed serves launches before it has finished starting (uiserver's bootstrap):
+    // the next kill comes once it is ready, as an operator's would.
+    await sys.until('runtimed ready again', async () => ((await sys.status()).ready ? true : undefined), 20_000);
   }
 });
