@@ -19,9 +19,9 @@ import { ea } from "./exec/operands.js";
 import "./exec/index.js";
 import type { CpuMmu } from "./mmu-surface.js";
 import { Exit, Rflag, type CpuState } from "./state.js";
-import { collectRegion, translateRegion } from "./translate/translator.js";
+import { canJoin, collectRegion, translateRegion } from "./translate/translator.js";
 import { next } from "./translate/chain.js";
-import { REUSE_AT, headCode, recipeStats, recipesFor, rememberRecipe } from "./translate/recipes.js";
+import { REUSE_AT, recipeStats, recipesFor, rememberRecipe } from "./translate/recipes.js";
 
 /** Hotness of a block the translator failed on: it never reaches the threshold (a small integer, as V8 keeps runs). */
 const NEVER = -(2 ** 30);
@@ -178,7 +178,7 @@ export class Cpu {
       // the function cost V8 compile time and deoptimise it when first taken.
       const blocks = collectRegion(b, (va) => cache.lookup(base + va, va), this.threshold >> 1);
       translateRegion(blocks);
-      rememberRecipe(blocks, headCode(cache.ram.u8, b));
+      rememberRecipe(blocks, cache.ram.u8);
     } catch (e) {
       this.lastTranslationError = e;
       b.runs = NEVER;
@@ -192,7 +192,7 @@ export class Cpu {
    * threshold as any other block.
    */
   private reuse(b: Block, mmu: CpuMmu, cache: CodeCache): void {
-    const known = recipesFor(b, mmu.ram.u8);
+    const known = recipesFor(b, cache.ram.u8);
     if (known.length === 0) return;
     recipeStats.tried++;
     const base = b.physPage - b.vpage * 4096;
@@ -201,7 +201,7 @@ export class Cpu {
         const blocks = [b];
         for (const va of members) {
           const m = blockAtPhys(mmu, cache, va, base + va);
-          if (!m.valid || m.fn !== null || m.phys2 >= 0) break;
+          if (!canJoin(b, m)) break;
           blocks.push(m);
         }
         if (blocks.length === members.length + 1 && translateRegion(blocks, true)) {

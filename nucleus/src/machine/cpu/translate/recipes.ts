@@ -33,16 +33,17 @@ export const recipeStats = { tried: 0, reused: 0 };
  * FNV-1a over the head block's bytes in its frame (up to the page's end): other
  * code at the same address is turned away before its source is generated.
  */
-export function headCode(u8: Uint8Array, b: Block): number {
+function headCode(u8: Uint8Array, b: Block): number {
   const end = Math.min(b.phys + (b.end - b.va), b.physPage + 4096);
   let h = 0x811c9dc5;
   for (let p = b.phys; p < end; p++) h = Math.imul(h ^ u8[p], 0x01000193);
   return h;
 }
 
-/** Records a region just translated: its head's code and its members (after the head). */
-export function rememberRecipe(blocks: Block[], code: number): void {
+/** Records a region just translated: its head's code (in `u8`, the RAM) and its members (after the head). */
+export function rememberRecipe(blocks: Block[], u8: Uint8Array): void {
   const head = blocks[0].va;
+  const code = headCode(u8, blocks[0]);
   const members = blocks.slice(1).map((b) => b.va);
   const same = (r: Recipe): boolean => r.code === code && r.members.length === members.length && r.members.every((va, k) => va === members[k]);
   const known = recipes.get(head) ?? [];

@@ -156,13 +156,18 @@ export function collectRegion(head: Block, lookup: (va: number) => Block | undef
       if (seen.has(va) || Math.floor(va / 4096) !== head.vpage) continue;
       seen.add(va);
       const b = lookup(va);
-      if (b === undefined || !b.valid || b.fn !== null || b.phys2 >= 0 || b.physPage !== head.physPage || b.runs < minRuns) continue;
+      if (b === undefined || !canJoin(head, b) || b.runs < minRuns) continue;
       if (insns + b.insns.length > MAX_REGION_INSNS || blocks.length >= MAX_REGION_BLOCKS) break;
       insns += b.insns.length;
       blocks.push(b);
     }
   }
   return blocks;
+}
+
+/** `b` may be compiled into head's region: valid, untranslated, wholly in head's frame. */
+export function canJoin(head: Block, b: Block): boolean {
+  return b.valid && b.fn === null && b.phys2 < 0 && b.physPage === head.physPage;
 }
 
 /** Translates a single block (its own region). */
