@@ -11,7 +11,7 @@
 import { FlagOp } from "../flags.js";
 import type { Insn } from "../decode/insn.js";
 import { CC } from "../decode/table-onebyte.js";
-import { FAULT_CHECK, sum32, type Gen } from "./gen.js";
+import { FAULT_CHECK, add64, ltu, sub64, sum32, type Gen } from "./gen.js";
 
 export type Emitter = (g: Gen, i: Insn) => boolean;
 
@@ -104,16 +104,12 @@ function alu64(g: Gen, i: Insn, op: number, dst: "E" | "G", src: Operand, va: st
   const [a, ah] = dstMem ? g.load(va, 8, writes) : reg64(g, dreg);
   const r = g.tmp("r"), rh = g.tmp("rh");
   switch (op) {
-    case A.Add: {
-      const t = g.tmp("w");
-      g.line(`${t} = (${a} >>> 0) + (${b} >>> 0); ${r} = ${t} | 0; ${rh} = (${ah} + ${bh} + (${t} > 4294967295 ? 1 : 0)) | 0;`);
+    case A.Add:
+      g.line(add64(r, rh, a, ah, b, bh));
       break;
-    }
-    case A.Sub: case A.Cmp: {
-      const t = g.tmp("w");
-      g.line(`${t} = (${a} >>> 0) - (${b} >>> 0); ${r} = ${t} | 0; ${rh} = (${ah} - ${bh} - (${t} < 0 ? 1 : 0)) | 0;`);
+    case A.Sub: case A.Cmp:
+      g.line(sub64(r, rh, a, ah, b, bh));
       break;
-    }
     default: {
       const o = op === A.Or ? "|" : op === A.Xor ? "^" : "&";
       g.line(`${r} = ${a} ${o} ${b}; ${rh} = ${ah} ${o} ${bh};`);
@@ -484,10 +480,17 @@ CC.forEach((c, cc) => {
 
 // ---- stack --------------------------------------------------------------------------------------
 
+/** The line moving rsp by 8 bytes (delta: 8 or -8), its carry or borrow into the high half in int32 (gen.ts ltu). */
+export function spMove(delta: 8 | -8): string {
+  return delta > 0
+    ? `lo[4] = (lo[4] + 8) | 0; if (${ltu("lo[4]", "8")}) hi[4] = (hi[4] + 1) | 0;`
+    : `if (${ltu("lo[4]", "8")}) hi[4] = (hi[4] - 1) | 0; lo[4] = (lo[4] - 8) | 0;`;
+}
+
 /** Emits a 64-bit push of (v, vh): store at rsp-8, then rsp -= 8. */
 export function push64(g: Gen, v: string, vh: string): void {
-  const sp = g.offset(4, -8), t = g.tmp("w");
-  g.store(sp, 8, v, vh, `${t} = (lo[4] >>> 0) - 8; lo[4] = ${t} | 0; if (${t} < 0) hi[4] = (hi[4] - 1) | 0;`);
+  const sp = g.offset(4, -8);
+  g.store(sp, 8, v, vh, spMove(-8));
 }
 
 def("PUSH Zv", (g, i) => {
@@ -508,9 +511,9 @@ def(["PUSH Iz", "PUSH Ib"], (g, i) => {
 def("POP Zv", (g, i) => {
   if (i.osz !== 8) return false;
   g.faultPoint();
-  const sp = g.offset(4, 0), t = g.tmp("w");
+  const sp = g.offset(4, 0);
   const [v, vh] = g.load(sp, 8);
-  g.line(`${t} = (lo[4] >>> 0) + 8; lo[4] = ${t} | 0; if (${t} > 4294967295) hi[4] = (hi[4] + 1) | 0;`);
+  g.line(spMove(8));
   g.line(`lo[${i.reg}] = ${v}; hi[${i.reg}] = ${vh};`);
   return true;
 });

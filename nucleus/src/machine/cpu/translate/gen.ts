@@ -316,13 +316,28 @@ export class Gen {
     return this.offsetHalves(i.base, i.disp);
   }
 
-  /** base + index * scale + disp: the low halves' sum is exact as a double, its carry an exact quotient. */
+  /** base + index * scale + disp in 64-bit halves (int32 arithmetic only, see add64). */
   private indexed(i: Insn): [string, string] {
-    const t = this.tmp("t"), l = this.tmp("l"), h = this.tmp("h");
-    const scaled = (half: string) => (i.scale === 1 ? half : `${half} * ${i.scale}`);
-    const low = [...(i.base >= 0 ? [`(lo[${i.base}] >>> 0)`] : []), scaled(`(lo[${i.index}] >>> 0)`), ...(i.disp ? [String(i.disp)] : [])];
-    const high = [...(i.base >= 0 ? [`hi[${i.base}]`] : []), scaled(`hi[${i.index}]`)];
-    this.line(`${t} = ${low.join(" + ")}; ${l} = ${t} | 0; ${h} = (${high.join(" + ")} + (${t} - (${l} >>> 0)) / 4294967296) | 0;`);
+    let l = `lo[${i.index}]`, h = `hi[${i.index}]`;
+    const k = Math.log2(i.scale);
+    if (k > 0) {
+      const sl = this.tmp("l"), sh = this.tmp("h");
+      this.line(`${sl} = ${l} << ${k}; ${sh} = (${h} << ${k}) | (${l} >>> ${32 - k});`);
+      [l, h] = [sl, sh];
+    }
+    const terms: [string, string][] = [];
+    if (i.base >= 0) terms.push([`lo[${i.base}]`, `hi[${i.base}]`]);
+    if (i.disp !== 0) terms.push([String(i.disp | 0), String(Math.floor(i.disp / 4294967296) | 0)]);
+    for (const [bl, bh] of terms) {
+      const sl = this.tmp("l"), sh = this.tmp("h");
+      this.line(add64(sl, sh, l, h, bl, bh));
+      [l, h] = [sl, sh];
+    }
+    if (k === 0 && terms.length === 0) {
+      const sl = this.tmp("l"), sh = this.tmp("h");
+      this.line(`${sl} = ${l}; ${sh} = ${h};`);
+      [l, h] = [sl, sh];
+    }
     return [l, h];
   }
 
@@ -333,7 +348,7 @@ export class Gen {
       this.line(`${l} = lo[${r}]; ${h} = hi[${r}];`);
     } else {
       // The carry out of (or borrow from) the low half: an unsigned compare of the halves.
-      const carry = `(${l} ^ -2147483648) ${disp > 0 ? "<" : ">"} (lo[${r}] ^ -2147483648)`;
+      const carry = disp > 0 ? ltu(l, `lo[${r}]`) : ltu(`lo[${r}]`, l);
       this.line(`${l} = (lo[${r}] + ${disp}) | 0; ${h} = (hi[${r}] ${disp > 0 ? "+" : "-"} (${carry} ? 1 : 0)) | 0;`);
     }
     return [l, h];
@@ -404,6 +419,27 @@ export class Gen {
 export function sum32(i: Insn): string {
   const terms = [...(i.base >= 0 ? [`lo[${i.base}]`] : []), ...(i.index >= 0 ? [i.scale === 1 ? `lo[${i.index}]` : `lo[${i.index}] * ${i.scale}`] : []), String(i.disp)];
   return `(${terms.join(" + ")})`;
+}
+
+/**
+ * Unsigned a < b of int32 expressions, computed in int32. Carries and borrows are
+ * computed so, never through `x >>> 0` sums: V8 speculates on the values it has
+ * seen, and a region compiled when only small ones appeared was deoptimised
+ * ("lost precision") the first time such a sum passed 2^31, then compiled again.
+ */
+export function ltu(a: string, b: string): string {
+  const flip = (x: string) => (/^-?\d+$/.test(x) ? String(Number(x) ^ -2147483648) : `(${x} ^ -2147483648)`);
+  return `(${flip(a)} < ${flip(b)})`;
+}
+
+/** Lines setting (r, rh) to the 64-bit sum of the halves (a, ah) + (b, bh); r must be a fresh local. */
+export function add64(r: string, rh: string, a: string, ah: string, b: string, bh: string): string {
+  return `${r} = (${a} + ${b}) | 0; ${rh} = (${ah} + ${bh} + (${ltu(r, b)} ? 1 : 0)) | 0;`;
+}
+
+/** Lines setting (r, rh) to the 64-bit difference (a, ah) - (b, bh). */
+export function sub64(r: string, rh: string, a: string, ah: string, b: string, bh: string): string {
+  return `${r} = (${a} - ${b}) | 0; ${rh} = (${ah} - ${bh} - (${ltu(a, b)} ? 1 : 0)) | 0;`;
 }
 
 function ltu64(a: string, ah: string, b: string, bh: string): string {

@@ -11,7 +11,7 @@
  */
 import type { Insn } from "../decode/insn.js";
 import { def as defEmitter, type Emitter } from "./emitters.js";
-import { FAULT_CHECK, type Gen } from "./gen.js";
+import { FAULT_CHECK, add64, sub64, type Gen } from "./gen.js";
 
 /** Off: these forms call their handlers in translated code too (benchmarks measure the difference). */
 export const sseInline = { enabled: true };
@@ -266,9 +266,9 @@ function qwordOp(sub: boolean): Emitter {
     const b = source(g, i, true);
     const out: string[] = [];
     for (const k of [0, 2]) {
-      const lo = g.tmp("q"), a = dst(i, k), ah = dst(i, k + 1);
-      g.line(`${lo} = ${sub ? `(${a} >>> 0) - (${b[k]} >>> 0)` : `(${a} >>> 0) + (${b[k]} >>> 0)`};`);
-      out.push(`${lo} | 0`, sub ? `(${ah} - ${b[k + 1]} - (${lo} < 0 ? 1 : 0)) | 0` : `(${ah} + ${b[k + 1]} + (${lo} > 4294967295 ? 1 : 0)) | 0`);
+      const lo = g.tmp("q"), hi = g.tmp("q");
+      g.line((sub ? sub64 : add64)(lo, hi, dst(i, k), dst(i, k + 1), b[k], b[k + 1]));
+      out.push(lo, hi);
     }
     setXmm(g, i.reg, out);
     return true;

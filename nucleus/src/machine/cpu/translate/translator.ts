@@ -14,7 +14,7 @@ import { formOf } from "../decode/decoder.js";
 import type { Insn } from "../decode/insn.js";
 import type { Block } from "../blocks.js";
 import { FAULT_CHECK, Gen } from "./gen.js";
-import { emitterFor, push64, readE64 } from "./emitters.js";
+import { emitterFor, push64, readE64, spMove } from "./emitters.js";
 import "./sse-emitters.js";
 import { runtime } from "./runtime.js";
 import { regionFunction } from "./factories.js";
@@ -283,7 +283,7 @@ function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {
     const [v, vh] = g.load(sp, 8);
     g.line(`${t} = ${vh} * 4294967296 + (${v} >>> 0);`);
     g.line(`if (${t} >= ${CANONICAL} || ${t} < -${CANONICAL}) { X.gp(s); break fault; }`);
-    g.line(`nx = ${t}; ${t} = (lo[4] >>> 0) + 8; lo[4] = ${t} | 0; if (${t} > 4294967295) hi[4] = (hi[4] + 1) | 0;`);
+    g.line(`nx = ${t}; ${spMove(8)}`);
     dynamicExit(g, r, j, true, "nx");
     return;
   }
