@@ -33,6 +33,19 @@ function waitersOf(k: Kernel): Map<string, Set<LaunchWaiter>> {
   return m;
 }
 
+/**
+ * The last launch request for each service (who asked, with what env): a restarted
+ * rootd is told of them again, or it would never re-admit a service a launcher
+ * started (runtimed, uiserver) once that service restarts.
+ */
+const launchRequests = new WeakMap<Kernel, Map<string, { requester: string; env: Record<string, string> }>>();
+
+function launchRequestsOf(k: Kernel): Map<string, { requester: string; env: Record<string, string> }> {
+  let m = launchRequests.get(k);
+  if (!m) launchRequests.set(k, (m = new Map()));
+  return m;
+}
+
 function toRootd(k: Kernel, ev: LeaseEvent): void {
   k.services.live(ROOT_TASK)?.send({ leaseEvent: ev });
 }
@@ -50,8 +63,10 @@ export function enroll(k: Kernel, name: string, pid: number, host: string, endpo
   k.milestones.emit({ name: 'nucleus.enroll', subject: name, detail: `pid ${pid} on ${host}`, pid, generation: svc.generation });
   if (name === ROOT_TASK) {
     // Init bootstrap task: the root task gets the root capability, and is told
-    // about every service that enrolled before it (it may have been restarted).
+    // about the launches asked for and every service that enrolled before it (it
+    // may have been restarted).
     admit(k, svc, [ROOT_RIGHT, 'ipc'], {});
+    for (const [other, { requester, env }] of launchRequestsOf(k)) send({ leaseEvent: { name: other, kind: 'LAUNCH_REQUESTED', detail: requester, env } });
     for (const other of k.services.all()) {
       if (other === svc || other.state === 'EXITED') continue;
       send({ leaseEvent: { name: other.name, generation: other.generation, kind: 'ENROLLED', pid: other.pid } });
@@ -118,6 +133,7 @@ export function requestLaunch(k: Kernel, requester: string, name: string, env: R
     const timer = setTimeout(() => { set.delete(w); resolve(undefined); }, timeoutMs);
     set.add(w);
     k.milestones.emit({ name: `${requester}.launch`, subject: name, detail: Object.entries(env).map(([key, v]) => `${key}=${v}`).join(' ') });
+    launchRequestsOf(k).set(name, { requester, env });
     toRootd(k, { name, kind: 'LAUNCH_REQUESTED', detail: requester, env });
   });
 }

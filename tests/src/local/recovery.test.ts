@@ -62,3 +62,20 @@ for (const name of SERVICES) {
     inOrder([exit, enroll, admit]);
   });
 }
+
+// After the loop above, rootd is a new generation: it must still re-admit the services
+// a launcher (not rootd) started, whose launch requests went to the rootd before it.
+for (const name of ['uiserver', 'runtimed']) {
+  test(`after rootd restarted, rustos kill ${name} (started by its launcher): the new rootd re-admits it`, async () => {
+    const before = await sys.status();
+    assert.ok(before.services.find((s) => s.name === 'rootd')!.generation > 1, 'rootd was restarted');
+    const old = before.services.find((s) => s.name === name)!;
+    assert.equal(sys.cli('kill', name).status, 0);
+    await sys.until(`${name} ready again`, async () => {
+      const s = await sys.status();
+      const svc = s.services.find((x) => x.name === name)!;
+      return svc.generation > old.generation && svc.state === 'READY' && s.ready ? true : undefined;
+    });
+  });
+}
+
