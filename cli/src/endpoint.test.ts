@@ -20,6 +20,6 @@ test('a call that reaches no system says so', async () => {
 });
 
 test("the system's own UNAVAILABLE (with its errno) is passed on as it said it", () => {
-  const err = Object.assign(new Error('x'), unavailable('vfsd.files is not being served (its owner did not come back within 15 s)')) as unknown as grpc.ServiceError;
-  assert.equal(describeError(err), 'vfsd.files is not being served (its owner did not come back within 15 s)');
+  const err = Object.assign(new Error('x'), unavailable('vfsd.files is not being served: its owner did not come back within 15 s')) as unknown as grpc.ServiceError;
+  assert.equal(describeError(err), 'vfsd.files is not being served: its owner did not come back within 15 s');
 });

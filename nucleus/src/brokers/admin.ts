@@ -3,7 +3,7 @@
  * where the platform publishes the nucleus (a local Unix socket, or 127.0.0.1 in
  * compose), as a container engine's socket is.
  */
-import { unary, notFound } from '@rustos/platform';
+import { unary, notFound, failed } from '@rustos/platform';
 import type { MilestonesHandlers } from '@rustos/platform/gen/rustos/v1/Milestones.js';
 import type { AdminHandlers } from '@rustos/platform/gen/rustos/v1/Admin.js';
 import type { Kernel } from '../executive/kernel.js';
@@ -15,6 +15,8 @@ import { runRelay, copyInRelay, copyOutRelay } from './relay.js';
 import { tableRows } from '../ps/linux/table.js';
 
 const wire = (m: Milestone) => ({ ...m });
+/** errno for an operation on a service whose lease has FAILED: state not recoverable. */
+const ENOTRECOVERABLE = 131;
 
 export function milestonesHandlers(k: Kernel): MilestonesHandlers {
   return {
@@ -31,6 +33,8 @@ export function milestonesHandlers(k: Kernel): MilestonesHandlers {
 export function adminHandlers(k: Kernel): AdminHandlers {
   const target = (name: string, what: string) => {
     const svc = k.services.live(name);
+    const failure = k.failure(name);
+    if (!svc && failure) throw failed(`${what}: ${failure}`, ENOTRECOVERABLE);
     if (!svc) throw notFound(`${what}: no live service named "${name}"`, 3);
     return svc;
   };

@@ -93,4 +93,13 @@ export class Kernel {
   count(name: string, by = 1): void {
     this.counters.set(name, (this.counters.get(name) ?? 0) + by);
   }
+
+  /**
+   * Why service `name` will not come back, when its lease has FAILED (its restart
+   * budget is spent: rootd admits no new generation until the system restarts).
+   */
+  failure(name: string): string | undefined {
+    const l = this.leases.find((x) => x.name === name && x.state === 'FAILED');
+    return l && `${name} has FAILED (${l.restarts} unexpected exits spent its restart budget); it stays down until the system restarts`;
+  }
 }

@@ -69,7 +69,9 @@ test('`rustos run` right after `rustos kill runtimed` waits for the new runtimed
   for (let k = 0; k < 3; k++) {
     assert.equal(sys.cli('kill', 'runtimed').status, 0);
     const r = sys.cli('run', '--', '/bin/busybox', 'echo', `round-${k}`);
-    assert.equal(r.stdout, `round-${k}\n`, `round ${k}: status ${r.status}: ${r.stderr}`);
+    // On failure, the logs' tails: rootd's lease steps say whether runtimed came back (a
+    // CI run once found the third new runtimed not serving within 15 s; not reproduced since).
+    if (r.stdout !== `round-${k}\n`) assert.fail(`round ${k}: status ${r.status}: ${r.stderr}\n${LocalSystem.logsOf(sys.home)}`);
     // runtimed serves launches before it has finished starting (uiserver's bootstrap):
     // the next kill comes once it is ready, as an operator's would.
     await sys.until('runtimed ready again', async () => ((await sys.status()).ready ? true : undefined), 20_000);

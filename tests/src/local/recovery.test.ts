@@ -1,7 +1,8 @@
 /**
  * Killing any service brings it back: a new process, re-admitted by rootd as a
  * new generation with fresh capabilities, while the rest of the system stays
- * ready; the kill and the recovery are milestones.
+ * ready; the kill and the recovery are milestones. Past its restart budget a service
+ * stays down (FAILED), and operations that need it say so.
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -79,3 +80,28 @@ for (const name of ['uiserver', 'runtimed']) {
   });
 }
 
+// Last: it leaves runtimed down for good.
+test('killed past its restart budget, a service stays down: FAILED in status, and `rustos run` and `rustos restart` say so at once', async () => {
+  for (let kills = 0; ; kills++) {
+    const svc = await sys.until('runtimed serving again, or FAILED', async () => {
+      const s = (await sys.status()).services.find((x) => x.name === 'runtimed')!;
+      return s.lease === 'FAILED' || (s.lease === 'RUNNING' && s.state === 'READY') ? s : undefined;
+    });
+    if (svc.lease === 'FAILED') break;
+    assert.ok(kills < 12, `runtimed still restarted after ${kills} kills`);
+    assert.equal(sys.cli('kill', 'runtimed').status, 0);
+  }
+  const status = await sys.status();
+  assert.equal(status.ready, false);
+  assert.deepEqual(status.services.filter((s) => s.name !== 'runtimed' && s.state !== 'READY').map((s) => s.name), [], 'the others still READY');
+
+  const asked = Date.now();
+  const run = sys.cli('run', '--', '/bin/busybox', 'true');
+  assert.notEqual(run.status, 0);
+  assert.match(run.stderr, /runtimed\.launch is not being served: runtimed has FAILED \(\d+ unexpected exits spent its restart budget\); it stays down until the system restarts/);
+  assert.ok(Date.now() - asked < 5000, 'answered at once, not after waiting for an owner that will not come');
+
+  const restart = sys.cli('restart', 'runtimed');
+  assert.notEqual(restart.status, 0);
+  assert.match(restart.stderr, /restart: runtimed has FAILED/);
+});
