@@ -4,7 +4,7 @@
  * and `rustos cp` come here and are passed, stream for stream, to runtimed or
  * vfsd's endpoint with a capability the nucleus holds for itself.
  */
-import { grpc, channelTo, toStatus, unavailable, CAP_KEY, GENERATION_KEY, rustos } from '@rustos/platform';
+import { grpc, channelTo, toStatus, unavailable, RpcError, CAP_KEY, ERRNO_KEY, GENERATION_KEY, rustos } from '@rustos/platform';
 import type { Kernel } from '../executive/kernel.js';
 import type { RunInput__Output } from '@rustos/platform/gen/rustos/v1/RunInput.js';
 import type { RunOutput } from '@rustos/platform/gen/rustos/v1/RunOutput.js';
@@ -50,14 +50,27 @@ export async function peer<C>(k: Kernel, endpoint: string, ctor: Ctor<C>): Promi
   return { client: new ctor(rec.address, grpc.credentials.createInsecure(), { channelOverride: channel }), md };
 }
 
-/** Pipe a bidi stream from the operator to `to` and back, ending both together. */
-export function relayDuplex<I, O>(from: grpc.ServerDuplexStream<I, O>, to: grpc.ClientDuplexStream<I, O>): void {
+/** errno of a relayed call whose owner went away in the middle of it. */
+const ECONNRESET = 104;
+
+/**
+ * What the operator is told of a relayed call that failed: the owner's own answer
+ * (it carries an errno) as the owner gave it, else that the owner went away.
+ */
+function peerFailure(endpoint: string, err: grpc.ServiceError): Partial<grpc.StatusObject> {
+  if (err.metadata?.get(ERRNO_KEY).length) return { code: err.code, details: err.details, metadata: err.metadata };
+  return new RpcError(grpc.status.UNAVAILABLE, `${endpoint}: the call was lost, its owner went away (${err.details || grpc.status[err.code]})`, ECONNRESET);
+}
+
+/** Pipe a bidi stream from the operator to `to` (at `endpoint`) and back, ending both together. */
+export function relayDuplex<I, O>(endpoint: string, from: grpc.ServerDuplexStream<I, O>, to: grpc.ClientDuplexStream<I, O>): void {
+  let operatorLeft = false;
   from.on('data', (m: I) => to.write(m));
   from.on('end', () => to.end());
-  from.on('cancelled', () => to.cancel());
+  from.on('cancelled', () => { operatorLeft = true; to.cancel(); });
   to.on('data', (m: O) => from.write(m));
   to.on('end', () => from.end());
-  to.on('error', (err: grpc.ServiceError) => { if (err.code !== grpc.status.CANCELLED) from.emit('error', toStatus(err)); });
+  to.on('error', (err: grpc.ServiceError) => { if (!operatorLeft) from.emit('error', peerFailure(endpoint, err)); });
 }
 
 export function runRelay(k: Kernel): grpc.handleBidiStreamingCall<RunInput__Output, RunOutput> {
@@ -65,7 +78,7 @@ export function runRelay(k: Kernel): grpc.handleBidiStreamingCall<RunInput__Outp
     try {
       const { client, md } = await peer(k, 'runtimed.launch', rustos().Runtime);
       if (call.cancelled) return;
-      relayDuplex(call as unknown as grpc.ServerDuplexStream<unknown, unknown>, client.Run(md) as unknown as grpc.ClientDuplexStream<unknown, unknown>);
+      relayDuplex('runtimed.launch', call as unknown as grpc.ServerDuplexStream<unknown, unknown>, client.Run(md) as unknown as grpc.ClientDuplexStream<unknown, unknown>);
     } catch (err) {
       call.emit('error', toStatus(err));
     }
@@ -79,7 +92,7 @@ export function copyInRelay(k: Kernel): grpc.handleClientStreamingCall<CopyChunk
       // The operator's chunks stay buffered (the call is not read) while this waits.
       const { client, md } = await peer(k, 'vfsd.files', rustos().Vfsd);
       if (call.cancelled) return;
-      const up = client.CopyIn(md, (err, reply) => (err ? cb(toStatus(err)) : cb(null, reply)));
+      const up = client.CopyIn(md, (err, reply) => (err ? cb(peerFailure('vfsd.files', err)) : cb(null, reply)));
       call.on('data', (m: CopyChunk__Output) => up.write(m));
       call.on('end', () => up.end());
       call.on('cancelled', () => up.cancel());
@@ -98,7 +111,7 @@ export function copyOutRelay(k: Kernel): grpc.handleServerStreamingCall<CopyOutR
       const down = client.CopyOut(call.request, md);
       down.on('data', (m: CopyChunk) => call.write(m));
       down.on('end', () => call.end());
-      down.on('error', (err: grpc.ServiceError) => call.emit('error', toStatus(err)));
+      down.on('error', (err: grpc.ServiceError) => call.emit('error', peerFailure('vfsd.files', err)));
       call.on('cancelled', () => down.cancel());
     } catch (err) {
       call.emit('error', toStatus(err));

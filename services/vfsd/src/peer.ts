@@ -160,6 +160,8 @@ function liveHandlers(state: () => Vfs): VfsdHandlers {
     CopyIn(call: grpc.ServerReadableStream<CopyChunk__Output, CopyReply>, callback: grpc.sendUnaryData<CopyReply>) {
       let tree: TreeIn | undefined;
       let failed: CopyReply | undefined;
+      /** The guest path the copy goes to, named in a failure's message. */
+      let target = '';
       // A mount on its way (/data, just after a vfsd restart): the copy waits for it,
       // its stream paused meanwhile (a paused stream stays paused when listened to).
       call.pause();
@@ -171,7 +173,7 @@ function liveHandlers(state: () => Vfs): VfsdHandlers {
         } catch (err) {
           // A mount that started during the copy cannot be waited for in the middle of its stream.
           const errno = err instanceof Fail ? err.errno : err instanceof NeedInfo ? Errno.EAGAIN : Errno.EIO;
-          const message = err instanceof Fail ? errnoText(errno) : err instanceof NeedInfo ? 'vfsd is mounting /data: try again' : String(err);
+          const message = err instanceof Fail ? `${target && `${target}: `}${errnoText(errno)}` : err instanceof NeedInfo ? 'vfsd is mounting /data: try again' : String(err);
           failed = { errno, message, entries: tree?.entries ?? 0, bytes: tree?.bytes ?? 0 };
         }
       };
@@ -191,7 +193,10 @@ function liveHandlers(state: () => Vfs): VfsdHandlers {
         call.resume();
       };
       call.on('data', (c: CopyChunk__Output) => attempt(() => {
-        if (c.target) tree = new TreeIn(vfs(), c.target.path, c.target.name);
+        if (c.target) {
+          target = c.target.path;
+          tree = new TreeIn(vfs(), c.target.path, c.target.name);
+        }
         else if (!tree) throw new Fail(Errno.EINVAL);
         else if (c.entry) tree.entry({ ...c.entry, kind: c.entry.kind as EntryKind, size: Number(c.entry.size) });
         else if (c.data) {

@@ -6,7 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { grpc, rustos, unaryCall, type ServiceContext } from '@rustos/platform';
 import type { VfsdClient } from '@rustos/platform/gen/rustos/v1/Vfsd.js';
@@ -84,6 +84,15 @@ test('cp: a tree into /tmp and /home and back out; OpenExec reads what was copie
   assert.equal(noexec.errno, 13);
   const home = join(sys.home, 'home', 'kit', 'lib', 'data');
   assert.equal(readFileSync(home, 'utf8'), 'payload', '/home is RUSTOS_HOME/home on the host');
+});
+
+test('rustos cp that cannot be done names the guest path and the errno, in both directions', () => {
+  const host = join(sys.home, 'cp-source.txt');
+  writeFileSync(host, 'x');
+  const out = sys.cli('cp', ':/no/such/file', join(sys.home, 'cp-out'));
+  assert.deepEqual([out.status, out.stderr], [1, 'rustos cp: /no/such/file: ENOENT\n']);
+  const into = sys.cli('cp', host, ':/no/such/dir/x');
+  assert.deepEqual([into.status, into.stderr], [1, 'rustos cp: /no/such/dir/x: ENOENT\n']);
 });
 
 test('rustos kill vfsd: the next generation restores tmpfs and sessions (with their buffered input) from the state store', async () => {
