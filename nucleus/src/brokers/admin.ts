@@ -51,6 +51,8 @@ export function adminHandlers(k: Kernel): AdminHandlers {
       k.milestones.emit({ name: 'admin.restart', subject: svc.name, generation: svc.generation });
       svc.expectedExit = 'restart requested';
       svc.send({ stop: { why: 'RESTART', detail: 'rustos restart' } });
+      // It closes its server before it exits: callers from now on wait for the next generation.
+      k.endpoints.ownerExited(svc.name, svc.generation);
       return { message: `restarting ${svc.name} generation ${svc.generation}` };
     }),
     Shutdown: unary(() => {

@@ -61,7 +61,7 @@ export class EndpointRegistry {
     });
   }
 
-  /** The owner's generation ended: its endpoints stay named but are not live. */
+  /** The owner's generation ended (or was asked to end): its endpoints stay named but are not live. */
   ownerExited(owner: string, generation: number): void {
     for (const rec of this.endpoints.values()) {
       if (rec.owner === owner && rec.generation === generation && rec.live) {

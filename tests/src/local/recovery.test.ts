@@ -7,6 +7,9 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { SystemStatus__Output } from '@rustos/platform/gen/rustos/v1/SystemStatus.js';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '@rustos/platform';
 import { LocalSystem } from './system.js';
 
 const SERVICES = ['syscalld', 'vfsd', 'loaderd', 'devmgrd', 'driverd', 'storaged', 'initd', 'runtimed', 'uiserver', 'rootd'];
@@ -79,6 +82,31 @@ for (const name of ['uiserver', 'runtimed']) {
     });
   });
 }
+
+test('rustos restart runtimed: a `rustos run` right after waits for the next generation, which the budget does not count', async () => {
+  const old = (await sys.status()).services.find((s) => s.name === 'runtimed')!;
+  // A session in flight keeps the old generation's server draining (up to a second)
+  // after it stopped taking calls: the relay must not dial it meanwhile.
+  const session = spawn(process.execPath, [join(ROOT, 'cli', 'bin', 'rustos.js'), 'run', '--', '/bin/busybox', 'sleep', '5'], { env: sys.env });
+  let sessionErr = '';
+  session.stderr.on('data', (d: Buffer) => { sessionErr += d.toString(); });
+  const sessionEnded = new Promise<number | null>((resolve) => session.on('close', resolve));
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const restart = sys.cli('restart', 'runtimed');
+  assert.equal(restart.status, 0, restart.stderr);
+  assert.match(restart.stdout, new RegExp(`restarting runtimed generation ${old.generation}`));
+  const run = sys.cli('run', '--', '/bin/busybox', 'echo', 'after-restart');
+  assert.equal(run.stdout, 'after-restart\n', `status ${run.status}: ${run.stderr}`);
+  // The session outlived the old generation's drain: it ends with a precise error.
+  assert.equal(await sessionEnded, 125);
+  assert.match(sessionErr, /^rustos run: runtimed\.launch: the call was lost, its owner went away \(.+\)\n$/);
+  const now = await sys.until('runtimed ready again', async () => {
+    const s = await sys.status();
+    const svc = s.services.find((x) => x.name === 'runtimed')!;
+    return svc.generation > old.generation && svc.state === 'READY' && s.ready ? svc : undefined;
+  });
+  assert.equal(now.restarts, old.restarts, 'an asked-for restart is not an unexpected exit');
+});
 
 // Last: it leaves runtimed down for good.
 test('killed past its restart budget, a service stays down: FAILED in status, and `rustos run` and `rustos restart` say so at once', async () => {
