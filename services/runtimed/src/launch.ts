@@ -12,8 +12,11 @@ import type { SessionInfo__Output } from '@rustos/platform/gen/rustos/v1/Session
 import type { SessionOutput__Output } from '@rustos/platform/gen/rustos/v1/SessionOutput.js';
 import type { SessionInput } from '@rustos/platform/gen/rustos/v1/SessionInput.js';
 import type { VfsdClient } from '@rustos/platform/gen/rustos/v1/Vfsd.js';
-import { spawn } from './spawn.js';
+import { spawnFromPath } from './spawn.js';
 import type { Catalogs } from './catalogs.js';
+
+/** Where a bare command name is looked for when the environment sets no PATH (execvp's default, with the sbin directories). */
+const DEFAULT_PATH = '/bin:/usr/bin:/sbin:/usr/sbin';
 
 /** Exit statuses of launched processes, as PROC_EXIT reports them (wait status encoding). */
 const exits = new Map<number, number>();
@@ -80,7 +83,7 @@ export function runHandler(ctx: ServiceContext, catalogs: () => Catalogs): grpc.
       session = s.session;
       const env = { ...catalogs().env, ...req.env };
       const argv = req.argv.length ? req.argv : [req.path];
-      const spawned = await spawn(ctx, { path: req.path, argv, envp: Object.entries(env).map(([k, v]) => `${k}=${v}`), cwd: req.cwd || '/', session });
+      const spawned = await spawnFromPath(ctx, req.path, env.PATH ?? DEFAULT_PATH, { argv, envp: Object.entries(env).map(([k, v]) => `${k}=${v}`), cwd: req.cwd || '/', session });
       if (spawned.errno) {
         await vfsd(ctx)((c, md) => unaryCall((cb) => c.CloseSession({ session }, md, cb))).catch(() => undefined);
         const status = spawned.errno === Errno.ENOENT ? 127 : 126;

@@ -2,7 +2,7 @@
  * Bad executables through `rustos run`: each is refused by loaderd with the step
  * that failed and its errno, `rustos run` exits like a shell would (126 when the
  * file cannot be executed, 127 when it or its interpreter does not exist), and
- * the system goes on serving.
+ * the system goes on serving. A bare command name is looked for in PATH first.
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,4 +64,13 @@ test('rustos run of a path that does not exist: 127 with the open step', async (
   assert.equal(r.status, 127);
   assert.match(r.stderr, /step=open errno=ENOENT/);
   assert.equal((await sys.status()).ready, true);
+});
+
+test('rustos run of a bare name looks in PATH, as docker exec does: found it runs, else 127 naming the PATH searched', () => {
+  const found = sys.cli('run', '--', 'busybox', 'echo', 'from-path');
+  assert.deepEqual([found.status, found.stdout], [0, 'from-path\n'], found.stderr);
+  const missing = sys.cli('run', '--', 'no-such-command');
+  assert.deepEqual([missing.status, missing.stderr], [127, 'rustos run: no-such-command: not found in PATH (/bin:/usr/bin:/sbin:/usr/sbin)\n']);
+  const elsewhere = sys.cli('run', '-e', 'PATH=/tmp:/no/such', '--', 'busybox');
+  assert.deepEqual([elsewhere.status, elsewhere.stderr], [127, 'rustos run: busybox: not found in PATH (/tmp:/no/such)\n']);
 });
