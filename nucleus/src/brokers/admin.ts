@@ -3,7 +3,7 @@
  * where the platform publishes the nucleus (a local Unix socket, or 127.0.0.1 in
  * compose), as a container engine's socket is.
  */
-import { unary, notFound, failed } from '@rustos/platform';
+import { unary, notFound, failed, invalid } from '@rustos/platform';
 import type { MilestonesHandlers } from '@rustos/platform/gen/rustos/v1/Milestones.js';
 import type { AdminHandlers } from '@rustos/platform/gen/rustos/v1/Admin.js';
 import type { Kernel } from '../executive/kernel.js';
@@ -31,23 +31,25 @@ export function milestonesHandlers(k: Kernel): MilestonesHandlers {
 }
 
 export function adminHandlers(k: Kernel): AdminHandlers {
-  const target = (name: string, what: string) => {
+  // The operator's client names the operation; the message says what is wrong with the target.
+  const target = (name: string) => {
     const svc = k.services.live(name);
     const failure = k.failure(name);
-    if (!svc && failure) throw failed(`${what}: ${failure}`, ENOTRECOVERABLE);
-    if (!svc) throw notFound(`${what}: no live service named "${name}"`, 3);
+    if (!svc && failure) throw failed(failure, ENOTRECOVERABLE);
+    if (!svc && name === 'nucleus') throw invalid('the nucleus is the machine, not a service: `rustos down` stops the system');
+    if (!svc) throw notFound(`no live service named "${name}"`, 3);
     return svc;
   };
   return {
     Status: unary(() => systemStatus(k)),
     Kill: unary((req) => {
-      const svc = target(req.name, 'kill');
+      const svc = target(req.name);
       k.milestones.emit({ name: 'admin.kill', subject: svc.name, generation: svc.generation });
       svc.send({ kill: { reason: 'rustos kill' } });
       return { message: `killed ${svc.name} generation ${svc.generation} (pid ${svc.pid})` };
     }),
     Restart: unary((req) => {
-      const svc = target(req.name, 'restart');
+      const svc = target(req.name);
       k.milestones.emit({ name: 'admin.restart', subject: svc.name, generation: svc.generation });
       svc.expectedExit = 'restart requested';
       svc.send({ stop: { why: 'RESTART', detail: 'rustos restart' } });
@@ -65,6 +67,8 @@ export function adminHandlers(k: Kernel): AdminHandlers {
     CopyOut: copyOutRelay(k),
     Logs(call) {
       const { service, follow, tail } = call.request;
+      const known = !service || k.logs.has(service) || k.services.get(service) !== undefined || k.leases.some((l) => l.name === service);
+      if (!known) return call.emit('error', notFound(`no service named "${service}"`, 3));
       const lines = k.logs.tail(service, tail || 200);
       if (lines.length) call.write({ lines });
       if (!follow) return call.end();

@@ -36,6 +36,11 @@ export class LogRing {
     return all.sort((a, b) => time(a) - time(b)).slice(-n);
   }
 
+  /** Has `service` logged anything? */
+  has(service: string): boolean {
+    return this.rings.has(service);
+  }
+
   follow(fn: (e: LogEntry) => void): () => void {
     this.followers.add(fn);
     return () => this.followers.delete(fn);

@@ -1,6 +1,7 @@
 /**
  * A local system boots in the seed's order and reports every service ready, each
- * holding exactly the rights its manifest names.
+ * holding exactly the rights its manifest names; operator commands naming no service
+ * are refused with a message.
  */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -49,4 +50,21 @@ test('milestones --json lists the same milestones the admin API has', async () =
   const listed = JSON.parse(r.stdout) as { name: string }[];
   assert.ok(listed.some((m) => m.name === 'desktop.ready'));
   assert.ok(listed.length >= SEED_ORDER.length);
+});
+
+test('kill, restart and logs of something that is not a service say what is wrong, and nothing changes', async () => {
+  const cases: [string[], RegExp][] = [
+    [['kill', 'nucleus'], /^rustos kill: the nucleus is the machine, not a service: `rustos down` stops the system\n$/],
+    [['restart', 'nosuch'], /^rustos restart: no live service named "nosuch"\n$/],
+    [['logs', 'nosuch'], /^rustos logs: no service named "nosuch"\n$/],
+  ];
+  for (const [args, message] of cases) {
+    const r = sys.cli(...args);
+    assert.equal(r.status, 1, args.join(' '));
+    assert.match(r.stderr, message);
+  }
+  assert.equal(sys.cli('logs', 'vfsd', '-n', '1').status, 0);
+  const s = await sys.status();
+  assert.equal(s.ready, true);
+  assert.ok(s.services.every((x) => x.generation === 1), 'no service restarted');
 });

@@ -131,5 +131,5 @@ test('killed past its restart budget, a service stays down: FAILED in status, an
 
   const restart = sys.cli('restart', 'runtimed');
   assert.notEqual(restart.status, 0);
-  assert.match(restart.stderr, /restart: runtimed has FAILED/);
+  assert.match(restart.stderr, /^rustos restart: runtimed has FAILED \(/);
 });
