@@ -4,7 +4,7 @@
  * CopyChunk stream (proto/rustos/v1/vfsd.proto): entries, then file bytes.
  */
 import { createReadStream, lstatSync, readdirSync, readlinkSync, mkdirSync, writeFileSync, symlinkSync, chmodSync, utimesSync, existsSync, statSync, openSync, writeSync, closeSync } from 'node:fs';
-import { join, basename, dirname } from 'node:path';
+import { join, basename, dirname, resolve as absolute } from 'node:path';
 import { grpc } from '@rustos/platform';
 import type { CopyChunk, CopyChunk__Output } from '@rustos/platform/gen/rustos/v1/CopyChunk.js';
 import type { CopyReply__Output } from '@rustos/platform/gen/rustos/v1/CopyReply.js';
@@ -54,6 +54,11 @@ async function copyOut(n: ReturnType<typeof connect>, src: string, dst: string):
   // Like docker cp: into an existing directory under the source's name, else at dst.
   const into = existsSync(dst) && statSync(dst).isDirectory();
   const root = into ? join(dst, basename(src)) : dst;
+  // Like docker cp, a new destination's directory must exist: no parents are made for it.
+  if (!into && !existsSync(dirname(absolute(dst)))) {
+    process.stderr.write(`rustos cp: ${dirname(absolute(dst))}: no such directory\n`);
+    return 1;
+  }
   const stream = n.admin.CopyOut({ path: src });
   let file: { fd: number; mode: number; mtime: number; path: string } | undefined;
   const closeFile = () => {

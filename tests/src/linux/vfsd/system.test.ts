@@ -6,7 +6,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { grpc, rustos, unaryCall, type ServiceContext } from '@rustos/platform';
 import type { VfsdClient } from '@rustos/platform/gen/rustos/v1/Vfsd.js';
@@ -86,13 +86,18 @@ test('cp: a tree into /tmp and /home and back out; OpenExec reads what was copie
   assert.equal(readFileSync(home, 'utf8'), 'payload', '/home is RUSTOS_HOME/home on the host');
 });
 
-test('rustos cp that cannot be done names the guest path and the errno, in both directions', () => {
+test('rustos cp that cannot be done says which path and why, in both directions', () => {
   const host = join(sys.home, 'cp-source.txt');
   writeFileSync(host, 'x');
   const out = sys.cli('cp', ':/no/such/file', join(sys.home, 'cp-out'));
   assert.deepEqual([out.status, out.stderr], [1, 'rustos cp: /no/such/file: ENOENT\n']);
   const into = sys.cli('cp', host, ':/no/such/dir/x');
   assert.deepEqual([into.status, into.stderr], [1, 'rustos cp: /no/such/dir/x: ENOENT\n']);
+  // As docker cp: a host destination's directory is not made for it.
+  const nowhere = join(sys.home, 'no', 'such', 'dir');
+  const parentless = sys.cli('cp', ':/etc/hostname', join(nowhere, 'x'));
+  assert.deepEqual([parentless.status, parentless.stderr], [1, `rustos cp: ${nowhere}: no such directory\n`]);
+  assert.equal(existsSync(join(sys.home, 'no')), false, 'nothing was created on the host');
 });
 
 test('rustos kill vfsd: the next generation restores tmpfs and sessions (with their buffered input) from the state store', async () => {
