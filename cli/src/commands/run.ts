@@ -19,19 +19,29 @@ export interface RunOptions {
   tty: boolean;
 }
 
+/** The options `rustos run` takes (before the program's own arguments). */
+const OPTIONS = ['t', 'T', 'tty', 'e', 'env', 'w', 'workdir', 'endpoint'];
+
 export async function run(args: Args): Promise<number> {
   // `rustos run [options] <path> [args…]` or `rustos run [options] -- <path> [args…]`.
   const argv = args.positional.length > 1 ? [args.positional[1]!, ...args.rest] : args.rest;
   const path = argv[0];
-  if (!path) {
-    process.stderr.write('usage: rustos run [-t|-T] [-e NAME=VALUE] [-w DIR] [--] <path> [args…]\n');
+  const unknown = [...args.flags.keys()].find((f) => !OPTIONS.includes(f));
+  const assignments = [...(args.multi.get('e') ?? []), ...(args.multi.get('env') ?? [])];
+  const bad = assignments.find((e) => e.startsWith('='));
+  if (!path || unknown || bad !== undefined) {
+    if (unknown) process.stderr.write(`rustos run: unknown option ${unknown.length > 1 ? '--' : '-'}${unknown}\n`);
+    if (bad !== undefined) process.stderr.write(`rustos run: -e ${bad}: no variable name\n`);
+    process.stderr.write('usage: rustos run [-t|-T] [-e NAME=VALUE|-e NAME] [-w DIR] [--] <path> [args…]\n');
     return 2;
   }
   const tty = args.flags.has('t') || args.flags.has('tty') ? true : args.flags.has('T') ? false : Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const env: Record<string, string> = {};
-  for (const e of args.multi.get('e') ?? []) {
+  for (const e of assignments) {
     const eq = e.indexOf('=');
+    // As docker exec: `-e NAME` passes this environment's NAME, if it is set.
     if (eq > 0) env[e.slice(0, eq)] = e.slice(eq + 1);
+    else if (process.env[e] !== undefined) env[e] = process.env[e]!;
   }
   if (tty && process.env.TERM) env.TERM ??= process.env.TERM;
   return runProgram(args.flags.get('endpoint'), { path, argv, env, tty, cwd: String(args.flags.get('w') ?? args.flags.get('workdir') ?? '/') });

@@ -22,14 +22,17 @@ export function spawn(ctx: ServiceContext, req: SpawnRequest): Promise<SpawnRepl
 
 /**
  * As `docker exec` (execvp) does: a name without a slash is looked for in the
- * directories of PATH, in order. A directory where it is not (ENOENT, ENOTDIR) or
- * cannot be run (EACCES) is passed over; any other answer is the program's.
+ * directories of PATH, in order. A directory where opening it fails as not there
+ * (ENOENT, ENOTDIR) or not runnable (EACCES) is passed over; any other answer
+ * (a later step, another errno) is the program's.
  */
 export async function spawnFromPath(ctx: ServiceContext, name: string, path: string, req: Omit<SpawnRequest, 'path'>): Promise<SpawnReply__Output> {
   if (name.includes('/')) return spawn(ctx, { ...req, path: name });
   let denied: SpawnReply__Output | undefined;
   for (const dir of path.split(':')) {
     const r = await spawn(ctx, { ...req, path: `${dir || '.'}/${name}` });
+    // Only opening the program itself tells that it is not here; any later step is the program's.
+    if (r.step !== 'open') return r;
     if (r.errno === Errno.EACCES) denied ??= r;
     else if (r.errno !== Errno.ENOENT && r.errno !== Errno.ENOTDIR) return r;
   }

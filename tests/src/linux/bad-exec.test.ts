@@ -74,3 +74,17 @@ test('rustos run of a bare name looks in PATH, as docker exec does: found it run
   const elsewhere = sys.cli('run', '-e', 'PATH=/tmp:/no/such', '--', 'busybox');
   assert.deepEqual([elsewhere.status, elsewhere.stderr], [127, 'rustos run: busybox: not found in PATH (/tmp:/no/such)\n']);
 });
+
+test('rustos run options as docker exec takes them: a bad -w is named, -e NAME passes this environment\'s NAME, an unknown option is a usage error', () => {
+  const missing = sys.cli('run', '-w', '/no/such', '--', 'pwd');
+  assert.deepEqual([missing.status, missing.stderr], [127, 'rustos run: working directory /no/such: ENOENT\n']);
+  const file = sys.cli('run', '-w', '/etc/hostname', '--', 'pwd');
+  assert.deepEqual([file.status, file.stderr], [126, 'rustos run: working directory /etc/hostname: ENOTDIR\n']);
+  const inherited = sys.cli('run', '-e', 'RUSTOS_HOME', '-e', 'RUSTOS_NOT_SET', '--', 'sh', '-c', 'echo "$RUSTOS_HOME[${RUSTOS_NOT_SET-unset}]"');
+  assert.equal(inherited.stdout, `${sys.home}[unset]\n`, inherited.stderr);
+  for (const args of [['-z', '--', 'true'], ['-e', '=x', '--', 'true']]) {
+    const r = sys.cli('run', ...args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, /^rustos run: (unknown option -z|-e =x: no variable name)\nusage: rustos run /);
+  }
+});
