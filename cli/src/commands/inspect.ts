@@ -26,7 +26,11 @@ export async function status(args: Args): Promise<number> {
     process.stdout.write(`${JSON.stringify(s, null, 2)}\n`);
     return 0;
   }
-  process.stdout.write(`${s.system}: ${s.ready ? 'ready' : 'not ready'}, up ${(s.uptimeMs / 1000).toFixed(1)} s, ${s.lastSeq} milestones\n`);
+  // Not ready: say who is not (FAILED first: it will not come back by itself).
+  const waiting = s.services.filter((v) => v.state !== 'READY' || (v.lease && v.lease !== 'RUNNING'))
+    .sort((a, b) => Number(b.lease === 'FAILED') - Number(a.lease === 'FAILED')).map((v) => `${v.name} ${v.lease === 'FAILED' ? 'FAILED' : v.state}`);
+  const readiness = s.ready ? 'ready' : `not ready${waiting.length ? ` (${waiting.join(', ')})` : ''}`;
+  process.stdout.write(`${s.system}: ${readiness}, up ${(s.uptimeMs / 1000).toFixed(1)} s, ${s.lastSeq} milestones\n`);
   const rows = [['SERVICE', 'STATE', 'LEASE', 'GEN', 'PID', 'RESTARTS', 'RIGHTS']];
   for (const v of s.services) rows.push([v.name, v.state, v.lease || '-', String(v.generation), String(v.pid || '-'), String(v.restarts), v.rights.join(' ')]);
   process.stdout.write(table(rows));

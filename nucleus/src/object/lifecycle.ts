@@ -38,9 +38,14 @@ function waitersOf(k: Kernel): Map<string, Set<LaunchWaiter>> {
  * rootd is told of them again, or it would never re-admit a service a launcher
  * started (runtimed, uiserver) once that service restarts.
  */
-const launchRequests = new WeakMap<Kernel, Map<string, { requester: string; env: Record<string, string> }>>();
+interface LaunchRequest {
+  requester: string;
+  env: Record<string, string>;
+}
 
-function launchRequestsOf(k: Kernel): Map<string, { requester: string; env: Record<string, string> }> {
+const launchRequests = new WeakMap<Kernel, Map<string, LaunchRequest>>();
+
+function launchRequestsOf(k: Kernel): Map<string, LaunchRequest> {
   let m = launchRequests.get(k);
   if (!m) launchRequests.set(k, (m = new Map()));
   return m;

@@ -121,6 +121,7 @@ test('killed past its restart budget, a service stays down: FAILED in status, an
   }
   const status = await sys.status();
   assert.equal(status.ready, false);
+  assert.match(sys.cli('status').stdout, /^RustOS-TS: not ready \(runtimed FAILED\), up /);
   assert.deepEqual(status.services.filter((s) => s.name !== 'runtimed' && s.state !== 'READY').map((s) => s.name), [], 'the others still READY');
 
   const asked = Date.now();
