@@ -59,6 +59,10 @@ export async function logs(args: Args): Promise<number> {
   const service = args.positional[1] ?? '';
   const follow = args.flags.has('follow') || args.flags.has('f');
   const tail = Number(args.flags.get('n') ?? args.flags.get('tail') ?? 200);
+  if (!Number.isInteger(tail) || tail < 1) {
+    process.stderr.write(`rustos logs: -n ${String(args.flags.get('n') ?? args.flags.get('tail'))}: not a positive number of lines\nusage: rustos logs [service] [-f] [-n N]\n`);
+    return 2;
+  }
   return withNucleus(args, (n) => new Promise((resolve) => {
     const stream = n.admin.Logs({ service, follow, tail });
     stream.on('data', (batch: { lines: string[] }) => { for (const l of batch.lines) process.stdout.write(`${l}\n`); });

@@ -52,7 +52,7 @@ test('milestones --json lists the same milestones the admin API has', async () =
   assert.ok(listed.length >= SEED_ORDER.length);
 });
 
-test('kill, restart and logs of something that is not a service say what is wrong, and nothing changes', async () => {
+test('kill, restart and logs of something that is not a service (or a bad -n) say what is wrong, and nothing changes', async () => {
   const cases: [string[], RegExp][] = [
     [['kill', 'nucleus'], /^rustos kill: the nucleus is the machine, not a service: `rustos down` stops the system\n$/],
     [['restart', 'nosuch'], /^rustos restart: no live service named "nosuch"\n$/],
@@ -64,6 +64,8 @@ test('kill, restart and logs of something that is not a service say what is wron
     assert.match(r.stderr, message);
   }
   assert.equal(sys.cli('logs', 'vfsd', '-n', '1').status, 0);
+  const lines = sys.cli('logs', '-n', 'abc');
+  assert.deepEqual([lines.status, lines.stderr.split('\n')[0]], [2, 'rustos logs: -n abc: not a positive number of lines']);
   const s = await sys.status();
   assert.equal(s.ready, true);
   assert.ok(s.services.every((x) => x.generation === 1), 'no service restarted');
