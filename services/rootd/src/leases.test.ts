@@ -54,6 +54,11 @@ test('first unexpected exit restarts at once, repeated ones back off (doubling, 
   assert.equal(book.leases.get('s')!.backoffMs, 100);
   book.enrolled('s', 3);
   assert.deepEqual(book.admissible(), [], 'inside the backoff');
+  // Asked at one instant, a backoff is never in neither answer (rootd once read the
+  // clock twice, and a generation enrolled during its backoff was never admitted).
+  assert.equal(book.nextWakeup(now + 99), now + 100);
+  assert.equal(book.admissible(now + 100)[0]?.generation, 3);
+  assert.equal(book.nextWakeup(now + 100), undefined);
   now += 100;
   assert.equal(book.admissible()[0]?.generation, 3);
   book.admitted('s', 3);

@@ -47,7 +47,7 @@ const EXPECTED = /^(restart requested|shutdown)/;
 export class LeaseBook {
   readonly leases = new Map<string, Lease>();
 
-  constructor(readonly manifests: Map<string, Manifest>, private readonly now: () => number = Date.now) {
+  constructor(readonly manifests: Map<string, Manifest>, readonly now: () => number = Date.now) {
     for (const m of manifests.values()) {
       if (m.launcher === 'nucleus') continue;
       this.leases.set(m.name, {
@@ -132,9 +132,11 @@ export class LeaseBook {
     return true;
   }
 
-  /** Everyone who may be admitted now. */
-  admissible(): Admission[] {
-    const now = this.now();
+  /**
+   * Everyone who may be admitted at `now`. Ask nextWakeup with the same instant:
+   * with two clock readings, a backoff ending between them was in neither answer.
+   */
+  admissible(now = this.now()): Admission[] {
     const out: Admission[] = [];
     for (const l of this.leases.values()) {
       if (!l.waiting || l.state === 'RUNNING' || l.state === 'FAILED') continue;
@@ -155,9 +157,9 @@ export class LeaseBook {
     return { name, from, to: 'RUNNING', why: `generation ${generation}` };
   }
 
-  /** When the earliest backoff ends (to wake up then), if any lease waits on one. */
-  nextWakeup(): number | undefined {
-    const times = [...this.leases.values()].filter((l) => l.waiting && l.backoffUntil > this.now()).map((l) => l.backoffUntil);
+  /** When the earliest backoff after `now` ends (to wake up then), if any lease waits on one. */
+  nextWakeup(now = this.now()): number | undefined {
+    const times = [...this.leases.values()].filter((l) => l.waiting && l.backoffUntil > now).map((l) => l.backoffUntil);
     return times.length ? Math.min(...times) : undefined;
   }
 

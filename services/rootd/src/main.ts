@@ -76,7 +76,8 @@ function handle(ctx: ServiceContext, ev: LeaseEvent__Output): void {
 function pump(ctx: ServiceContext): void {
   if (!started) return;
   const b = book!;
-  for (const a of b.admissible()) {
+  const now = b.now();
+  for (const a of b.admissible(now)) {
     const t = b.admitted(a.name, a.generation);
     ctx.nucleus.supervision.Admit({ header: ctx.header('root'), name: a.name, generation: a.generation, rights: a.rights, env: a.env }, deadline(), (err) => {
       if (err) ctx.log.warn(`admission of ${a.name} generation ${a.generation} failed: ${err.message}`);
@@ -84,7 +85,7 @@ function pump(ctx: ServiceContext): void {
     });
   }
   clearTimeout(wakeup);
-  const at = b.nextWakeup();
+  const at = b.nextWakeup(now);
   if (at !== undefined) wakeup = setTimeout(() => pump(ctx), Math.max(0, at - Date.now()));
   report(ctx);
 }
