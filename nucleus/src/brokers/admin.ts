@@ -13,6 +13,7 @@ import { systemStatus } from '../executive/status.js';
 import { shutdown } from '../executive/shutdown.js';
 import { runRelay, copyInRelay, copyOutRelay } from './relay.js';
 import { tableRows } from '../ps/linux/table.js';
+import { stop } from '../object/lifecycle.js';
 
 const wire = (m: Milestone) => ({ ...m });
 /** errno for an operation on a service whose lease has FAILED: state not recoverable. */
@@ -51,10 +52,7 @@ export function adminHandlers(k: Kernel): AdminHandlers {
     Restart: unary((req) => {
       const svc = target(req.name);
       k.milestones.emit({ name: 'admin.restart', subject: svc.name, generation: svc.generation });
-      svc.expectedExit = 'restart requested';
-      svc.send({ stop: { why: 'RESTART', detail: 'rustos restart' } });
-      // It closes its server before it exits: callers from now on wait for the next generation.
-      k.endpoints.ownerExited(svc.name, svc.generation);
+      stop(k, svc, 'RESTART', 'rustos restart');
       return { message: `restarting ${svc.name} generation ${svc.generation}` };
     }),
     Shutdown: unary(() => {

@@ -37,11 +37,12 @@ type Ctor<C> = new (address: string, creds: grpc.ChannelCredentials, options?: g
 export async function peer<C>(k: Kernel, endpoint: string, ctor: Ctor<C>): Promise<{ client: C; md: grpc.Metadata }> {
   // An owner whose lease has FAILED is not waited for.
   const owner = k.endpoints.lookup(endpoint)?.owner ?? endpoint.split('.')[0];
-  const notServed = () => unavailable(`${endpoint} is not being served: ${k.failure(owner) ?? `its owner did not come back within ${OWNER_WAIT_MS / 1000} s`}`);
-  if (k.failure(owner)) throw notServed();
+  const notServed = (why: string) => unavailable(`${endpoint} is not being served: ${why}`);
+  const failure = k.failure(owner);
+  if (failure) throw notServed(failure);
   // Its current generation if live, else the next (which may have re-created it already).
   const rec = await k.endpoints.waitFor(endpoint, (k.endpoints.lookup(endpoint)?.generation ?? 0) - 1, OWNER_WAIT_MS);
-  if (!rec) throw notServed();
+  if (!rec) throw notServed(k.failure(owner) ?? `its owner did not come back within ${OWNER_WAIT_MS / 1000} s`);
   let channel = channels.get(rec.address);
   if (!channel) channels.set(rec.address, (channel = channelTo(rec.address)));
   const md = new grpc.Metadata();

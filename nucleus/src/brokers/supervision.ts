@@ -8,7 +8,7 @@ import type { SupervisionHandlers } from '@rustos/platform/gen/rustos/v1/Supervi
 import type { CapabilitiesHandlers } from '@rustos/platform/gen/rustos/v1/Capabilities.js';
 import type { Kernel } from '../executive/kernel.js';
 import { ROOT_RIGHT } from '../object/capabilities.js';
-import { admit, requestLaunch } from '../object/lifecycle.js';
+import { admit, requestLaunch, stop } from '../object/lifecycle.js';
 import { authorize, requireString } from './guard.js';
 
 export function supervisionHandlers(k: Kernel): SupervisionHandlers {
@@ -26,8 +26,7 @@ export function supervisionHandlers(k: Kernel): SupervisionHandlers {
       const svc = k.services.live(req.name);
       if (!svc || svc.generation !== req.generation) throw notFound(`Supervision.Stop: ${req.name} generation ${req.generation} is not live`, 3);
       if (!req.stop) throw invalid('Supervision.Stop: missing field "stop"');
-      svc.expectedExit = req.stop.why === 'RESTART' ? 'restart requested' : req.stop.why.toLowerCase();
-      svc.send({ stop: req.stop });
+      stop(k, svc, req.stop.why, req.stop.detail);
       return {};
     }),
     ReportLeases: unary((req) => {

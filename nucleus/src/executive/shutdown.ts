@@ -7,6 +7,7 @@
  */
 import type { Kernel } from './kernel.js';
 import type { ServiceObject } from '../object/services.js';
+import { stop } from '../object/lifecycle.js';
 
 const GRACE_MS = 3000;
 
@@ -42,19 +43,18 @@ export async function shutdown(k: Kernel, why: string): Promise<void> {
   const live = () => k.services.all().filter((s) => s.state !== 'EXITED');
   const deadline = Date.now() + GRACE_MS;
   const told = new Set<ServiceObject>();
-  const stop = async (wave: ServiceObject[], until: number) => {
+  const stopWave = async (wave: ServiceObject[], until: number) => {
     for (const s of wave) {
       told.add(s);
-      s.expectedExit = 'shutdown';
-      s.send({ stop: { why: 'SHUTDOWN', detail: why } });
+      stop(k, s, 'SHUTDOWN', why);
     }
     while (wave.some((s) => s.state !== 'EXITED') && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
   };
   const untold = () => live().filter((s) => s.name !== 'rootd' && !told.has(s));
-  while (untold().length && Date.now() < deadline) await stop(nextWave(k, untold()), deadline);
-  await stop(untold(), deadline);   // past the grace period: told all the same, not waited for
+  while (untold().length && Date.now() < deadline) await stopWave(nextWave(k, untold()), deadline);
+  await stopWave(untold(), deadline);   // past the grace period: told all the same, not waited for
   const rootd = k.services.live('rootd');
-  if (rootd) await stop([rootd], deadline + 1000);
+  if (rootd) await stopWave([rootd], deadline + 1000);
   k.devices?.close();   // the disk file is fsynced and closed
   k.milestones.emit({ name: 'nucleus.halt', detail: `${live().length} services still running` });
   k.onHalt?.();

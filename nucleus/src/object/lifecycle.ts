@@ -7,6 +7,7 @@
  */
 import type { Directive } from '@rustos/platform/gen/rustos/v1/Directive.js';
 import type { LeaseEvent } from '@rustos/platform/gen/rustos/v1/LeaseEvent.js';
+import type { Stop__Output } from '@rustos/platform/gen/rustos/v1/Stop.js';
 import type { Kernel } from '../executive/kernel.js';
 import { ROOT_RIGHT, type Capability } from './capabilities.js';
 import type { ServiceObject } from './services.js';
@@ -105,6 +106,18 @@ export function ready(k: Kernel, svc: ServiceObject): void {
   const waiting = waitersOf(k).get(svc.name);
   for (const w of waiting ?? []) w.resolve(svc);
   waiting?.clear();
+}
+
+/**
+ * Tells a service to exit (restart, shutdown, or FAILED: do not come back). It
+ * closes its server before it exits (up to a second while calls drain), so its
+ * endpoints leave service now: callers wait for the next generation instead of
+ * dialling a closed socket.
+ */
+export function stop(k: Kernel, svc: ServiceObject, why: Stop__Output['why'], detail: string): void {
+  svc.expectedExit = why === 'RESTART' ? 'restart requested' : why.toLowerCase();
+  svc.send({ stop: { why, detail } });
+  k.endpoints.ownerExited(svc.name, svc.generation);
 }
 
 export function exited(k: Kernel, svc: ServiceObject, reason: string): void {
