@@ -22,8 +22,10 @@ export function spawnHandlers(deps: LoaderDeps): LoaderdHandlers {
         {
           parentPid: req.parentPid, replacePid: 0,
           beforeCommit: req.session ? async (pid) => {
-            const errno = await deps.files.bindSession?.(req.session, pid, req.cwd || '/') ?? Errno.ENOSYS;
-            if (errno) fail('session', errno, `binding session ${req.session} to pid ${pid} failed`);
+            const cwd = req.cwd || '/';
+            const r = await deps.files.bindSession?.(req.session, pid, cwd) ?? { errno: Errno.ENOSYS, cwd: false };
+            if (r.errno && r.cwd) fail('cwd', r.errno, `entering the working directory ${cwd} failed`);
+            if (r.errno) fail('session', r.errno, `binding session ${req.session} to pid ${pid} failed`);
           } : undefined,
         });
       if (isFailed(r)) return { pid: 0, tid: 0, errno: r.errno, errnoName: errnoName(r.errno), step: r.step, message: r.line, detail: r.detail };

@@ -87,9 +87,7 @@ export function runHandler(ctx: ServiceContext, catalogs: () => Catalogs): grpc.
       if (spawned.errno) {
         await vfsd(ctx)((c, md) => unaryCall((cb) => c.CloseSession({ session }, md, cb))).catch(() => undefined);
         const status = spawned.errno === Errno.ENOENT ? 127 : 126;
-        // The session step also enters the working directory: a missing or unusable one is named as such.
-        const cwdFailed = spawned.step === 'session' && ([Errno.ENOENT, Errno.ENOTDIR, Errno.EACCES] as number[]).includes(spawned.errno);
-        if (cwdFailed) return fail(`rustos run: working directory ${req.cwd}: ${errnoName(spawned.errno)}`, status);
+        if (spawned.step === 'cwd') return fail(`rustos run: working directory ${req.cwd}: ${errnoName(spawned.errno)}`, status);
         return fail(spawned.message || `rustos run: ${req.path}: ${errnoName(spawned.errno)}`, status);
       }
       pid = spawned.pid;

@@ -48,12 +48,15 @@ function liveHandlers(state: () => Vfs): VfsdHandlers {
       return { errno: 0, session: s.id, tty: s.tty ? `/dev/pts/${s.tty.index}` : '' };
     }, (errno) => ({ errno, session: 0, tty: '' }))),
 
-    BindSession: unary((req) => vfs().view.complete(() => errnoOr(() => {
+    BindSession: unary((req) => vfs().view.complete(() => {
       const v = vfs();
-      if (req.cwd) startIn(v, req.pid, req.cwd);
-      v.sessions.bind(req.session, req.pid);
-      return { errno: 0 };
-    }, (errno) => ({ errno })))),
+      // Which part failed is the launcher's to report: a working directory is the user's to fix.
+      if (req.cwd) {
+        const errno = errnoOr(() => { startIn(v, req.pid, req.cwd); return 0; }, (e) => e);
+        if (errno) return { errno, cwd: true };
+      }
+      return errnoOr(() => { v.sessions.bind(req.session, req.pid); return { errno: 0 }; }, (errno) => ({ errno }));
+    })),
 
     CloseSession: unary((req) => errnoOr(() => {
       vfs().sessions.close(req.session);

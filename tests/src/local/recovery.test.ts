@@ -110,14 +110,17 @@ test('rustos restart runtimed: a `rustos run` right after waits for the next gen
 
 // Last: it leaves runtimed down for good.
 test('killed past its restart budget, a service stays down: FAILED in status, and `rustos run` and `rustos restart` say so at once', async () => {
-  for (let kills = 0; ; kills++) {
+  // Each kill waits for a generation newer than the one killed before (status lags an exit).
+  for (let kills = 0, killed = 0; ; kills++) {
     const svc = await sys.until('runtimed serving again, or FAILED', async () => {
       const s = (await sys.status()).services.find((x) => x.name === 'runtimed')!;
-      return s.lease === 'FAILED' || (s.lease === 'RUNNING' && s.state === 'READY') ? s : undefined;
+      return s.lease === 'FAILED' || (s.lease === 'RUNNING' && s.state === 'READY' && s.generation > killed) ? s : undefined;
     });
     if (svc.lease === 'FAILED') break;
     assert.ok(kills < 12, `runtimed still restarted after ${kills} kills`);
-    assert.equal(sys.cli('kill', 'runtimed').status, 0);
+    const kill = sys.cli('kill', 'runtimed');
+    assert.equal(kill.status, 0, kill.stderr);
+    killed = svc.generation;
   }
   const status = await sys.status();
   assert.equal(status.ready, false);

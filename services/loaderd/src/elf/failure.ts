@@ -12,6 +12,7 @@ export type Step =
   | 'ident'        // e_ident: magic, class, data, version, OS ABI
   | 'header'       // e_type, e_machine, e_phentsize, e_phnum
   | 'phdrs'        // the program header table
+  | 'cwd'          // Spawn: entering the new process's working directory (vfsd)
   | 'session'      // Spawn: binding the new process's stdio (vfsd)
   | 'interp'       // the PT_INTERP path
   | 'interp-open'  // opening the interpreter

@@ -17,5 +17,5 @@ export interface ExecFiles {
   /** Opens `path` for execution as process `pid` sees it: the file, or a positive errno. */
   openExec(pid: number, path: string): Promise<ExecFile | number>;
   /** Makes a vfsd session the new process's fds 0-2 and sets its cwd (Spawn): 0, or a positive errno. */
-  bindSession?(session: number, pid: number, cwd: string): Promise<number>;
+  bindSession?(session: number, pid: number, cwd: string): Promise<{ errno: number; cwd: boolean }>;
 }

@@ -46,10 +46,10 @@ export function vfsdFiles(ctx: Pick<ServiceContext, 'peers' | 'log'>, lookup: ()
     },
     async bindSession(session, pid, cwd) {
       const Vfsd = lookup();
-      if (!Vfsd) return Errno.ENOSYS;
-      const r = await ctx.peers.call('vfsd.files', Vfsd, (client, md) => new Promise<{ errno?: number }>((resolve, reject) =>
+      if (!Vfsd) return { errno: Errno.ENOSYS, cwd: false };
+      const r = await ctx.peers.call('vfsd.files', Vfsd, (client, md) => new Promise<{ errno?: number; cwd?: boolean }>((resolve, reject) =>
         client.BindSession!({ session, pid, cwd }, md, { deadline: Date.now() + 30_000 }, (err, res) => (err ? reject(err) : resolve(res!)))), { idempotent: true });
-      return r.errno ?? 0;
+      return { errno: r.errno ?? 0, cwd: r.cwd ?? false };
     },
   };
 }
