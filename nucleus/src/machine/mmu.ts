@@ -18,6 +18,7 @@
  * addresses (0 <= va < 2^47) are cached; the upper canonical half always walks.
  */
 import { PAGE_SIZE, PhysicalMemory } from "./memory.js";
+import { privateTlb, type TlbHolder, type TlbSet } from "./arena.js";
 import { raise, PfError, Vector } from "./fault.js";
 import { widenFields } from "./wide-fields.js";
 import { Pte, PTE_ADDR_HI, PTE_ADDR_LO, PTE_NX_HI, RSVD_1G_LO, RSVD_2M_LO, RSVD_PML4_LO } from "./pte.js";
@@ -43,15 +44,20 @@ const RSVD_HI = PTE_ADDR_HI & ~((1 << (PHYS_ADDR_BITS - 32)) - 1);
  */
 const mmusOf = new WeakMap<PhysicalMemory, Set<Mmu>>();
 
-export class Mmu {
+export class Mmu implements TlbHolder {
   readonly ram: PhysicalMemory;
   root = 0;
-  readonly tlbReadTag = new Float64Array(TLB_SIZE).fill(TLB_EMPTY);
-  readonly tlbReadBase = new Int32Array(TLB_SIZE);
-  readonly tlbWriteTag = new Float64Array(TLB_SIZE).fill(TLB_EMPTY);
-  readonly tlbWriteBase = new Int32Array(TLB_SIZE);
-  readonly tlbExecTag = new Float64Array(TLB_SIZE).fill(TLB_EMPTY);
-  readonly tlbExecBase = new Int32Array(TLB_SIZE);
+  // The TLB arrays lie in the RAM's arena while it has a slot for them, where
+  // WebAssembly code reaches them (arena.ts); they are replaced only at release().
+  tlbReadTag: Float64Array;
+  tlbReadBase: Int32Array;
+  tlbWriteTag: Float64Array;
+  tlbWriteBase: Int32Array;
+  tlbExecTag: Float64Array;
+  tlbExecBase: Int32Array;
+  /** Byte offset of the TLB arrays in the RAM's memory (arena.ts TlbSet.at), -1 when not there. */
+  tlbAt = -1;
+  private tlb: TlbSet;
   /** High half of the last read64. */
   hi64 = 0;
   onCodeWrite: (frame: number) => void;
@@ -66,7 +72,11 @@ export class Mmu {
     this.ram = ram;
     this.u8 = ram.u8;
     this.dv = ram.dv;
-    this.i32 = new Int32Array(ram.buffer);
+    this.i32 = new Int32Array(ram.buffer, 0, ram.size >> 2);
+    this.tlb = ram.arena.claim(this);
+    this.tlbReadTag = this.tlbWriteTag = this.tlbExecTag = new Float64Array(0);
+    this.tlbReadBase = this.tlbWriteBase = this.tlbExecBase = new Int32Array(0);
+    this.useTlb(this.tlb);
     // Without a CPU nothing sets code bits; if something did, forgetting the bit is all there is to do.
     this.onCodeWrite = (frame) => { ram.codeFrames[frame] = 0; };
     let set = mmusOf.get(ram);
@@ -114,9 +124,25 @@ export class Mmu {
     }
   }
 
+  /** Takes a TLB set in the arena again (another MMU took this one's; see arena.ts). */
+  claimTlb(): void {
+    this.useTlb(this.ram.arena.claim(this));
+  }
+
+  useTlb(t: TlbSet): void {
+    this.tlb = t;
+    this.tlbReadTag = t.readTag; this.tlbWriteTag = t.writeTag; this.tlbExecTag = t.execTag;
+    this.tlbReadBase = t.readBase; this.tlbWriteBase = t.writeBase; this.tlbExecBase = t.execBase;
+    this.tlbAt = t.at;
+    this.flush();
+  }
+
   /** Forgets this Mmu when its address space is destroyed (see markCodeFrame). */
   release(): void {
     mmusOf.get(this.ram)?.delete(this);
+    // The slot goes to the next address space: this Mmu, if still used by mistake, must not share it.
+    this.ram.arena.release(this, this.tlb);
+    this.useTlb(privateTlb());
     this.flush();
   }
 

@@ -47,7 +47,7 @@ export class PageTable {
     this.frames = frames;
     this.mmu = mmu;
     this.root = root;
-    this.i32 = new Int32Array(frames.ram.buffer);
+    this.i32 = new Int32Array(frames.ram.buffer, 0, frames.ram.size >> 2);
   }
 
   /**

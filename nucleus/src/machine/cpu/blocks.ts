@@ -43,6 +43,8 @@ export class Block {
   /** Executions so far (the translator's hotness counter). */
   runs = 0;
   fn: BlockFn | null = null;
+  /** The WebAssembly region fn runs, when the region was compiled to WebAssembly (translate/wasm/link.ts). */
+  wasm: object | null = null;
   /** This block's index in its region's function. */
   entry = 0;
   /** Calls of fn entering at this block so far, counted up to the priming calls (cpu.ts). */

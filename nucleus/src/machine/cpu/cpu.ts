@@ -38,6 +38,13 @@ export type Engine = "interpreter" | "translate";
  */
 const PRIMING_CALLS = 12;
 
+/**
+ * The translation threshold for WebAssembly regions: compiling one costs about
+ * a millisecond (where a JS region costs hundreds), so blocks leave the
+ * interpreter much sooner (docs/BENCHMARKS.md).
+ */
+const WASM_THRESHOLD = 100;
+
 function primingCall(s: CpuState, b: Block): void {
   b.entries++;
   const budget = s.budget;
@@ -60,6 +67,11 @@ export interface CpuOptions {
    * thousand interpreted runs of a block save (docs/BENCHMARKS.md).
    */
   threshold?: number;
+  /**
+   * Compile regions to WebAssembly instead of JS (translate/wasm/) where the RAM
+   * is a WebAssembly.Memory.
+   */
+  wasm?: boolean;
   /** vCPU count of the machine (CPUID topology) and this vCPU's index. */
   vcpus?: number;
   index?: number;
@@ -69,6 +81,7 @@ export interface CpuOptions {
 export class Cpu {
   readonly engine: Engine;
   readonly threshold: number;
+  readonly wasm: boolean;
   readonly vcpus: number;
   readonly index: number;
   /** The last internal error reported as #MC, for diagnostics. */
@@ -78,7 +91,8 @@ export class Cpu {
 
   constructor(options: CpuOptions = {}) {
     this.engine = options.engine ?? "translate";
-    this.threshold = options.threshold ?? 4000;
+    this.wasm = options.wasm ?? false;
+    this.threshold = options.threshold ?? (this.wasm ? WASM_THRESHOLD : 4000);
     this.vcpus = options.vcpus ?? 1;
     this.index = options.index ?? 0;
   }
@@ -91,6 +105,8 @@ export class Cpu {
     s.cpuIndex = this.index;
     s.vcpus = this.vcpus;
     s.budget = budget;
+    s.bind(mmu.ram.arena);
+    if (mmu.tlbAt < 0) mmu.claimTlb();
     const translate = this.engine === "translate";
     let cur: Insn | null = null;
     let prev: Block | null = null;
@@ -125,7 +141,7 @@ export class Cpu {
         if (b.fn !== null && b.insns.length <= s.budget) {
           // Translated blocks chain among themselves; null brings us back here.
           while (b !== null) {
-            if (b.entries < PRIMING_CALLS) primingCall(s, b);
+            if (b.entries < PRIMING_CALLS && b.wasm === null) primingCall(s, b);
             else (b.fn as BlockFn)(s, b.entry);
             b = next(s);
           }
@@ -163,6 +179,8 @@ export class Cpu {
       return Exit.Budget;
     } catch (e) {
       return this.fault(s, e, cur);
+    } finally {
+      s.unbind();
     }
   }
 
@@ -177,7 +195,7 @@ export class Cpu {
       // Region members must be hot too (half the threshold): cold paths compiled into
       // the function cost V8 compile time and deoptimise it when first taken.
       const blocks = collectRegion(b, (va) => cache.lookup(base + va, va), this.threshold >> 1);
-      translateRegion(blocks);
+      translateRegion(blocks, false, this.wasm ? cache.ram : null);
       rememberRecipe(blocks, cache.ram.u8);
     } catch (e) {
       this.lastTranslationError = e;
@@ -204,7 +222,7 @@ export class Cpu {
           if (!canJoin(b, m)) break;
           blocks.push(m);
         }
-        if (blocks.length === members.length + 1 && translateRegion(blocks, true)) {
+        if (blocks.length === members.length + 1 && translateRegion(blocks, true, this.wasm ? cache.ram : null)) {
           recipeStats.reused++;
           return;
         }

@@ -84,7 +84,7 @@ function randomProgram(r: () => number): string {
 
 interface Machine { cpu: Cpu; s: CpuState; mmu: FlatMmu; ram: PhysicalMemory }
 
-function machine(code: Uint8Array, seed: number, engine: Engine, threshold: number): Machine {
+function machine(code: Uint8Array, seed: number, engine: Engine, threshold: number, wasm = false): Machine {
   const ram = new PhysicalMemory(1 << 20);
   const mmu = new FlatMmu(ram);
   mmu.map(CODE, 0x4000, Perm.RX);
@@ -99,7 +99,7 @@ function machine(code: Uint8Array, seed: number, engine: Engine, threshold: numb
   for (let k = 0; k < 16; k++) s.setBig(k, BigInt(Math.floor(r() * 2 ** 32)) * BigInt(Math.floor(r() * 2 ** 32)));
   s.setBig(4, 0x7f0f00n);
   s.rip = CODE;
-  return { cpu: new Cpu({ engine, threshold }), s, mmu, ram };
+  return { cpu: new Cpu({ engine, threshold, wasm }), s, mmu, ram };
 }
 
 function snapshot(m: Machine, exit: Exit): string {
@@ -123,6 +123,8 @@ test("interpreter and translator agree on random programs, slice by slice", { sk
       machine(code, p, "interpreter", 0),
       machine(code, p, "translate", 0),
       machine(code, p, "translate", 3),
+      machine(code, p, "translate", 0, true),
+      machine(code, p, "translate", 3, true),
     ];
     const slices = rng(p);
     for (let step = 0; step < 400; step++) {
@@ -134,6 +136,8 @@ test("interpreter and translator agree on random programs, slice by slice", { sk
       });
       assert.equal(states[1], states[0], `program ${p} step ${step} (translate/0)\n${src}`);
       assert.equal(states[2], states[0], `program ${p} step ${step} (translate/3)\n${src}`);
+      assert.equal(states[3], states[0], `program ${p} step ${step} (wasm/0)\n${src}`);
+      assert.equal(states[4], states[0], `program ${p} step ${step} (wasm/3)\n${src}`);
       if (!states[0].startsWith(`exit ${Exit.Budget}`)) break;
     }
   }
@@ -147,13 +151,13 @@ test("self-modifying code is seen by both engines", { skip }, () => {
     ".imm: db 0x83, 0xc0, 0x00 ; add eax, imm8", "dec ecx", "jnz .l", "int3",
   ].join("\n");
   const code = assemble(src, CODE);
-  for (const [engine, threshold] of [["interpreter", 0], ["translate", 0], ["translate", 2]] as const) {
-    const m = machine(code, 1, engine, threshold);
+  for (const [engine, threshold, wasm] of [["interpreter", 0, false], ["translate", 0, false], ["translate", 2, false], ["translate", 0, true], ["translate", 2, true]] as const) {
+    const m = machine(code, 1, engine, threshold, wasm);
     m.mmu.map(CODE, 0x4000, Perm.RWX, m.mmu.frameOf(CODE));
     const exit = m.cpu.run(m.s, m.mmu, 100000);
     assert.equal(exit, Exit.Fault);
     assert.equal(m.s.trapVector, 3);
     // Iteration k adds the value written in iteration k: 50 + 49 + ... + 1.
-    assert.equal(m.s.lo[0], (50 * 51) / 2, `${engine}/${threshold}`);
+    assert.equal(m.s.lo[0], (50 * 51) / 2, `${engine}/${threshold}${wasm ? "/wasm" : ""}`);
   }
 });

@@ -19,6 +19,9 @@ export interface CpuMmu {
   readonly tlbReadTag: Float64Array; readonly tlbReadBase: Int32Array;
   readonly tlbWriteTag: Float64Array; readonly tlbWriteBase: Int32Array;
   readonly tlbExecTag: Float64Array; readonly tlbExecBase: Int32Array;
+  /** Byte offset of the TLB arrays in ram's arena (machine/arena.ts), or -1 until claimTlb() puts them there. */
+  readonly tlbAt: number;
+  claimTlb(): void;
   translate(va: number, access: Access): number;
   read8(va: number): number;
   read16(va: number): number;

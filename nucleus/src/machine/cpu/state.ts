@@ -13,6 +13,7 @@ import type { Insn } from "./decode/insn.js";
 import { Fpu } from "./x87/fpu.js";
 import { widenFields } from "../wide-fields.js";
 import { MXCSR_MASK, fxrstor, fxsave } from "./x87/image.js";
+import { xmmViews, type XmmViews } from "../arena.js";
 
 /** RFLAGS bits the CPU keeps outside the lazy arithmetic set. */
 export const enum Rflag {
@@ -34,8 +35,15 @@ export const enum Exit {
 const TWO32 = 4294967296;
 
 export class CpuState {
-  readonly lo = new Int32Array(16);
-  readonly hi = new Int32Array(16);
+  /**
+   * The general registers. While a run executes this state they are the RAM
+   * arena's context registers (bind()), where WebAssembly code reads them;
+   * otherwise the state's own arrays.
+   */
+  lo: Int32Array;
+  hi: Int32Array;
+  private readonly ownLo = new Int32Array(16);
+  private readonly ownHi = new Int32Array(16);
   /** Guest virtual address of the next instruction. */
   rip = 0;
 
@@ -51,12 +59,13 @@ export class CpuState {
   /** Direction flag, 0 or 1. */
   df = 0;
 
-  // SSE: 16 xmm registers of 16 bytes, one buffer with several views.
-  readonly xmmBuffer = new ArrayBuffer(256);
-  readonly xmm32 = new Int32Array(this.xmmBuffer);
-  readonly xmmF32 = new Float32Array(this.xmmBuffer);
-  readonly xmmF64 = new Float64Array(this.xmmBuffer);
-  readonly xmm8 = new Uint8Array(this.xmmBuffer);
+  // SSE: 16 xmm registers of 16 bytes, one storage with several views (bound
+  // to the arena's during a run, as lo/hi are).
+  xmm32: Int32Array;
+  xmmF32: Float32Array;
+  xmmF64: Float64Array;
+  xmm8: Uint8Array;
+  private readonly ownXmm = xmmViews(new ArrayBuffer(256), 0);
   mxcsr = 0x1f80;
 
   /** The x87 FPU (cpu/x87/): registers, control/status/tag words, last-instruction pointers. */
@@ -95,6 +104,37 @@ export class CpuState {
   /** Index of the vCPU running this state and the machine's vCPU count (cpuid/rdtscp report them). */
   cpuIndex = 0;
   vcpus = 1;
+
+  constructor() {
+    this.lo = this.ownLo;
+    this.hi = this.ownHi;
+    this.xmm32 = this.ownXmm.xmm32; this.xmmF32 = this.ownXmm.xmmF32; this.xmmF64 = this.ownXmm.xmmF64; this.xmm8 = this.ownXmm.xmm8;
+  }
+
+  /** Moves the general and xmm registers into a run's context (machine/arena.ts) until unbind(). */
+  bind(a: { lo: Int32Array; hi: Int32Array; xmm: XmmViews }): void {
+    a.lo.set(this.lo);
+    a.hi.set(this.hi);
+    a.xmm.xmm8.set(this.xmm8);
+    this.lo = a.lo;
+    this.hi = a.hi;
+    this.useXmm(a.xmm);
+  }
+
+  /** Moves the registers back into the state's own storage. */
+  unbind(): void {
+    if (this.lo === this.ownLo) return;
+    this.ownLo.set(this.lo);
+    this.ownHi.set(this.hi);
+    this.ownXmm.xmm8.set(this.xmm8);
+    this.lo = this.ownLo;
+    this.hi = this.ownHi;
+    this.useXmm(this.ownXmm);
+  }
+
+  private useXmm(x: XmmViews): void {
+    this.xmm32 = x.xmm32; this.xmmF32 = x.xmmF32; this.xmmF64 = x.xmmF64; this.xmm8 = x.xmm8;
+  }
 
   /** RFLAGS as the guest sees it (pushf). */
   getRflags(): number {

@@ -7,6 +7,7 @@
  */
 import { PfError, Vector, raise } from "../../fault.js";
 import type { PhysicalMemory } from "../../memory.js";
+import type { TlbSet } from "../../arena.js";
 import { Access, TLB_EMPTY, TLB_SIZE, type CpuMmu } from "../mmu-surface.js";
 
 export const enum Perm { R = 1, W = 2, X = 4, RW = 3, RX = 5, RWX = 7 }
@@ -15,19 +16,34 @@ const PAGE = 4096;
 const CANONICAL = 2 ** 47;
 
 export class FlatMmu implements CpuMmu {
-  readonly tlbReadTag = new Float64Array(TLB_SIZE).fill(TLB_EMPTY);
-  readonly tlbReadBase = new Int32Array(TLB_SIZE);
-  readonly tlbWriteTag = new Float64Array(TLB_SIZE).fill(TLB_EMPTY);
-  readonly tlbWriteBase = new Int32Array(TLB_SIZE);
-  readonly tlbExecTag = new Float64Array(TLB_SIZE).fill(TLB_EMPTY);
-  readonly tlbExecBase = new Int32Array(TLB_SIZE);
+  tlbReadTag!: Float64Array;
+  tlbReadBase!: Int32Array;
+  tlbWriteTag!: Float64Array;
+  tlbWriteBase!: Int32Array;
+  tlbExecTag!: Float64Array;
+  tlbExecBase!: Int32Array;
+  tlbAt = -1;
   hi64 = 0;
   onCodeWrite: (frame: number) => void = () => {};
   /** vpn -> frame * 8 + permissions */
   private readonly pages = new Map<number, number>();
   private nextFrame = 0;
 
-  constructor(readonly ram: PhysicalMemory) {}
+  constructor(readonly ram: PhysicalMemory) {
+    this.claimTlb();
+  }
+
+  /** TLB arrays in the RAM's arena, as the real MMU keeps them (machine/arena.ts). */
+  claimTlb(): void {
+    this.useTlb(this.ram.arena.claim(this));
+  }
+
+  useTlb(t: TlbSet): void {
+    this.tlbReadTag = t.readTag; this.tlbWriteTag = t.writeTag; this.tlbExecTag = t.execTag;
+    this.tlbReadBase = t.readBase; this.tlbWriteBase = t.writeBase; this.tlbExecBase = t.execBase;
+    this.tlbAt = t.at;
+    this.flush();
+  }
 
   /** Maps [va, va+bytes) page by page to fresh frames (or to frames starting at `frame`). */
   map(va: number, bytes: number, perm: number, frame = -1): void {

@@ -12,7 +12,10 @@
  */
 import { formOf } from "../decode/decoder.js";
 import type { Insn } from "../decode/insn.js";
-import type { Block } from "../blocks.js";
+import type { Block, BlockFn } from "../blocks.js";
+import type { PhysicalMemory } from "../../memory.js";
+import { translateWasm } from "./wasm/link.js";
+import { gprFree, isJcc, selfLoop } from "./forms.js";
 import { FAULT_CHECK, Gen } from "./gen.js";
 import { emitterFor, push64, readE64, spMove } from "./emitters.js";
 import "./sse-emitters.js";
@@ -89,20 +92,6 @@ function dynamicExit(g: Gen, r: Region, j: number, inRegion: boolean, rip: strin
   g.line(`nx = ${rip}; xj = ${j}; xs = 0; xp = -1; break exit;`);
 }
 
-/**
- * Forms whose handlers touch no general register except to address memory:
- * SSE forms whose operands are xmm registers, memory and immediates only (not
- * the string compares and MASKMOVDQU, which use implicit registers), and x87
- * forms (with FXSAVE/FXRSTOR) on ST registers and memory (not FNSTSW AX).
- */
-function gprFree(key: string): boolean {
-  const [mnemonic, operands = ""] = key.split(" ");
-  if (/^PCMP[EI]STR|^MASKMOV/.test(mnemonic)) return false;
-  const list = operands.split(",");
-  if (mnemonic.startsWith("F")) return list.every((o) => /^(-|ST|STi|M[a-z]?)$/.test(o));
-  return list.some((o) => /^[VWU][a-z0-9]*$/.test(o)) && list.every((o) => /^([VWUMI][a-z0-9]*|XMM0)$/.test(o));
-}
-
 /** Calls instruction k's interpreter handler (k: index in the region). */
 function fallback(g: Gen, b: Block, k: number, terminator: boolean): void {
   g.commit();
@@ -117,17 +106,6 @@ function fallback(g: Gen, b: Block, k: number, terminator: boolean): void {
   }
   g.forgetFlags();
   if (!terminator) g.line(`if (!blk.valid) { nx = ${g.nextVa}; B += ${g.remaining}; xs = -1; break exit; }`);
-}
-
-function isJcc(key: string): boolean {
-  return /^J(?!MP|RCXZ)[A-Z]+ J[bz]$/.test(key);
-}
-
-/** The block ends in a direct jump (or jcc) to its own start. */
-function selfLoop(b: Block): boolean {
-  const last = b.insns[b.insns.length - 1];
-  const key = formOf(last).key;
-  return (isJcc(key) || key === "JMP Jb" || key === "JMP Jz") && last.target === b.va;
 }
 
 /** Virtual addresses a block continues at without a computed jump. */
@@ -181,9 +159,15 @@ export function translateBlock(b: Block): void {
  * region's blocks stay inside the function with the registers in locals. Every
  * block's fn becomes that function and its entry its index. With `compiledOnly`
  * (recipes.ts) nothing changes, and false is returned, unless the same source
- * was compiled before.
+ * was compiled before. With `wasmRam` (a RAM in a WebAssembly.Memory) the
+ * region is compiled to WebAssembly instead (wasm/).
  */
-export function translateRegion(blocks: Block[], compiledOnly = false): boolean {
+export function translateRegion(blocks: Block[], compiledOnly = false, wasmRam: PhysicalMemory | null = null): boolean {
+  if (wasmRam !== null && wasmRam.wasm !== null) {
+    const done = translateWasm(blocks, wasmRam, compiledOnly);
+    if (done) translatedBlocks += blocks.length;
+    return done;
+  }
   const r = new Region(blocks);
   const g = new Gen();
   const insns: Insn[] = [];
@@ -243,13 +227,18 @@ export function translateRegion(blocks: Block[], compiledOnly = false): boolean 
   const handlers = insns.map((i) => i.h);
   const fn = regionFunction(`block_${blocks[0].va.toString(16)}`, src, blocks[0], blocks, insns, handlers, runtime, blocks[0].physPage, compiledOnly);
   if (fn === null) return false;
-  translatedBlocks += blocks.length;
   debug.onSource?.(blocks, src);
+  install(blocks, fn);
+  return true;
+}
+
+/** Makes fn the code of every block of its region, entered at the block's index. */
+function install(blocks: Block[], fn: BlockFn): void {
+  translatedBlocks += blocks.length;
   blocks.forEach((b, j) => {
     b.fn = fn;
     b.entry = j;
   });
-  return true;
 }
 
 function emitLast(g: Gen, r: Region, j: number, i: Insn, key: string): void {

@@ -83,7 +83,7 @@ function randomProgram(r: () => number): string {
 
 interface Machine { cpu: Cpu; s: CpuState; mmu: FlatMmu }
 
-function machine(code: Uint8Array, seed: number, engine: Engine, threshold: number): Machine {
+function machine(code: Uint8Array, seed: number, engine: Engine, threshold: number, wasm = false): Machine {
   const mmu = new FlatMmu(new PhysicalMemory(1 << 20));
   mmu.map(CODE, 0x4000, Perm.RX);
   mmu.map(DATA, DATA_SIZE, Perm.RW);
@@ -95,7 +95,7 @@ function machine(code: Uint8Array, seed: number, engine: Engine, threshold: numb
   for (let k = 0; k < 256; k++) s.xmm8[k] = Math.floor(r() * 256);
   s.mxcsr = 0x1f80 | (Math.floor(r() * 4) << 13);
   s.rip = CODE;
-  return { cpu: new Cpu({ engine, threshold }), s, mmu };
+  return { cpu: new Cpu({ engine, threshold, wasm }), s, mmu };
 }
 
 function snapshot(m: Machine, exit: Exit): string {
@@ -114,7 +114,8 @@ test("interpreter and translator agree on random SSE programs, slice by slice", 
   for (let p = 0; p < programs; p++) {
     const src = randomProgram(rng(9100 + p));
     const code = assemble(src, CODE);
-    const engines = [machine(code, p, "interpreter", 0), machine(code, p, "translate", 0), machine(code, p, "translate", 3)];
+    const engines = [machine(code, p, "interpreter", 0), machine(code, p, "translate", 0), machine(code, p, "translate", 3),
+      machine(code, p, "translate", 0, true), machine(code, p, "translate", 3, true)];
     const slices = rng(p);
     for (let step = 0; step < 300; step++) {
       const budget = 1 + Math.floor(slices() * (step % 3 === 0 ? 5 : 200));
@@ -126,6 +127,8 @@ test("interpreter and translator agree on random SSE programs, slice by slice", 
       executed += budget - engines[0].s.budget;
       assert.equal(states[1], states[0], `program ${p} step ${step} (translate/0)\n${src}`);
       assert.equal(states[2], states[0], `program ${p} step ${step} (translate/3)\n${src}`);
+      assert.equal(states[3], states[0], `program ${p} step ${step} (wasm/0)\n${src}`);
+      assert.equal(states[4], states[0], `program ${p} step ${step} (wasm/3)\n${src}`);
       if (!states[0].startsWith(`exit ${Exit.Budget}`)) {
         if (engines[0].s.trapVector === 3) finished++;
         break;
