@@ -8,7 +8,7 @@
  *   npm run build && node bench/dist/cpu-mips.js
  */
 import { PhysicalMemory } from "@rustos/nucleus/dist/machine/memory.js";
-import { Cpu, type Engine } from "@rustos/nucleus/dist/machine/cpu/cpu.js";
+import { Cpu } from "@rustos/nucleus/dist/machine/cpu/cpu.js";
 import { CpuState, Exit } from "@rustos/nucleus/dist/machine/cpu/state.js";
 import { FlatMmu, Perm } from "@rustos/nucleus/dist/machine/cpu/testing/flat-mmu.js";
 import { assemble } from "@rustos/nucleus/dist/machine/cpu/testing/nasm.js";
@@ -143,7 +143,10 @@ const LOOPS: Loop[] = [
 
 interface Result { mips: number; executed: number; rax: bigint; rdx: bigint }
 
-function runLoop(code: Uint8Array, engine: Engine): Result {
+/** The engines compared: the interpreter, the translator (WebAssembly regions, as the product runs it) and the translator with JS regions. */
+type Variant = "interpreter" | "translate" | "translate-js";
+
+function runLoop(code: Uint8Array, variant: Variant): Result {
   const ram = new PhysicalMemory(8 << 20);
   const mmu = new FlatMmu(ram);
   mmu.map(CODE, 0x10000, Perm.RX);
@@ -156,7 +159,7 @@ function runLoop(code: Uint8Array, engine: Engine): Result {
   const s = new CpuState();
   s.setBig(4, 0x7fff00n);
   s.rip = CODE;
-  const cpu = new Cpu({ engine, threshold: 16 });
+  const cpu = new Cpu({ engine: variant === "interpreter" ? "interpreter" : "translate", wasm: variant === "translate", threshold: 16 });
   const budget = 2_000_000_000;
   // CPU time, not wall time: the bench machine is shared, and time spent
   // descheduled is not the emulator's.
@@ -169,10 +172,10 @@ function runLoop(code: Uint8Array, engine: Engine): Result {
   return { mips: executed / seconds / 1e6, executed, rax: s.getBig(0), rdx: s.getBig(2) };
 }
 
-function best(code: Uint8Array, engine: Engine, runs: number): Result {
+function best(code: Uint8Array, variant: Variant, runs: number): Result {
   let top: Result | null = null;
   for (let k = 0; k < runs; k++) {
-    const r = runLoop(code, engine);
+    const r = runLoop(code, variant);
     if (!top || r.mips > top.mips) top = r;
   }
   return top as Result;
@@ -181,13 +184,16 @@ function best(code: Uint8Array, engine: Engine, runs: number): Result {
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 function main(): void {
-  const rows: string[][] = [["loop", "instructions", "interpreter MIPS", "translator MIPS", "ratio"]];
+  const rows: string[][] = [["loop", "instructions", "interpreter MIPS", "translator MIPS", "ratio", "JS regions MIPS"]];
   for (const loop of LOOPS) {
     const code = assemble(loop.asm, CODE);
     const interp = best(code, "interpreter", RUNS);
     const trans = best(code, "translate", RUNS);
-    if (interp.rax !== trans.rax || interp.rdx !== trans.rdx || interp.executed !== trans.executed) {
-      throw new Error(`${loop.name}: engines disagree`);
+    const js = best(code, "translate-js", RUNS);
+    for (const other of [trans, js]) {
+      if (interp.rax !== other.rax || interp.rdx !== other.rdx || interp.executed !== other.executed) {
+        throw new Error(`${loop.name}: engines disagree`);
+      }
     }
     rows.push([
       loop.name,
@@ -195,6 +201,7 @@ function main(): void {
       interp.mips.toFixed(1),
       trans.mips.toFixed(1),
       `${(trans.mips / interp.mips).toFixed(1)}x`,
+      js.mips.toFixed(1),
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
@@ -207,7 +214,7 @@ function main(): void {
 if (process.env.BENCH_LOOP !== undefined) {
   // Profiling aid: one loop on one engine.
   const loop = LOOPS[Number(process.env.BENCH_LOOP)];
-  const r = best(assemble(loop.asm, CODE), (process.env.BENCH_ENGINE ?? "translate") as Engine, 1);
+  const r = best(assemble(loop.asm, CODE), (process.env.BENCH_ENGINE ?? "translate") as Variant, 1);
   console.log(`${loop.name}: ${r.mips.toFixed(1)} MIPS`);
 } else {
   main();

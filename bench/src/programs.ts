@@ -1,7 +1,8 @@
 /**
  * Whole-program speed: a few of the test programs timed natively, under qemu-x86_64
  * (user mode, a JIT) and on the emulated machine (each CPU engine, through the test
- * shim), side by side in one run. Prints milliseconds and the slowdown against
+ * shim: the interpreter, the translator as the product runs it, with WebAssembly
+ * regions, and the translator with JS regions), side by side in one run. Prints milliseconds and the slowdown against
  * native and against qemu. Each emulated run is also checked against the native
  * output, so a fast wrong answer cannot pass as a result. For the emulator, the first
  * of its runs is printed too: later runs of the same program reuse the translator's
@@ -14,7 +15,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { buildPrograms, ENVP, type Case } from '@rustos/tests/bare/cases.js';
 import { explainMismatch } from '@rustos/tests/bare/compare.js';
-import { engines, unavailable } from '@rustos/tests/bare/machine.js';
+import { benchEngines as engines, unavailable } from '@rustos/tests/bare/machine.js';
 import { runNative, runQemu } from '@rustos/tests/bare/native.js';
 import { runProgram } from '@rustos/tests/bare/shim.js';
 import { asNucleusProcess } from './lib/nucleus-process.js';

@@ -29,6 +29,8 @@ export interface Engine {
 const RAM_BYTES = 512 * 1024 * 1024;
 /** Test name -> Cpu options: the interpreter alone, and the translator as the product runs it. */
 const ENGINE_OPTIONS = { interpreter: { engine: 'interpreter' }, translator: { engine: 'translate' } } as const;
+/** What the benches compare besides: the translator with JS regions instead of WebAssembly ones. */
+const BENCH_OPTIONS = { ...ENGINE_OPTIONS, 'translator-js': { engine: 'translate', wasm: false } } as const;
 const CPU_EXIT = { Syscall: 1, Fault: 2, Budget: 3 } as const;
 
 type Module = Record<string, unknown>;
@@ -54,7 +56,7 @@ function need<T>(m: Module, name: string, where: string): T {
   return m[name] as T;
 }
 
-async function loadEngines(): Promise<{ engines: Engine[]; unavailable: string }> {
+async function loadEngines(): Promise<{ engines: Engine[]; benchEngines: Engine[]; unavailable: string }> {
   try {
     const CpuState = need<new () => CpuState>(await load('machine/cpu/state.js'), 'CpuState', 'machine/cpu/state');
     const Cpu = need<new (options: object) => CpuEngine>(await load('machine/cpu/cpu.js'), 'Cpu', 'machine/cpu/cpu');
@@ -62,7 +64,7 @@ async function loadEngines(): Promise<{ engines: Engine[]; unavailable: string }
     const cpuid = await load('machine/cpu/exec/cpuid.js').catch(() => ({}) as Module);
     const leaf = cpuid.cpuidLeaf as ((leaf: number, sub: number, cpu: number, vcpus: number) => Int32Array) | undefined;
     const hwcap = leaf ? leaf(1, 0, 0, 1)[3]! >>> 0 : undefined;
-    const engines = Object.entries(ENGINE_OPTIONS).map(([name, options]): Engine => ({
+    const engine = ([name, options]: [string, object]): Engine => ({
       name,
       create(): Machine {
         const engine = new Cpu(options);
@@ -81,11 +83,11 @@ async function loadEngines(): Promise<{ engines: Engine[]; unavailable: string }
         };
         return { cpu: bare, space: new MmSpace(mm), engine: name, ...(hwcap === undefined ? {} : { hwcap }) };
       },
-    }));
-    return { engines, unavailable: '' };
+    });
+    return { engines: Object.entries(ENGINE_OPTIONS).map(engine), benchEngines: Object.entries(BENCH_OPTIONS).map(engine), unavailable: '' };
   } catch (e) {
-    return { engines: [], unavailable: `the emulated machine is not usable yet: ${(e as Error).message}` };
+    return { engines: [], benchEngines: [], unavailable: `the emulated machine is not usable yet: ${(e as Error).message}` };
   }
 }
 
-export const { engines, unavailable } = await loadEngines();
+export const { engines, benchEngines, unavailable } = await loadEngines();

@@ -12,6 +12,7 @@ import { Vector } from "../fault.js";
 import { factoryStats } from "./translate/factories.js";
 import { recipeStats } from "./translate/recipes.js";
 import { debug } from "./translate/translator.js";
+import { wasmStats } from "./translate/wasm/link.js";
 
 const CODE = 0x400000;
 const ENGINES = [["interpreter", 0], ["translate", 0], ["translate", 2]] as const;
@@ -196,9 +197,10 @@ test("FXSAVE and FXRSTOR round-trip the x87/SSE state", () => {
   assert.deepEqual(snapshot(), before);
 });
 
-test("the same code translated again (another address space, another frame) reuses the compiled region", () => {
+for (const wasm of [false, true]) test(`the same code translated again (another address space, another frame) reuses the compiled region (${wasm ? "WebAssembly" : "JS"})`, () => {
   // mov ecx, 1000; xor eax, eax; .l: add eax, ecx; dec ecx; jnz .l; int3
   const code = [0xb9, 0xe8, 0x03, 0, 0, 0x31, 0xc0, 0x01, 0xc8, 0xff, 0xc9, 0x75, 0xfa, 0xcc];
+  const stats = (): { made: number; reused: number } => (wasm ? { made: wasmStats.compiled, reused: wasmStats.reused } : { ...factoryStats });
   const runOnce = (frame: number): { made: number; reused: number } => {
     const ram = new PhysicalMemory(1 << 20);
     const mmu = new FlatMmu(ram);
@@ -207,11 +209,12 @@ test("the same code translated again (another address space, another frame) reus
     mmu.poke(CODE, Uint8Array.from(code));
     const s = new CpuState();
     s.rip = CODE;
-    const before = { ...factoryStats };
-    assert.equal(new Cpu({ engine: "translate", threshold: 2 }).run(s, mmu, 100_000), Exit.Fault);
+    const before = stats();
+    assert.equal(new Cpu({ engine: "translate", threshold: 2, wasm }).run(s, mmu, 100_000), Exit.Fault);
     assert.equal(s.trapVector, Vector.BP);
     assert.equal(s.lo[0], 500500);
-    return { made: factoryStats.made - before.made, reused: factoryStats.reused - before.reused };
+    const after = stats();
+    return { made: after.made - before.made, reused: after.reused - before.reused };
   };
   const first = runOnce(3);
   assert.ok(first.made >= 1, "the first translation compiles");
@@ -235,7 +238,8 @@ test("a warm block takes the region an earlier address space compiled from it, a
     debug.onSource = (blocks) => regions.push(blocks.map((b) => b.va));
     const before = { ...factoryStats, ...recipeStats };
     try {
-      assert.equal(new Cpu({ engine: "translate", threshold }).run(s, mmu, 100_000), Exit.Fault);
+      // JS regions: debug.onSource sees their source.
+      assert.equal(new Cpu({ engine: "translate", threshold, wasm: false }).run(s, mmu, 100_000), Exit.Fault);
     } finally {
       debug.onSource = null;
     }

@@ -91,7 +91,7 @@ export class Cpu {
 
   constructor(options: CpuOptions = {}) {
     this.engine = options.engine ?? "translate";
-    this.wasm = options.wasm ?? false;
+    this.wasm = options.wasm ?? true;
     this.threshold = options.threshold ?? (this.wasm ? WASM_THRESHOLD : 4000);
     this.vcpus = options.vcpus ?? 1;
     this.index = options.index ?? 0;

@@ -51,32 +51,69 @@ const ALIGN: Partial<Record<number, number>> = {
   [Op.i32_store]: 2, [Op.i64_store]: 3, [Op.f64_store]: 3, [Op.i32_store8]: 0, [Op.i32_store16]: 1, [Op.i64_store32]: 2,
 };
 
-/** Unsigned LEB128 of a non-negative integer below 2^53. */
-function uleb(out: number[], v: number): void {
-  do {
-    let b = v % 128;
-    v = Math.floor(v / 128);
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-}
+/** A growing byte buffer: what the encoder writes into (region generation is on the translator's hot path). */
+export class Bytes {
+  buf = new Uint8Array(1024);
+  length = 0;
 
-/** Signed LEB128 of the 64-bit integer with halves (lo, hi) (int32 each). */
-function sleb64(out: number[], lo: number, hi: number): void {
-  for (;;) {
-    const b = lo & 0x7f;
-    // Arithmetic shift of the pair right by 7.
-    lo = (lo >>> 7) | (hi << 25);
-    hi >>= 7;
-    const done = (hi === 0 && lo === 0 && (b & 0x40) === 0) || (hi === -1 && lo === -1 && (b & 0x40) !== 0);
-    out.push(done ? b : b | 0x80);
-    if (done) return;
+  byte(b: number): void {
+    if (this.length === this.buf.length) this.grow(1);
+    this.buf[this.length++] = b;
+  }
+
+  /** Appends bytes [from, to) of another buffer. */
+  append(o: Bytes, from = 0, to = o.length): void {
+    const n = to - from;
+    if (this.length + n > this.buf.length) this.grow(n);
+    this.buf.set(o.buf.subarray(from, to), this.length);
+    this.length += n;
+  }
+
+  /** Unsigned LEB128 of a non-negative integer below 2^53. */
+  uleb(v: number): void {
+    do {
+      let b = v % 128;
+      v = Math.floor(v / 128);
+      if (v !== 0) b |= 0x80;
+      this.byte(b);
+    } while (v !== 0);
+  }
+
+  /** Signed LEB128 of the 64-bit integer with halves (lo, hi) (int32 each). */
+  sleb64(lo: number, hi: number): void {
+    for (;;) {
+      const b = lo & 0x7f;
+      // Arithmetic shift of the pair right by 7.
+      lo = (lo >>> 7) | (hi << 25);
+      hi >>= 7;
+      const done = (hi === 0 && lo === 0 && (b & 0x40) === 0) || (hi === -1 && lo === -1 && (b & 0x40) !== 0);
+      this.byte(done ? b : b | 0x80);
+      if (done) return;
+    }
+  }
+
+  /** A name: its UTF-8 length, then its bytes. */
+  name(s: string): void {
+    const bytes = Buffer.from(s, "utf8");
+    this.uleb(bytes.length);
+    for (const x of bytes) this.byte(x);
+  }
+
+  /** The bytes written so far (a view). */
+  view(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  private grow(n: number): void {
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
   }
 }
 
 /** A function body under construction. */
 export class Code {
-  readonly bytes: number[] = [];
+  bytes = new Bytes();
   /** Local types after the parameters, in index order. */
   readonly locals: T[] = [];
 
@@ -89,34 +126,34 @@ export class Code {
   }
 
   op(...ops: number[]): this {
-    for (const o of ops) this.bytes.push(o);
+    for (const o of ops) this.bytes.byte(o);
     return this;
   }
 
-  get(l: number): this { this.bytes.push(Op.local_get); uleb(this.bytes, l); return this; }
-  set(l: number): this { this.bytes.push(Op.local_set); uleb(this.bytes, l); return this; }
-  tee(l: number): this { this.bytes.push(Op.local_tee); uleb(this.bytes, l); return this; }
-  i32(v: number): this { this.bytes.push(Op.i32_const); sleb64(this.bytes, v | 0, v < 0 ? -1 : 0); return this; }
+  get(l: number): this { this.bytes.byte(Op.local_get); this.bytes.uleb(l); return this; }
+  set(l: number): this { this.bytes.byte(Op.local_set); this.bytes.uleb(l); return this; }
+  tee(l: number): this { this.bytes.byte(Op.local_tee); this.bytes.uleb(l); return this; }
+  i32(v: number): this { this.bytes.byte(Op.i32_const); this.bytes.sleb64(v | 0, v < 0 ? -1 : 0); return this; }
   /** i64.const of the halves (lo, hi). */
-  i64(lo: number, hi: number): this { this.bytes.push(Op.i64_const); sleb64(this.bytes, lo | 0, hi | 0); return this; }
+  i64(lo: number, hi: number): this { this.bytes.byte(Op.i64_const); this.bytes.sleb64(lo | 0, hi | 0); return this; }
   /** A load or store with a constant offset added to the address operand. */
-  mem(o: Op, offset = 0): this { this.bytes.push(o, ALIGN[o]!); uleb(this.bytes, offset); return this; }
+  mem(o: Op, offset = 0): this { this.bytes.byte(o); this.bytes.byte(ALIGN[o]!); this.bytes.uleb(offset); return this; }
   /** A SIMD instruction with no immediate. */
-  simd(o: Simd): this { this.bytes.push(0xfd); uleb(this.bytes, o); return this; }
+  simd(o: Simd): this { this.bytes.byte(0xfd); this.bytes.uleb(o); return this; }
   /** v128.load / v128.store with a constant offset. */
-  v128(o: Simd.load | Simd.store, offset = 0): this { this.simd(o); this.bytes.push(4); uleb(this.bytes, offset); return this; }
+  v128(o: Simd.load | Simd.store, offset = 0): this { this.simd(o); this.bytes.byte(4); this.bytes.uleb(offset); return this; }
   /** v128.const of sixteen zero bytes. */
-  zero128(): this { this.simd(Simd.const128); for (let k = 0; k < 16; k++) this.bytes.push(0); return this; }
+  zero128(): this { this.simd(Simd.const128); for (let k = 0; k < 16; k++) this.bytes.byte(0); return this; }
   /** i8x16.shuffle of the two v128 operands by 16 lane indices (0..31). */
-  shuffle(lanes: number[]): this { this.simd(Simd.shuffle); for (const l of lanes) this.bytes.push(l); return this; }
-  call(f: number): this { this.bytes.push(Op.call); uleb(this.bytes, f); return this; }
-  br(depth: number): this { this.bytes.push(Op.br); uleb(this.bytes, depth); return this; }
-  brIf(depth: number): this { this.bytes.push(Op.br_if); uleb(this.bytes, depth); return this; }
+  shuffle(lanes: number[]): this { this.simd(Simd.shuffle); for (const l of lanes) this.bytes.byte(l); return this; }
+  call(f: number): this { this.bytes.byte(Op.call); this.bytes.uleb(f); return this; }
+  br(depth: number): this { this.bytes.byte(Op.br); this.bytes.uleb(depth); return this; }
+  brIf(depth: number): this { this.bytes.byte(Op.br_if); this.bytes.uleb(depth); return this; }
   brTable(depths: number[], otherwise: number): this {
-    this.bytes.push(Op.br_table);
-    uleb(this.bytes, depths.length);
-    for (const d of depths) uleb(this.bytes, d);
-    uleb(this.bytes, otherwise);
+    this.bytes.byte(Op.br_table);
+    this.bytes.uleb(depths.length);
+    for (const d of depths) this.bytes.uleb(d);
+    this.bytes.uleb(otherwise);
     return this;
   }
   block(): this { return this.op(Op.block, VOID); }
@@ -156,35 +193,36 @@ export class ModuleBuilder {
 
   /** The module's bytes; the memory import has `pages` as its minimum and maximum. */
   encode(pages: number): Uint8Array {
-    const out = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+    const out = new Bytes();
+    for (const b of [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00]) out.byte(b);
     section(out, 1, (b) => {
-      uleb(b, this.types.length);
+      b.uleb(this.types.length);
       for (const t of this.types) {
-        b.push(0x60);
-        uleb(b, t.params.length); b.push(...t.params);
-        uleb(b, t.results.length); b.push(...t.results);
+        b.byte(0x60);
+        b.uleb(t.params.length); for (const x of t.params) b.byte(x);
+        b.uleb(t.results.length); for (const x of t.results) b.byte(x);
       }
     });
     section(out, 2, (b) => {
-      uleb(b, this.imports.length + 1);
-      name(b, "env"); name(b, "mem"); b.push(0x02, 0x01); uleb(b, pages); uleb(b, pages);
+      b.uleb(this.imports.length + 1);
+      b.name("env"); b.name("mem"); b.byte(0x02); b.byte(0x01); b.uleb(pages); b.uleb(pages);
       for (const im of this.imports) {
-        name(b, "env"); name(b, im.name); b.push(0x00); uleb(b, im.type);
+        b.name("env"); b.name(im.name); b.byte(0x00); b.uleb(im.type);
       }
     });
     section(out, 3, (b) => {
-      uleb(b, this.funcs.length);
-      for (const f of this.funcs) uleb(b, f.type);
+      b.uleb(this.funcs.length);
+      for (const f of this.funcs) b.uleb(f.type);
     });
     const exported = this.funcs.map((f, i) => ({ f, i })).filter(({ f }) => f.export !== undefined);
     section(out, 7, (b) => {
-      uleb(b, exported.length);
-      for (const { f, i } of exported) { name(b, f.export!); b.push(0x00); uleb(b, this.imports.length + i); }
+      b.uleb(exported.length);
+      for (const { f, i } of exported) { b.name(f.export!); b.byte(0x00); b.uleb(this.imports.length + i); }
     });
     section(out, 10, (b) => {
-      uleb(b, this.funcs.length);
+      b.uleb(this.funcs.length);
       for (const { code } of this.funcs) {
-        const body: number[] = [];
+        const head = new Bytes();
         // Locals as runs of one type.
         const runs: [number, T][] = [];
         for (const t of code.locals) {
@@ -192,15 +230,15 @@ export class ModuleBuilder {
           if (last !== undefined && last[1] === t) last[0]++;
           else runs.push([1, t]);
         }
-        uleb(body, runs.length);
-        for (const [n, t] of runs) { uleb(body, n); body.push(t); }
-        for (const x of code.bytes) body.push(x);
-        body.push(Op.end);
-        uleb(b, body.length);
-        for (const x of body) b.push(x);
+        head.uleb(runs.length);
+        for (const [n, t] of runs) { head.uleb(n); head.byte(t); }
+        b.uleb(head.length + code.bytes.length + 1);
+        b.append(head);
+        b.append(code.bytes);
+        b.byte(Op.end);
       }
     });
-    return Uint8Array.from(out);
+    return out.view();
   }
 }
 
@@ -208,16 +246,10 @@ function same(a: T[], b: T[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
-function name(out: number[], s: string): void {
-  const bytes = Buffer.from(s, "utf8");
-  uleb(out, bytes.length);
-  for (const x of bytes) out.push(x);
-}
-
-function section(out: number[], id: number, fill: (b: number[]) => void): void {
-  const b: number[] = [];
+function section(out: Bytes, id: number, fill: (b: Bytes) => void): void {
+  const b = new Bytes();
   fill(b);
-  out.push(id);
-  uleb(out, b.length);
-  for (const x of b) out.push(x);
+  out.byte(id);
+  out.uleb(b.length);
+  out.append(b);
 }

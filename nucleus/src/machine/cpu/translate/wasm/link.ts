@@ -16,11 +16,11 @@ import type { PhysicalMemory } from "../../../memory.js";
 import { guarded } from "../guarded.js";
 import { regionModule } from "./region.js";
 import { linked } from "../chain.js";
-import { W } from "./wgen.js";
+import { W, type ExitInfo } from "./wgen.js";
 
 /** Distinct region modules kept (the oldest is forgotten first). */
 const CAPACITY = 2048;
-const modules = new Map<string, WebAssembly.Module>();
+const modules = new Map<string, { mod: WebAssembly.Module; exits: ExitInfo[] }>();
 
 export const wasmStats = { compiled: 0, reused: 0 };
 
@@ -35,24 +35,37 @@ type RegionRun = (pc: number, budget: number, tlb: number, ctx: number) => numbe
  * interpreted meanwhile, measured slower: docs/BENCHMARKS.md.)
  */
 export function translateWasm(blocks: Block[], ram: PhysicalMemory, cachedOnly: boolean): boolean {
-  const bytes = regionModule(blocks, ram.wasm!.buffer.byteLength / 65536);
-  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
-  let mod = modules.get(key);
-  if (mod !== undefined) {
+  const pages = ram.wasm!.buffer.byteLength / 65536;
+  const key = regionKey(blocks, ram, pages);
+  let known = modules.get(key);
+  if (known !== undefined) {
     wasmStats.reused++;
   } else {
     if (cachedOnly) return false;
-    mod = new WebAssembly.Module(bytes);
+    const { bytes, exits } = regionModule(blocks, pages);
+    known = { mod: new WebAssembly.Module(bytes), exits };
     wasmStats.compiled++;
     if (modules.size >= CAPACITY) modules.delete(modules.keys().next().value as string);
-    modules.set(key, mod);
+    modules.set(key, known);
   }
-  install(blocks, ram, mod);
+  install(blocks, ram, known.mod, known.exits);
   return true;
 }
 
+/**
+ * What a region's module is made from: the memory's size and each block's
+ * address and code bytes (the instructions decoded from them there), so the
+ * same code translated again, in this address space or another, finds its
+ * module without generating it.
+ */
+function regionKey(blocks: Block[], ram: PhysicalMemory, pages: number): string {
+  let key = String(pages);
+  for (const b of blocks) key += `|${b.va}:${Buffer.from(ram.u8.buffer, b.phys, b.end - b.va).toString("latin1")}`;
+  return key;
+}
+
 /** Makes an instance of mod the code of the region's blocks. */
-function install(blocks: Block[], ram: PhysicalMemory, mod: WebAssembly.Module): void {
+function install(blocks: Block[], ram: PhysicalMemory, mod: WebAssembly.Module, exits: ExitInfo[]): void {
   const insns = blocks.flatMap((b) => b.insns);
   const memory = ram.wasm!;
   const blk = blocks[0];
@@ -104,7 +117,8 @@ function install(blocks: Block[], ram: PhysicalMemory, mod: WebAssembly.Module):
   };
   const code: WasmCode = {
     run: new WebAssembly.Instance(mod, { env }).exports.run as RegionRun,
-    blocks, insns, frame: blk.physPage, words: w, context: ram.arena.context,
+    blocks, insns, words: w, context: ram.arena.context,
+    exits: exits.map((x) => new Exit(x.nx ?? NaN, blocks[x.xj] ?? null, x.xs, x.xp === -2 ? blk.physPage : x.xp)),
   };
   const fn: BlockFn = (state, pc) => runWasm(state, code, pc);
   blocks.forEach((b, j) => {
@@ -119,10 +133,20 @@ interface WasmCode {
   run: RegionRun;
   blocks: Block[];
   insns: Insn[];
-  /** The region's frame base (an exit's "same frame" marker, -2, stands for it). */
-  frame: number;
+  exits: Exit[];
   words: Int32Array;
   context: number;
+}
+
+/** An exit of one installed region, as the state records it (chain.ts). */
+class Exit {
+  constructor(
+    /** The next rip, or NaN when computed (the context's NxLo/NxHi words). */
+    readonly rip: number,
+    readonly from: Block | null,
+    readonly slot: number,
+    readonly phys: number,
+  ) {}
 }
 
 /** The state the running region works on (the imports' closures read it; runs never overlap). */
@@ -173,11 +197,11 @@ function runWasm(state: CpuState, code: WasmCode, pc: number): void {
       state.pendingFault = null;
       throw e;
     }
-    state.rip = w[W.NxHi] * 4294967296 + (w[W.NxLo] >>> 0);
-    state.exitFrom = code.blocks[w[W.Xj]] ?? null;
-    state.exitSlot = w[W.Xs];
-    const xp = w[W.Xp];
-    state.exitPhys = xp === -2 ? code.frame : xp;
+    const x = code.exits[w[W.Exit]];
+    state.rip = x.rip === x.rip ? x.rip : w[W.NxHi] * 4294967296 + (w[W.NxLo] >>> 0);
+    state.exitFrom = x.from;
+    state.exitSlot = x.slot;
+    state.exitPhys = x.phys;
     const nb = linked(state);
     if (nb === null || nb.wasm === null || (nb.wasm as WasmCode).words !== w) break;
     code = nb.wasm as WasmCode;

@@ -6,16 +6,13 @@
  * br_table on the block index, exits that record how the region left (the
  * dispatcher chains, chain.ts), and a fault path that stores the registers and
  * the flag record pending at the faulting instruction.
- *
- * Generation runs twice: the first pass finds which registers the region uses
- * and assigns, which every interpreter-handler call must store and reload.
  */
 import { formOf } from "../../decode/decoder.js";
 import type { Insn } from "../../decode/insn.js";
 import type { Block } from "../../blocks.js";
 import { endsBlock } from "../../exec/registry.js";
 import { Code, ModuleBuilder, Op, T } from "./encoder.js";
-import { Imp, P, W, word, local, type V, WGen } from "./wgen.js";
+import { Imp, P, W, word, local, type ExitInfo, type V, WGen } from "./wgen.js";
 import { push64, wasmEmitterFor } from "./wemit.js";
 import { isJcc, selfLoop } from "../forms.js";
 import "./wsse.js";
@@ -37,17 +34,17 @@ interface Region {
   index: Map<number, number>;
 }
 
-/** The module's bytes for a region over RAM of `pages` WebAssembly pages (exported as "run"). */
-export function regionModule(blocks: Block[], pages: number): Uint8Array {
+/** The module's bytes for a region over RAM of `pages` WebAssembly pages (exported as "run"), and its exits. */
+export function regionModule(blocks: Block[], pages: number): { bytes: Uint8Array; exits: ExitInfo[] } {
   const r: Region = { blocks, index: new Map(blocks.map((b, j) => [b.va, j])) };
-  const first = generate(r, null);
-  const g = generate(r, { dirty: first.dirty, used: new Set(first.registers.keys()) });
+  const g = generate(r);
+  g.finish();
   const m = new ModuleBuilder();
   for (const [name, t] of IMPORTS) m.importFunc(name, t);
   m.func(REGION_TYPE, g.c, "run");
-  m.func(MUL_TYPE, mulHiU(), undefined);
-  m.func(MUL_TYPE, mulHiS(), undefined);
-  return m.encode(pages);
+  m.func(MUL_TYPE, MUL_HI_U);
+  m.func(MUL_TYPE, MUL_HI_S);
+  return { bytes: m.encode(pages), exits: g.exits };
 }
 
 const MUL_TYPE = { params: [T.I64, T.I64], results: [T.I64] };
@@ -74,11 +71,13 @@ function mulHiS(): Code {
   return c;
 }
 
-function generate(r: Region, known: { dirty: Set<number>; used: Set<number> } | null): WGen {
-  const g = new WGen(known);
+const MUL_HI_U = mulHiU();
+const MUL_HI_S = mulHiS();
+
+function generate(r: Region): WGen {
+  const g = new WGen();
   const c = g.c;
   const n = r.blocks.length;
-  if (known !== null) g.reload();
   g.open("block", "fault");
   g.open("block", "exit");
   g.open("loop", "L");

@@ -14,7 +14,7 @@
 import { FlagOp } from "../../flags.js";
 import { Seg, type Insn } from "../../decode/insn.js";
 import { Ctx } from "../../../arena.js";
-import { Code, Op, T } from "./encoder.js";
+import { Bytes, Code, Op, T } from "./encoder.js";
 import { TLB_ENTRIES } from "../../../arena.js";
 import { formOf } from "../../decode/decoder.js";
 import { gprFree } from "../forms.js";
@@ -23,7 +23,15 @@ import { gprFree } from "../forms.js";
 export const enum P { Pc = 0, B = 1, Tlb = 2, Ctx = 3 }
 
 /** Words of the context's exchange area (arena.ts Ctx.Words), as int32 indices. */
-export const enum W { FOp = 0, FA, FAh, FR, FRh, Budget, Xj, Xs, Xp, Fault, NxLo, NxHi, Hi64, Status, FsLo, FsHi, GsLo, GsHi }
+export const enum W { FOp = 0, FA, FAh, FR, FRh, Budget, Exit, Fault, NxLo, NxHi, Hi64, Status, FsLo, FsHi, GsLo, GsHi }
+
+/**
+ * How a region can leave, by index (the region stores the index in W.Exit):
+ * the next rip (null: in W.NxLo/NxHi, computed), the block left, its chaining
+ * slot (-1: the dispatcher) and the frame the target shares (-2: the region's,
+ * -1: check the TLB). A table keeps each exit a single store in the code.
+ */
+export interface ExitInfo { nx: number | null; xj: number; xs: number; xp: number }
 /** Byte offset from ctx of word w. */
 export const word = (w: W): number => Ctx.Words + 4 * w;
 
@@ -53,8 +61,14 @@ export class WGen {
   readonly c = new Code(4);
   /** Guest register -> its i64 local. */
   private readonly regLocals = new Map<number, number>();
-  /** Registers assigned anywhere in the region (stored back at exits); from the first pass when known. */
-  readonly dirty: Set<number>;
+  /** Registers assigned anywhere in the region (stored back at exits and around handler calls). */
+  readonly dirty = new Set<number>();
+  /**
+   * Code that needs the whole region's register sets (the prologue's loads, the
+   * stores and loads around handler calls: a loop can bring a later block's
+   * registers there), spliced in at these byte offsets by finish().
+   */
+  private readonly patches: { at: number; emit: () => void }[] = [];
   /** Temporaries by type, reused block to block (nothing lives across a block boundary). */
   private readonly pools = new Map<T, number[]>();
   private readonly used = new Map<T, number>();
@@ -70,14 +84,34 @@ export class WGen {
   private readonly labels: string[] = [];
   /** Flag updates waiting on top of the stored flags (rotates, bit scans). */
   deferred: Deferred[] = [];
+  /** The region's exits (W.Exit indexes them). */
+  readonly exits: ExitInfo[] = [];
+  private readonly exitIndex = new Map<string, number>();
   /** What to store when a fault happens at instruction k. */
   readonly faultCommits = new Map<number, FaultCommit>();
 
-  /** `known`: the registers a first pass over the same region found assigned and used. */
-  constructor(readonly known: { dirty: Set<number>; used: Set<number> } | null) {
-    this.dirty = new Set(known?.dirty ?? []);
+  constructor() {
     this.f = this.c.local(T.I32);
-    for (const r of known?.used ?? []) this.regLocal(r);
+    this.later(() => this.reload());
+  }
+
+  /** Emits `emit`'s code here once the region is generated (finish()). */
+  private later(emit: () => void): void {
+    this.patches.push({ at: this.c.bytes.length, emit });
+  }
+
+  /** Splices in the code that waited for the region's register sets. */
+  finish(): void {
+    const body = this.c.bytes;
+    const out = new Bytes();
+    let from = 0;
+    this.c.bytes = out;
+    for (const p of this.patches) {
+      out.append(body, from, p.at);
+      from = p.at;
+      p.emit();
+    }
+    out.append(body, from);
   }
 
   // ---- structure -----------------------------------------------------------------------
@@ -141,10 +175,6 @@ export class WGen {
       this.regLocals.set(r, l);
     }
     return l;
-  }
-
-  get registers(): Map<number, number> {
-    return this.regLocals;
   }
 
   /** Pushes register r at size 1, 2 or 4 (i32; 1 names AH..BH as 16..19) or 8 (i64). */
@@ -417,9 +447,10 @@ export class WGen {
     const i = this.insn;
     const free = regs && i !== null && gprFree(formOf(i).key);
     // A form that touches general registers only to address memory needs those stored, and nothing reloaded.
-    if (regs) this.spill(free ? [i.base, i.index].filter((r) => r >= 0 && i.rm < 0) : null);
+    const only = free ? [i.base, i.index].filter((r) => r >= 0 && i.rm < 0) : null;
+    if (regs) this.later(() => this.spill(only));
     this.c.call(h);
-    if (regs && !free) this.reload();
+    if (regs && !free) this.later(() => this.reload());
   }
 
   // ---- memory --------------------------------------------------------------------------
@@ -601,16 +632,18 @@ export class WGen {
    */
   exitTo(nx: number | V, xj: number, xs: number, xp: number, refund = 0): void {
     const c = this.c;
-    if (typeof nx === "number") {
-      this.putWord(W.NxLo, nx | 0);
-      this.putWord(W.NxHi, Math.floor(nx / 4294967296) | 0);
-    } else {
-      c.get(P.Ctx); this.push(nx); c.mem(Op.i64_store, word(W.NxLo));
-    }
+    const constant = typeof nx === "number";
+    if (!constant) { c.get(P.Ctx); this.push(nx); c.mem(Op.i64_store, word(W.NxLo)); }
     if (refund !== 0) c.get(P.B).i32(refund).op(Op.i32_add).set(P.B);
-    this.putWord(W.Xj, xj);
-    this.putWord(W.Xs, xs);
-    this.putWord(W.Xp, xp);
+    const key = `${constant ? nx : "*"} ${xj} ${xs} ${xp}`;
+    let e = this.exitIndex.get(key);
+    if (e === undefined) {
+      e = this.exits.length;
+      this.exits.push({ nx: constant ? nx : null, xj, xs, xp });
+      this.exitIndex.set(key, e);
+    }
+    this.putWord(W.Exit, e);
     this.br("exit");
   }
+
 }
