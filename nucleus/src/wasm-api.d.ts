@@ -9,10 +9,20 @@ declare namespace WebAssembly {
     readonly buffer: ArrayBuffer;
     grow(delta: number): number;
   }
+  class Table {
+    constructor(descriptor: { element: "anyfunc"; initial: number; maximum?: number });
+    readonly length: number;
+    grow(delta: number): number;
+    get(index: number): unknown;
+    set(index: number, value: unknown): void;
+  }
+  class Global {
+    value: number;
+  }
   class Module {
     constructor(bytes: Uint8Array);
   }
-  type ImportValue = ((...args: never[]) => unknown) | Memory | number;
+  type ImportValue = ((...args: never[]) => unknown) | Memory | Table | number;
   type Imports = Record<string, Record<string, ImportValue>>;
   class Instance {
     constructor(module: Module, imports?: Imports);

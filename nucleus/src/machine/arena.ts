@@ -11,7 +11,8 @@
  *            machine is one JS thread.
  *   TLBS     TLB_SLOTS sets of the MMU's TLB arrays (tags, then bases, for
  *            read, write and exec). An MMU claims one when created and again
- *            before it runs if another took it meanwhile (claim()).
+ *            before it runs if another took it meanwhile (claim()); it gives
+ *            it back at release().
  */
 export const ARENA_BYTES = 145 * 65536;
 export const TLB_ENTRIES = 1024;
@@ -46,8 +47,12 @@ export class Arena {
   /** The context's xmm registers (views as CpuState has them). */
   readonly xmm: XmmViews;
   private readonly buffer: ArrayBuffer;
-  /** Who holds each TLB slot (weakly: a collected MMU frees its slot). */
-  private readonly holders: (WeakRef<TlbHolder> | null)[] = new Array(TLB_SLOTS).fill(null);
+  /**
+   * Who holds each TLB slot. Held strongly: holders are MMUs over this RAM, so
+   * this keeps nothing alive beyond the RAM (a WeakRef would keep every MMU made
+   * in one synchronous job alive until it ends); an MMU's release() frees its slot.
+   */
+  private readonly holders: (TlbHolder | null)[] = new Array(TLB_SLOTS).fill(null);
   /** Next slot to take from its holder when none is free. */
   private victim = 0;
 
@@ -71,19 +76,19 @@ export class Arena {
    * only, as a TLB flush does). Returned flushed is not guaranteed: the caller flushes.
    */
   claim(holder: TlbHolder): TlbSet {
-    let slot = this.holders.findIndex((h) => h === null || h.deref() === undefined);
+    let slot = this.holders.indexOf(null);
     if (slot < 0) {
       slot = this.victim;
       this.victim = (this.victim + 1) % TLB_SLOTS;
-      this.holders[slot]!.deref()!.useTlb(privateTlb());
+      this.holders[slot]!.useTlb(privateTlb());
     }
-    this.holders[slot] = new WeakRef(holder);
+    this.holders[slot] = holder;
     return tlbSet(this.buffer, this.base + ArenaAt.Tlbs + slot * TLB_SET_BYTES, slot);
   }
 
   /** Frees the slot of t (held by holder, which must no longer use t). */
   release(holder: TlbHolder, t: TlbSet): void {
-    if (t.slot >= 0 && this.holders[t.slot]?.deref() === holder) this.holders[t.slot] = null;
+    if (t.slot >= 0 && this.holders[t.slot] === holder) this.holders[t.slot] = null;
   }
 }
 

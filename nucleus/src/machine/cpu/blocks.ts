@@ -43,8 +43,8 @@ export class Block {
   /** Executions so far (the translator's hotness counter). */
   runs = 0;
   fn: BlockFn | null = null;
-  /** The WebAssembly region fn runs, when the region was compiled to WebAssembly (translate/wasm/link.ts). */
-  wasm: object | null = null;
+  /** The WebAssembly region fn runs, when the region was compiled to WebAssembly (translate/wasm/run.ts). */
+  wasm: { retire(): void } | null = null;
   /** This block's index in its region's function. */
   entry = 0;
   /** Calls of fn entering at this block so far, counted up to the priming calls (cpu.ts). */
@@ -181,6 +181,8 @@ export class CodeCache {
   drop(b: Block): void {
     if (!b.valid) return;
     b.valid = false;
+    // Its WebAssembly region (a region's blocks share one frame) is dead too.
+    b.wasm?.retire();
     this.invalidations++;
     let head = this.blocks.get(b.phys);
     if (head === b) {

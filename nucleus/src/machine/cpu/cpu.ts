@@ -20,6 +20,7 @@ import "./exec/index.js";
 import type { CpuMmu } from "./mmu-surface.js";
 import { Exit, Rflag, type CpuState } from "./state.js";
 import { canJoin, collectRegion, translateRegion } from "./translate/translator.js";
+import { enterWasm } from "./translate/wasm/run.js";
 import { next } from "./translate/chain.js";
 import { REUSE_AT, recipeStats, recipesFor, rememberRecipe } from "./translate/recipes.js";
 
@@ -141,7 +142,8 @@ export class Cpu {
         if (b.fn !== null && b.insns.length <= s.budget) {
           // Translated blocks chain among themselves; null brings us back here.
           while (b !== null) {
-            if (b.entries < PRIMING_CALLS && b.wasm === null) primingCall(s, b);
+            if (b.wasm !== null) enterWasm(s, b);
+            else if (b.entries < PRIMING_CALLS) primingCall(s, b);
             else (b.fn as BlockFn)(s, b.entry);
             b = next(s);
           }

@@ -12,8 +12,8 @@ export const VOID = 0x40;
 /** Opcodes (spec §5.4), named as in the text format. */
 export const enum Op {
   unreachable = 0x00, block = 0x02, loop = 0x03, if = 0x04, else = 0x05, end = 0x0b,
-  br = 0x0c, br_if = 0x0d, br_table = 0x0e, return = 0x0f, call = 0x10, drop = 0x1a, select = 0x1b,
-  local_get = 0x20, local_set = 0x21, local_tee = 0x22,
+  br = 0x0c, br_if = 0x0d, br_table = 0x0e, return = 0x0f, call = 0x10, call_indirect = 0x11, drop = 0x1a, select = 0x1b,
+  local_get = 0x20, local_set = 0x21, local_tee = 0x22, global_get = 0x23, global_set = 0x24,
   i32_load = 0x28, i64_load = 0x29, f64_load = 0x2b, i32_load8_u = 0x2d, i32_load16_u = 0x2f,
   i64_load8_u = 0x31, i64_load16_u = 0x33, i64_load32_u = 0x35,
   i32_store = 0x36, i64_store = 0x37, f64_store = 0x39, i32_store8 = 0x3a, i32_store16 = 0x3b, i64_store32 = 0x3e,
@@ -147,6 +147,9 @@ export class Code {
   /** i8x16.shuffle of the two v128 operands by 16 lane indices (0..31). */
   shuffle(lanes: number[]): this { this.simd(Simd.shuffle); for (const l of lanes) this.bytes.byte(l); return this; }
   call(f: number): this { this.bytes.byte(Op.call); this.bytes.uleb(f); return this; }
+  /** call_indirect through table 0 with function type index `type`. */
+  callIndirect(type: number): this { this.bytes.byte(Op.call_indirect); this.bytes.uleb(type); this.bytes.byte(0); return this; }
+  globalGet(g: number): this { this.bytes.byte(Op.global_get); this.bytes.uleb(g); return this; }
   br(depth: number): this { this.bytes.byte(Op.br); this.bytes.uleb(depth); return this; }
   brIf(depth: number): this { this.bytes.byte(Op.br_if); this.bytes.uleb(depth); return this; }
   brTable(depths: number[], otherwise: number): this {
@@ -165,13 +168,21 @@ export class Code {
 
 export interface FuncType { params: T[]; results: T[] }
 
-/** One module: imported memory "env.mem" and functions, defined functions, exports. */
+/**
+ * One module: imported memory "env.mem", optionally an imported function table
+ * "env.table", imported and defined functions, mutable i32 globals exported as
+ * "g0", "g1"..., and exports.
+ */
 export class ModuleBuilder {
   private readonly types: FuncType[] = [];
   private readonly imports: { name: string; type: number }[] = [];
   private readonly funcs: { type: number; code: Code; export?: string }[] = [];
+  /** Import "env.table" (funcref) for call_indirect. */
+  table = false;
+  /** Mutable i32 globals, all starting at 0. */
+  globals = 0;
 
-  private typeIndex(t: FuncType): number {
+  typeIndex(t: FuncType): number {
     const i = this.types.findIndex((x) => same(x.params, t.params) && same(x.results, t.results));
     if (i >= 0) return i;
     this.types.push(t);
@@ -204,8 +215,9 @@ export class ModuleBuilder {
       }
     });
     section(out, 2, (b) => {
-      b.uleb(this.imports.length + 1);
+      b.uleb(this.imports.length + 1 + (this.table ? 1 : 0));
       b.name("env"); b.name("mem"); b.byte(0x02); b.byte(0x01); b.uleb(pages); b.uleb(pages);
+      if (this.table) { b.name("env"); b.name("table"); b.byte(0x01); b.byte(0x70); b.byte(0x00); b.uleb(0); }
       for (const im of this.imports) {
         b.name("env"); b.name(im.name); b.byte(0x00); b.uleb(im.type);
       }
@@ -214,10 +226,17 @@ export class ModuleBuilder {
       b.uleb(this.funcs.length);
       for (const f of this.funcs) b.uleb(f.type);
     });
+    if (this.globals > 0) {
+      section(out, 6, (b) => {
+        b.uleb(this.globals);
+        for (let g = 0; g < this.globals; g++) { b.byte(T.I32); b.byte(0x01); b.byte(Op.i32_const); b.byte(0); b.byte(Op.end); }
+      });
+    }
     const exported = this.funcs.map((f, i) => ({ f, i })).filter(({ f }) => f.export !== undefined);
     section(out, 7, (b) => {
-      b.uleb(exported.length);
+      b.uleb(exported.length + this.globals);
       for (const { f, i } of exported) { b.name(f.export!); b.byte(0x00); b.uleb(this.imports.length + i); }
+      for (let g = 0; g < this.globals; g++) { b.name(`g${g}`); b.byte(0x03); b.uleb(g); }
     });
     section(out, 10, (b) => {
       b.uleb(this.funcs.length);

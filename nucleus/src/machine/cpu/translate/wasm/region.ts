@@ -12,7 +12,7 @@ import type { Insn } from "../../decode/insn.js";
 import type { Block } from "../../blocks.js";
 import { endsBlock } from "../../exec/registry.js";
 import { Code, ModuleBuilder, Op, T } from "./encoder.js";
-import { Imp, P, W, word, local, type ExitInfo, type V, WGen } from "./wgen.js";
+import { Imp, P, Status, W, word, local, type ExitInfo, type V, WGen } from "./wgen.js";
 import { push64, wasmEmitterFor } from "./wemit.js";
 import { isJcc, selfLoop } from "../forms.js";
 import "./wsse.js";
@@ -42,8 +42,11 @@ export function regionModule(blocks: Block[], pages: number): { bytes: Uint8Arra
   const m = new ModuleBuilder();
   for (const [name, t] of IMPORTS) m.importFunc(name, t);
   m.func(REGION_TYPE, g.c, "run");
-  m.func(MUL_TYPE, MUL_HI_U);
-  m.func(MUL_TYPE, MUL_HI_S);
+  m.globals = 2 * g.links;
+  if (g.usesMulHi) {
+    m.func(MUL_TYPE, MUL_HI_U);
+    m.func(MUL_TYPE, MUL_HI_S);
+  }
   return { bytes: m.encode(pages), exits: g.exits };
 }
 
@@ -113,9 +116,9 @@ function generate(r: Region): WGen {
   g.close(); // exit: the registers, the budget, status 0
   g.spill();
   c.get(P.Ctx).get(P.B).mem(Op.i32_store, word(W.Budget));
-  c.i32(0).op(Op.return);
+  c.get(g.ret).op(Op.return);
   g.close(); // fault: the flag record pending at the faulting instruction too
-  for (const [k, what] of g.faultCommits) g.faultFixup(k, what);
+  g.faultFixups();
   g.spill();
   c.get(P.Ctx).get(P.B).mem(Op.i32_store, word(W.Budget));
   c.get(P.Ctx).get(g.f).mem(Op.i32_store, word(W.Fault));
@@ -261,3 +264,30 @@ function emitLast(g: WGen, r: Region, j: number, i: Insn, key: string): void {
   }
 }
 
+
+/**
+ * The driver: `enter(slot, pc, budget, tlb, ctx)` calls the region function in
+ * table slot `slot`, and as long as it returns Status.Linked, the one it names
+ * in the context (NextF, NextPc) with the budget it left; then records the last
+ * slot (LastF) and returns its status. Regions following each other this way
+ * never go back to JS in between.
+ */
+export function driverModule(pages: number): Uint8Array {
+  const m = new ModuleBuilder();
+  m.table = true;
+  const region = m.typeIndex(REGION_TYPE);
+  const c = new Code(5);
+  const [slot, pc, budget, tlb, ctx] = [0, 1, 2, 3, 4];
+  const st = c.local(T.I32);
+  c.loop();
+  c.get(pc).get(budget).get(tlb).get(ctx).get(slot).callIndirect(region).tee(st);
+  c.i32(Status.Linked).op(Op.i32_eq).if();
+  c.get(ctx).mem(Op.i32_load, word(W.NextF)).set(slot);
+  c.get(ctx).mem(Op.i32_load, word(W.NextPc)).set(pc);
+  c.get(ctx).mem(Op.i32_load, word(W.Budget)).set(budget);
+  c.br(1).end().end();
+  c.get(ctx).get(slot).mem(Op.i32_store, word(W.LastF));
+  c.get(st);
+  m.func({ params: [T.I32, T.I32, T.I32, T.I32, T.I32], results: [T.I32] }, c, "enter");
+  return m.encode(pages);
+}

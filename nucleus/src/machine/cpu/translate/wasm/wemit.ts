@@ -346,6 +346,7 @@ function imul64(withImm: boolean): WEmitter {
     const b = withImm ? imm(i, 8) : g.regVal(i.reg, 8);
     g.push(a); g.push(b); c.op(Op.i64_mul);
     const r = g.save(T.I64);
+    g.usesMulHi = true;
     g.push(a); g.push(b); c.call(Imp.MulHiS); g.push(r); c.i64(63, 0).op(Op.i64_shr_s, Op.i64_ne);
     const ovf = g.save(T.I32);
     g.produce({ kind: FlagOp.CfOf, sz: 3, a, b, r, cf: ovf, of: ovf });
@@ -381,6 +382,7 @@ function mulOne(signed: boolean): WEmitter {
     const b = readE(g, i, 8), a = g.regVal(0, 8);
     g.push(a); g.push(b); c.op(Op.i64_mul);
     const lo = g.save(T.I64);
+    g.usesMulHi = true;
     g.push(a); g.push(b); c.call(signed ? Imp.MulHiS : Imp.MulHiU);
     const hi = g.save(T.I64);
     g.push(hi);

@@ -23,17 +23,24 @@ import { gprFree } from "../forms.js";
 export const enum P { Pc = 0, B = 1, Tlb = 2, Ctx = 3 }
 
 /** Words of the context's exchange area (arena.ts Ctx.Words), as int32 indices. */
-export const enum W { FOp = 0, FA, FAh, FR, FRh, Budget, Exit, Fault, NxLo, NxHi, Hi64, Status, FsLo, FsHi, GsLo, GsHi }
+export const enum W { FOp = 0, FA, FAh, FR, FRh, Budget, Exit, Fault, NxLo, NxHi, Hi64, Status, FsLo, FsHi, GsLo, GsHi, NextF, NextPc, LastF }
 
 /**
  * How a region can leave, by index (the region stores the index in W.Exit):
  * the next rip (null: in W.NxLo/NxHi, computed), the block left, its chaining
  * slot (-1: the dispatcher) and the frame the target shares (-2: the region's,
- * -1: check the TLB). A table keeps each exit a single store in the code.
+ * -1: check the TLB). A table keeps each exit a single store in the code. An
+ * exit to a fixed address on the region's own page can be linked (link >= 0):
+ * globals 2*link and 2*link+1 then hold the table index of the region it goes
+ * to and its (block << 16 | length), and the region returns Status.Linked for
+ * the driver (link.ts) to call that one next.
  */
-export interface ExitInfo { nx: number | null; xj: number; xs: number; xp: number }
+export interface ExitInfo { nx: number | null; xj: number; xs: number; xp: number; link: number }
 /** Byte offset from ctx of word w. */
 export const word = (w: W): number => Ctx.Words + 4 * w;
+
+/** What a region function returns. */
+export const enum Status { Exit = 0, Fault = 1, Linked = 2 }
 
 /** Imported helpers (link.ts), then the module's own functions (region.ts), by function index. */
 export const enum Imp { Read = 0, Write, Call, Cond, Cf, Gp, Bits, Run, MulHiU, MulHiS }
@@ -84,14 +91,20 @@ export class WGen {
   private readonly labels: string[] = [];
   /** Flag updates waiting on top of the stored flags (rotates, bit scans). */
   deferred: Deferred[] = [];
-  /** The region's exits (W.Exit indexes them). */
+  /** The region calls the 128-bit multiply helpers (region.ts adds them to the module only then). */
+  usesMulHi = false;
+  /** The region's exits (W.Exit indexes them), and how many can be linked. */
   readonly exits: ExitInfo[] = [];
+  links = 0;
+  /** What the function returns (Status). */
+  readonly ret: number;
   private readonly exitIndex = new Map<string, number>();
   /** What to store when a fault happens at instruction k. */
   readonly faultCommits = new Map<number, FaultCommit>();
 
   constructor() {
     this.f = this.c.local(T.I32);
+    this.ret = this.c.local(T.I32);
     this.later(() => this.reload());
   }
 
@@ -324,12 +337,27 @@ export class WGen {
     if (live !== null || this.deferred.length > 0) this.faultCommits.set(this.k, { p: live, d: [...this.deferred] });
   }
 
-  /** The fault path's stores for a fault at instruction k (what was pending there). */
-  faultFixup(k: number, what: FaultCommit): void {
-    this.c.get(this.f).i32(k).op(Op.i32_eq).if();
-    if (what.p !== null) this.storeRecord(what.p);
-    this.runDeferred(what.d);
-    this.c.end();
+  /** The fault path's stores for a fault at each fault point (what was pending there). */
+  faultFixups(): void {
+    // Fault points with the same pending stores (the usual case: several accesses
+    // after one compare) share one fix-up.
+    const groups = new Map<string, { ks: number[]; what: FaultCommit }>();
+    const v = (x: V | null) => (x === null ? "-" : x.local >= 0 ? `l${x.local}` : `${x.lo}:${x.hi}`);
+    for (const [k, what] of this.faultCommits) {
+      const p = what.p;
+      const key = (p === null ? "" : [p.kind, p.sz, v(p.a), v(p.b), v(p.r), v(p.cf), v(p.of)].join(",")) + what.d.map((d) => `|${d.mask}=${v(d.value)}`).join("");
+      const group = groups.get(key);
+      if (group !== undefined) group.ks.push(k);
+      else groups.set(key, { ks: [k], what });
+    }
+    const c = this.c;
+    for (const { ks, what } of groups.values()) {
+      ks.forEach((k, n) => { c.get(this.f).i32(k).op(Op.i32_eq); if (n > 0) c.op(Op.i32_or); });
+      c.if();
+      if (what.p !== null) this.storeRecord(what.p);
+      this.runDeferred(what.d);
+      c.end();
+    }
   }
 
   /** CF (i32 0/1) after the pending producer, or from the stored flags. */
@@ -512,7 +540,8 @@ export class WGen {
     // tag[x] == (va >> 12) as a double, and the access stays in the page.
     c.get(P.Tlb).get(x).i32(3).op(Op.i32_shl, Op.i32_add).mem(Op.f64_load, TAG[which]);
     this.push(va); c.i64(12, 0).op(Op.i64_shr_s, Op.f64_convert_i64_s, Op.f64_eq);
-    c.get(o).i32(4096 - size).op(Op.i32_le_u, Op.i32_and);
+    // A byte is always inside its page.
+    if (size > 1) c.get(o).i32(4096 - size).op(Op.i32_le_u, Op.i32_and);
     return { x, o };
   }
 
@@ -635,14 +664,25 @@ export class WGen {
     const constant = typeof nx === "number";
     if (!constant) { c.get(P.Ctx); this.push(nx); c.mem(Op.i64_store, word(W.NxLo)); }
     if (refund !== 0) c.get(P.B).i32(refund).op(Op.i32_add).set(P.B);
+    const linkable = constant && xs >= 0 && xp === -2;
     const key = `${constant ? nx : "*"} ${xj} ${xs} ${xp}`;
     let e = this.exitIndex.get(key);
     if (e === undefined) {
       e = this.exits.length;
-      this.exits.push({ nx: constant ? nx : null, xj, xs, xp });
+      this.exits.push({ nx: constant ? nx : null, xj, xs, xp, link: linkable ? this.links++ : -1 });
       this.exitIndex.set(key, e);
     }
     this.putWord(W.Exit, e);
+    const link = this.exits[e].link;
+    if (link >= 0) {
+      // Linked: go on in the region the globals name when the budget covers its block.
+      c.globalGet(2 * link).op(Op.i32_eqz, Op.i32_eqz).globalGet(2 * link + 1).i32(0xffff).op(Op.i32_and).get(P.B).op(Op.i32_le_s, Op.i32_and);
+      this.open("if", "");
+      c.get(P.Ctx).globalGet(2 * link).mem(Op.i32_store, word(W.NextF));
+      c.get(P.Ctx).globalGet(2 * link + 1).i32(16).op(Op.i32_shr_u).mem(Op.i32_store, word(W.NextPc));
+      c.i32(Status.Linked).set(this.ret);
+      this.close();
+    }
     this.br("exit");
   }
 
