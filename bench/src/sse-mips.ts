@@ -1,9 +1,9 @@
 /**
- * SSE speed: MIPS of the interpreter, of the translator calling the SSE handlers
- * (inline SSE emitters off), and of the translator with them, on loops shaped
- * like glibc's SSE2 string and memory functions and on scalar double arithmetic
- * (always handler-run: exact MXCSR rounding and flags). All three must compute
- * the same results. Speeds are per second of process CPU time, best of
+ * SSE speed: MIPS of the interpreter, of the translator's JS regions calling the
+ * SSE handlers (inline SSE emitters off) and with them, and of its WebAssembly
+ * regions (what the product runs), on loops shaped like glibc's SSE2 string and
+ * memory functions and on scalar double arithmetic (always handler-run: exact
+ * MXCSR rounding and flags). All must compute the same results. Speeds are per second of process CPU time, best of
  * BENCH_RUNS runs.
  *
  *   npm run build && node bench/dist/sse-mips.js
@@ -94,7 +94,7 @@ const LOOPS = [
 
 interface Result { mips: number; executed: number; rax: bigint; xmm: string }
 
-function runLoop(code: Uint8Array, engine: Engine): Result {
+function runLoop(code: Uint8Array, engine: Engine, wasm: boolean): Result {
   const ram = new PhysicalMemory(8 << 20);
   const mmu = new FlatMmu(ram);
   mmu.map(CODE, 0x10000, Perm.RX);
@@ -104,7 +104,7 @@ function runLoop(code: Uint8Array, engine: Engine): Result {
   mmu.poke(DATA, Uint8Array.from({ length: DATA_SIZE }, (_, k) => 1 + (((k * 2654435761) >>> 24) % 255)));
   const s = new CpuState();
   s.rip = CODE;
-  const cpu = new Cpu({ engine, threshold: 16 });
+  const cpu = new Cpu({ engine, threshold: 16, wasm });
   const budget = 2_000_000_000;
   const t0 = process.cpuUsage();
   const exit = cpu.run(s, mmu, budget);
@@ -114,11 +114,12 @@ function runLoop(code: Uint8Array, engine: Engine): Result {
   return { mips: executed / ((t1.user + t1.system) / 1e6) / 1e6, executed, rax: s.getBig(0), xmm: s.xmm32.join(",") };
 }
 
-function best(code: Uint8Array, engine: Engine, inline: boolean, runs: number): Result {
+/** `inline`: the JS regions' inline SSE emitters; `wasm`: WebAssembly regions (always inline). */
+function best(code: Uint8Array, engine: Engine, inline: boolean, runs: number, wasm = false): Result {
   sseInline.enabled = inline;
   let top: Result | null = null;
   for (let k = 0; k < runs; k++) {
-    const r = runLoop(code, engine);
+    const r = runLoop(code, engine, wasm);
     if (!top || r.mips > top.mips) top = r;
   }
   sseInline.enabled = true;
@@ -128,13 +129,14 @@ function best(code: Uint8Array, engine: Engine, inline: boolean, runs: number): 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 
 function main(): void {
-  const rows: string[][] = [["loop", "instructions", "interpreter", "translator, SSE handlers", "translator, SSE inline", "inline gain"]];
+  const rows: string[][] = [["loop", "instructions", "interpreter", "JS regions, SSE handlers", "JS regions, SSE inline", "inline gain", "WebAssembly regions"]];
   for (const loop of LOOPS) {
     const code = assemble(loop.asm, CODE);
     const interp = best(code, "interpreter", true, RUNS);
     const called = best(code, "translate", false, RUNS);
     const inline = best(code, "translate", true, RUNS);
-    for (const r of [called, inline]) {
+    const wasm = best(code, "translate", true, RUNS, true);
+    for (const r of [called, inline, wasm]) {
       if (r.rax !== interp.rax || r.xmm !== interp.xmm || r.executed !== interp.executed) throw new Error(`${loop.name}: engines disagree`);
     }
     rows.push([
@@ -144,6 +146,7 @@ function main(): void {
       `${called.mips.toFixed(1)} MIPS`,
       `${inline.mips.toFixed(1)} MIPS`,
       `${(inline.mips / called.mips).toFixed(2)}x`,
+      `${wasm.mips.toFixed(1)} MIPS`,
     ]);
   }
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));

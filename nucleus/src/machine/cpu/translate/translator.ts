@@ -165,8 +165,8 @@ export function translateBlock(b: Block): void {
 export function translateRegion(blocks: Block[], compiledOnly = false, wasmRam: PhysicalMemory | null = null): boolean {
   if (wasmRam !== null && wasmRam.wasm !== null) {
     const done = translateWasm(blocks, wasmRam, compiledOnly);
-    if (done) translatedBlocks += blocks.length;
-    return done;
+    if (done === true) translatedBlocks += blocks.length;
+    if (done !== "js") return done;
   }
   const r = new Region(blocks);
   const g = new Gen();

@@ -13,24 +13,25 @@ import type { CpuState } from "../../state.js";
 import type { PhysicalMemory } from "../../../memory.js";
 import { guarded } from "../guarded.js";
 import { regionModule } from "./region.js";
-import { W, type ExitInfo } from "./wgen.js";
-import { bases, current, Exit, fromContext, runWasm, Slots, toContext, type WasmCode } from "./run.js";
+import { CALL_ENDS, W, type ExitInfo } from "./wgen.js";
+import { bases, current, Exit, fromContext, runWasm, seenFs, seenGs, Slots, toContext, type WasmCode } from "./run.js";
 
 /** Distinct region modules kept (the oldest is forgotten first). */
 const CAPACITY = 2048;
-const modules = new Map<string, { mod: WebAssembly.Module; exits: ExitInfo[] }>();
+const modules = new Map<string, { mod: WebAssembly.Module; exits: ExitInfo[] } | "js">();
 
 export const wasmStats = { compiled: 0, reused: 0 };
 
 /**
  * Compiles `blocks` (one region, in order) to WebAssembly over `ram` and makes
  * it their code; with `cachedOnly`, only if the same module was compiled before.
- * Returns whether the blocks' code was installed. V8 compiles it at once, in
+ * Returns whether the blocks' code was installed, or "js" for a region that
+ * should be a JS region instead. V8 compiles it at once, in
  * one pass (Liftoff), and optimises the functions that turn out hot later, on
  * its own threads. (Compiling on a worker thread instead, the blocks staying
  * interpreted meanwhile, measured slower: docs/BENCHMARKS.md.)
  */
-export function translateWasm(blocks: Block[], ram: PhysicalMemory, cachedOnly: boolean): boolean {
+export function translateWasm(blocks: Block[], ram: PhysicalMemory, cachedOnly: boolean): boolean | "js" {
   const pages = ram.wasm!.buffer.byteLength / 65536;
   const key = regionKey(blocks, ram, pages);
   let known = modules.get(key);
@@ -38,12 +39,16 @@ export function translateWasm(blocks: Block[], ram: PhysicalMemory, cachedOnly: 
     wasmStats.reused++;
   } else {
     if (cachedOnly) return false;
-    const { bytes, exits } = regionModule(blocks, pages);
-    known = { mod: new WebAssembly.Module(bytes), exits };
+    const { bytes, exits, handlerRun } = regionModule(blocks, pages);
+    const insns = blocks.reduce((n, b) => n + b.insns.length - 1, 0);
+    // Mostly handler calls (x87, scalar SSE arithmetic): each is a call out of
+    // WebAssembly, slower than the interpreter's; a JS region inlines them.
+    known = 2 * handlerRun > insns ? "js" : { mod: new WebAssembly.Module(bytes), exits };
     wasmStats.compiled++;
     if (modules.size >= CAPACITY) modules.delete(modules.keys().next().value as string);
     modules.set(key, known);
   }
+  if (known === "js") return "js";
   install(blocks, ram, known.mod, known.exits);
   return true;
 }
@@ -80,17 +85,20 @@ function install(blocks: Block[], ram: PhysicalMemory, mod: WebAssembly.Module, 
       guarded.write(s, hi * 4294967296 + (lo >>> 0), size, v, vh);
       return s.pendingFault !== null ? 1 : blk.valid ? 0 : 2;
     },
-    call(k: number): number {
+    call(arg: number): number {
       const s = current;
       fromContext(s, w);
-      const i = insns[k];
+      const i = insns[arg & (CALL_ENDS - 1)];
       s.rip = i.va + i.len;
       guarded.call(i.h, s, i);
       if (s.pendingFault !== null) return 1;
       toContext(s, w);
-      bases(s, w);
-      w[W.NxLo] = s.rip | 0;
-      w[W.NxHi] = Math.floor(s.rip / 4294967296);
+      if (s.fsBase !== seenFs || s.gsBase !== seenGs) bases(s, w);
+      if (arg >= CALL_ENDS) {
+        // It ended the block: where to, for the region's exit.
+        w[W.NxLo] = s.rip | 0;
+        w[W.NxHi] = Math.floor(s.rip / 4294967296);
+      }
       return !blk.valid ? 2 : s.exit !== 0 ? 3 : 0;
     },
     cond(cc: number): number {

@@ -12,7 +12,7 @@ import type { Insn } from "../../decode/insn.js";
 import type { Block } from "../../blocks.js";
 import { endsBlock } from "../../exec/registry.js";
 import { Code, ModuleBuilder, Op, T } from "./encoder.js";
-import { Imp, P, Status, W, word, local, type ExitInfo, type V, WGen } from "./wgen.js";
+import { CALL_ENDS, Imp, P, Status, W, word, local, type ExitInfo, type V, WGen } from "./wgen.js";
 import { push64, wasmEmitterFor } from "./wemit.js";
 import { isJcc, selfLoop } from "../forms.js";
 import "./wsse.js";
@@ -34,8 +34,12 @@ interface Region {
   index: Map<number, number>;
 }
 
-/** The module's bytes for a region over RAM of `pages` WebAssembly pages (exported as "run"), and its exits. */
-export function regionModule(blocks: Block[], pages: number): { bytes: Uint8Array; exits: ExitInfo[] } {
+/**
+ * The module's bytes for a region over RAM of `pages` WebAssembly pages
+ * (exported as "run"), its exits, and how many of its instructions (block ends
+ * aside) call their interpreter handler.
+ */
+export function regionModule(blocks: Block[], pages: number): { bytes: Uint8Array; exits: ExitInfo[]; handlerRun: number } {
   const r: Region = { blocks, index: new Map(blocks.map((b, j) => [b.va, j])) };
   const g = generate(r);
   g.finish();
@@ -47,7 +51,7 @@ export function regionModule(blocks: Block[], pages: number): { bytes: Uint8Arra
     m.func(MUL_TYPE, MUL_HI_U);
     m.func(MUL_TYPE, MUL_HI_S);
   }
-  return { bytes: m.encode(pages), exits: g.exits };
+  return { bytes: m.encode(pages), exits: g.exits, handlerRun: g.handlerRun };
 }
 
 const MUL_TYPE = { params: [T.I64, T.I64], results: [T.I64] };
@@ -129,9 +133,10 @@ function generate(r: Region): WGen {
 /** Calls instruction k's interpreter handler (registers and flags through the context). */
 function fallback(g: WGen, k: number, terminator: boolean): V {
   const c = g.c;
+  if (!terminator) g.handlerRun++;
   g.commit();
   c.i32(k).set(g.f);
-  c.i32(k);
+  c.i32(terminator ? k | CALL_ENDS : k);
   g.helper(Imp.Call, true);
   // 0: done, 1: fault, 2: this block's code was overwritten, 3: the handler ended the run (syscall, trap).
   const st = g.tmp(T.I32);

@@ -62,9 +62,14 @@ export function toContext(s: CpuState, w: Int32Array): void {
   w[W.FOp] = s.fOp; w[W.FA] = s.fA; w[W.FAh] = s.fAh; w[W.FR] = s.fR; w[W.FRh] = s.fRh;
 }
 
+/** The segment bases last written to the running context. */
+export let seenFs = 0, seenGs = 0;
+
 /** The segment bases FS/GS operands add (a handler may change them: WRFSBASE). */
 export function bases(s: CpuState, w: Int32Array): void {
   const fs = s.fsBase, gs = s.gsBase;
+  seenFs = fs;
+  seenGs = gs;
   w[W.FsLo] = fs | 0; w[W.FsHi] = Math.floor(fs / 4294967296); w[W.GsLo] = gs | 0; w[W.GsHi] = Math.floor(gs / 4294967296);
 }
 

@@ -39,6 +39,9 @@ export interface ExitInfo { nx: number | null; xj: number; xs: number; xp: numbe
 /** Byte offset from ctx of word w. */
 export const word = (w: W): number => Ctx.Words + 4 * w;
 
+/** Added to the instruction index the Call helper gets when the instruction ends its block (the helper then reports the next rip). */
+export const CALL_ENDS = 0x10000;
+
 /** What a region function returns. */
 export const enum Status { Exit = 0, Fault = 1, Linked = 2 }
 
@@ -91,6 +94,8 @@ export class WGen {
   private readonly labels: string[] = [];
   /** Flag updates waiting on top of the stored flags (rotates, bit scans). */
   deferred: Deferred[] = [];
+  /** Instructions that call their handler (region.ts fallback). */
+  handlerRun = 0;
   /** The region calls the 128-bit multiply helpers (region.ts adds them to the module only then). */
   usesMulHi = false;
   /** The region's exits (W.Exit indexes them), and how many can be linked. */
