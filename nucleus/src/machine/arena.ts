@@ -111,6 +111,20 @@ function tlbSet(buffer: ArrayBuffer, at: number, slot: number): TlbSet {
   };
 }
 
+/** An MMU's TLB fields (cpu/mmu-surface.ts). */
+interface TlbFields {
+  tlbReadTag: Float64Array; tlbWriteTag: Float64Array; tlbExecTag: Float64Array;
+  tlbReadBase: Int32Array; tlbWriteBase: Int32Array; tlbExecBase: Int32Array;
+  tlbAt: number;
+}
+
+/** Points an MMU's TLB fields at set t (the caller flushes). */
+export function adoptTlb(m: TlbFields, t: TlbSet): void {
+  m.tlbReadTag = t.readTag; m.tlbWriteTag = t.writeTag; m.tlbExecTag = t.execTag;
+  m.tlbReadBase = t.readBase; m.tlbWriteBase = t.writeBase; m.tlbExecBase = t.execBase;
+  m.tlbAt = t.at;
+}
+
 /** A TLB set outside the arena (an MMU whose slot was taken: the engine claims one again before it runs). */
 export function privateTlb(): TlbSet {
   return { ...tlbSet(new ArrayBuffer(TLB_SET_BYTES), 0, -1), at: -1 };

@@ -18,7 +18,7 @@
  * addresses (0 <= va < 2^47) are cached; the upper canonical half always walks.
  */
 import { PAGE_SIZE, PhysicalMemory } from "./memory.js";
-import { privateTlb, type TlbHolder, type TlbSet } from "./arena.js";
+import { adoptTlb, privateTlb, type TlbHolder, type TlbSet } from "./arena.js";
 import { raise, PfError, Vector } from "./fault.js";
 import { widenFields } from "./wide-fields.js";
 import { Pte, PTE_ADDR_HI, PTE_ADDR_LO, PTE_NX_HI, RSVD_1G_LO, RSVD_2M_LO, RSVD_PML4_LO } from "./pte.js";
@@ -47,17 +47,18 @@ const mmusOf = new WeakMap<PhysicalMemory, Set<Mmu>>();
 export class Mmu implements TlbHolder {
   readonly ram: PhysicalMemory;
   root = 0;
-  // The TLB arrays lie in the RAM's arena while it has a slot for them, where
-  // WebAssembly code reaches them (arena.ts); they are replaced only at release().
-  tlbReadTag: Float64Array;
-  tlbReadBase: Int32Array;
-  tlbWriteTag: Float64Array;
-  tlbWriteBase: Int32Array;
-  tlbExecTag: Float64Array;
-  tlbExecBase: Int32Array;
+  // The TLB arrays lie in a slot of the RAM's arena, where WebAssembly code
+  // reaches them (arena.ts); useTlb() replaces them when another MMU takes the
+  // slot, and at release().
+  tlbReadTag!: Float64Array;
+  tlbReadBase!: Int32Array;
+  tlbWriteTag!: Float64Array;
+  tlbWriteBase!: Int32Array;
+  tlbExecTag!: Float64Array;
+  tlbExecBase!: Int32Array;
   /** Byte offset of the TLB arrays in the RAM's memory (arena.ts TlbSet.at), -1 when not there. */
   tlbAt = -1;
-  private tlb: TlbSet;
+  private tlb!: TlbSet;
   /** High half of the last read64. */
   hi64 = 0;
   onCodeWrite: (frame: number) => void;
@@ -73,10 +74,7 @@ export class Mmu implements TlbHolder {
     this.u8 = ram.u8;
     this.dv = ram.dv;
     this.i32 = new Int32Array(ram.buffer, 0, ram.size >> 2);
-    this.tlb = ram.arena.claim(this);
-    this.tlbReadTag = this.tlbWriteTag = this.tlbExecTag = new Float64Array(0);
-    this.tlbReadBase = this.tlbWriteBase = this.tlbExecBase = new Int32Array(0);
-    this.useTlb(this.tlb);
+    this.claimTlb();
     // Without a CPU nothing sets code bits; if something did, forgetting the bit is all there is to do.
     this.onCodeWrite = (frame) => { ram.codeFrames[frame] = 0; };
     let set = mmusOf.get(ram);
@@ -131,9 +129,7 @@ export class Mmu implements TlbHolder {
 
   useTlb(t: TlbSet): void {
     this.tlb = t;
-    this.tlbReadTag = t.readTag; this.tlbWriteTag = t.writeTag; this.tlbExecTag = t.execTag;
-    this.tlbReadBase = t.readBase; this.tlbWriteBase = t.writeBase; this.tlbExecBase = t.execBase;
-    this.tlbAt = t.at;
+    adoptTlb(this, t);
     this.flush();
   }
 
@@ -143,7 +139,6 @@ export class Mmu implements TlbHolder {
     // The slot goes to the next address space: this Mmu, if still used by mistake, must not share it.
     this.ram.arena.release(this, this.tlb);
     this.useTlb(privateTlb());
-    this.flush();
   }
 
   translate(va: number, access: Access): number {

@@ -142,8 +142,12 @@ export class Cpu {
         if (b.fn !== null && b.insns.length <= s.budget) {
           // Translated blocks chain among themselves; null brings us back here.
           while (b !== null) {
-            if (b.wasm !== null) enterWasm(s, b);
-            else if (b.entries < PRIMING_CALLS) primingCall(s, b);
+            if (b.wasm !== null) {
+              // It looked up its successor itself.
+              b = enterWasm(s, b);
+              continue;
+            }
+            if (b.entries < PRIMING_CALLS) primingCall(s, b);
             else (b.fn as BlockFn)(s, b.entry);
             b = next(s);
           }

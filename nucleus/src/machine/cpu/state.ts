@@ -61,10 +61,10 @@ export class CpuState {
 
   // SSE: 16 xmm registers of 16 bytes, one storage with several views (bound
   // to the arena's during a run, as lo/hi are).
-  xmm32: Int32Array;
-  xmmF32: Float32Array;
-  xmmF64: Float64Array;
-  xmm8: Uint8Array;
+  xmm32!: Int32Array;
+  xmmF32!: Float32Array;
+  xmmF64!: Float64Array;
+  xmm8!: Uint8Array;
   private readonly ownXmm = xmmViews(new ArrayBuffer(256), 0);
   mxcsr = 0x1f80;
 
@@ -108,28 +108,26 @@ export class CpuState {
   constructor() {
     this.lo = this.ownLo;
     this.hi = this.ownHi;
-    this.xmm32 = this.ownXmm.xmm32; this.xmmF32 = this.ownXmm.xmmF32; this.xmmF64 = this.ownXmm.xmmF64; this.xmm8 = this.ownXmm.xmm8;
+    this.useXmm(this.ownXmm);
   }
 
   /** Moves the general and xmm registers into a run's context (machine/arena.ts) until unbind(). */
   bind(a: { lo: Int32Array; hi: Int32Array; xmm: XmmViews }): void {
-    a.lo.set(this.lo);
-    a.hi.set(this.hi);
-    a.xmm.xmm8.set(this.xmm8);
-    this.lo = a.lo;
-    this.hi = a.hi;
-    this.useXmm(a.xmm);
+    this.moveTo(a.lo, a.hi, a.xmm);
   }
 
   /** Moves the registers back into the state's own storage. */
   unbind(): void {
-    if (this.lo === this.ownLo) return;
-    this.ownLo.set(this.lo);
-    this.ownHi.set(this.hi);
-    this.ownXmm.xmm8.set(this.xmm8);
-    this.lo = this.ownLo;
-    this.hi = this.ownHi;
-    this.useXmm(this.ownXmm);
+    if (this.lo !== this.ownLo) this.moveTo(this.ownLo, this.ownHi, this.ownXmm);
+  }
+
+  private moveTo(lo: Int32Array, hi: Int32Array, xmm: XmmViews): void {
+    lo.set(this.lo);
+    hi.set(this.hi);
+    xmm.xmm8.set(this.xmm8);
+    this.lo = lo;
+    this.hi = hi;
+    this.useXmm(xmm);
   }
 
   private useXmm(x: XmmViews): void {

@@ -7,7 +7,7 @@
  */
 import { PfError, Vector, raise } from "../../fault.js";
 import type { PhysicalMemory } from "../../memory.js";
-import type { TlbSet } from "../../arena.js";
+import { adoptTlb, type TlbSet } from "../../arena.js";
 import { Access, TLB_EMPTY, TLB_SIZE, type CpuMmu } from "../mmu-surface.js";
 
 export const enum Perm { R = 1, W = 2, X = 4, RW = 3, RX = 5, RWX = 7 }
@@ -39,9 +39,7 @@ export class FlatMmu implements CpuMmu {
   }
 
   useTlb(t: TlbSet): void {
-    this.tlbReadTag = t.readTag; this.tlbWriteTag = t.writeTag; this.tlbExecTag = t.execTag;
-    this.tlbReadBase = t.readBase; this.tlbWriteBase = t.writeBase; this.tlbExecBase = t.execBase;
-    this.tlbAt = t.at;
+    adoptTlb(this, t);
     this.flush();
   }
 

@@ -38,30 +38,20 @@ function chain(s: CpuState, from: Block, slot: number): Block | null {
 export function next(s: CpuState): Block | null {
   const slot = s.exitSlot;
   if (slot < 0) return null;
-  const b = linked(s);
-  if (b !== null) return b;
-  const from = s.exitFrom as Block;
-  if (s.exitPhys >= 0) return chain(s, from, slot);
-  const found = chain(s, from, slot);
-  if (found !== null) (from.targets ?? (from.targets = new Array<Block | null>(TARGETS).fill(null)))[targetHash(s.rip)] = found;
-  return found;
-}
-
-/**
- * The successor already linked to the exit the last region took, if it may run
- * now; null when the exit goes back to the dispatcher or nothing linked fits
- * (next() then looks it up and links it).
- */
-export function linked(s: CpuState): Block | null {
-  const slot = s.exitSlot;
-  if (slot < 0) return null;
   const from = s.exitFrom as Block;
   const rip = s.rip, B = s.budget, phys = s.exitPhys;
   const nb = slot === 0 ? from.next0 : from.next1;
   if (nb !== null && runnableAt(s, nb, rip, B, phys)) return nb;
-  if (phys >= 0) return null;
-  const t = from.targets?.[targetHash(rip)] ?? null;
-  return t !== null && runnableAt(s, t, rip, B, -1) ? t : null;
+  if (phys >= 0) return chain(s, from, slot);
+  const targets = from.targets;
+  const h = targetHash(rip);
+  if (targets !== null) {
+    const t = targets[h];
+    if (t !== null && runnableAt(s, t, rip, B, -1)) return t;
+  }
+  const b = chain(s, from, slot);
+  if (b !== null) (targets ?? (from.targets = new Array<Block | null>(TARGETS).fill(null)))[h] = b;
+  return b;
 }
 
 /** Entries of a computed exit's target table (a power of two). */

@@ -6,7 +6,7 @@
  * record through the running state (run.ts copies it to and from the
  * context's words around every call that may read or write it).
  */
-import type { Block, BlockFn } from "../../blocks.js";
+import type { Block } from "../../blocks.js";
 import type { Insn } from "../../decode/insn.js";
 import { cf, cond, writeFlagBits } from "../../flags.js";
 import type { CpuState } from "../../state.js";
@@ -14,13 +14,14 @@ import type { PhysicalMemory } from "../../../memory.js";
 import { guarded } from "../guarded.js";
 import { regionModule } from "./region.js";
 import { CALL_ENDS, W, type ExitInfo } from "./wgen.js";
-import { bases, current, Exit, fromContext, runWasm, seenFs, seenGs, Slots, toContext, type WasmCode } from "./run.js";
+import { bases, current, Exit, fromContext, inWasm, Slots, toContext, type WasmCode } from "./run.js";
 
 /** Distinct region modules kept (the oldest is forgotten first). */
 const CAPACITY = 2048;
 const modules = new Map<string, { mod: WebAssembly.Module; exits: ExitInfo[] } | "js">();
 
-export const wasmStats = { compiled: 0, reused: 0 };
+/** Modules compiled, found compiled, and regions left to JS (mostly handler calls). */
+export const wasmStats = { compiled: 0, reused: 0, toJs: 0 };
 
 /**
  * Compiles `blocks` (one region, in order) to WebAssembly over `ram` and makes
@@ -43,8 +44,13 @@ export function translateWasm(blocks: Block[], ram: PhysicalMemory, cachedOnly: 
     const insns = blocks.reduce((n, b) => n + b.insns.length - 1, 0);
     // Mostly handler calls (x87, scalar SSE arithmetic): each is a call out of
     // WebAssembly, slower than the interpreter's; a JS region inlines them.
-    known = 2 * handlerRun > insns ? "js" : { mod: new WebAssembly.Module(bytes), exits };
-    wasmStats.compiled++;
+    if (2 * handlerRun > insns) {
+      known = "js";
+      wasmStats.toJs++;
+    } else {
+      known = { mod: new WebAssembly.Module(bytes), exits };
+      wasmStats.compiled++;
+    }
     if (modules.size >= CAPACITY) modules.delete(modules.keys().next().value as string);
     modules.set(key, known);
   }
@@ -93,7 +99,7 @@ function install(blocks: Block[], ram: PhysicalMemory, mod: WebAssembly.Module, 
       guarded.call(i.h, s, i);
       if (s.pendingFault !== null) return 1;
       toContext(s, w);
-      if (s.fsBase !== seenFs || s.gsBase !== seenGs) bases(s, w);
+      bases(s, w);
       if (arg >= CALL_ENDS) {
         // It ended the block: where to, for the region's exit.
         w[W.NxLo] = s.rip | 0;
@@ -130,10 +136,9 @@ function install(blocks: Block[], ram: PhysicalMemory, mod: WebAssembly.Module, 
     exits: exits.map((x) => new Exit(x.nx ?? NaN, blocks[x.xj] ?? null, x.xs, x.xp === -2 ? blk.physPage : x.xp, x.link)),
   };
   code.slot = slots.add(code, instance.exports.run);
-  const fn: BlockFn = (state, pc) => runWasm(state, code, pc);
   blocks.forEach((b, j) => {
     b.wasm = code;
-    b.fn = fn;
+    b.fn = inWasm;
     b.entry = j;
   });
 }

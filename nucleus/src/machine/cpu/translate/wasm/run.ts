@@ -6,12 +6,12 @@
  * table: an exit to a fixed address on the region's own page, once linked here,
  * goes straight to the next region inside WebAssembly.
  */
-import type { Block } from "../../blocks.js";
+import type { Block, BlockFn } from "../../blocks.js";
 import type { Insn } from "../../decode/insn.js";
 import type { CpuState } from "../../state.js";
 import type { PhysicalMemory } from "../../../memory.js";
 import { driverModule } from "./region.js";
-import { linked } from "../chain.js";
+import { next } from "../chain.js";
 import { Status, W } from "./wgen.js";
 
 /** Calls the region in table slot `slot`, then the regions its linked exits lead to (Status). */
@@ -32,10 +32,22 @@ export interface WasmCode {
   context: number;
 }
 
-/** Runs the WebAssembly region of block b from b (the dispatcher's direct call; b.fn does the same). */
-export function enterWasm(state: CpuState, b: Block): void {
-  runWasm(state, b.wasm as WasmCode, b.entry);
+/**
+ * Runs the WebAssembly region of block b from b, and what follows it in
+ * WebAssembly regions; returns the translated block to run next (chain.ts
+ * next()), or null for the dispatcher.
+ */
+export function enterWasm(state: CpuState, b: Block): Block | null {
+  return runWasm(state, b.wasm as WasmCode, b.entry);
 }
+
+/**
+ * The `fn` of a block whose region is WebAssembly: it marks the block
+ * translated, and is never called (the dispatcher calls enterWasm).
+ */
+export const inWasm: BlockFn = () => {
+  throw new Error("a WebAssembly region was called as a JS region");
+};
 
 /** An exit of one installed region, as the state records it (chain.ts). */
 export class Exit {
@@ -62,32 +74,37 @@ export function toContext(s: CpuState, w: Int32Array): void {
   w[W.FOp] = s.fOp; w[W.FA] = s.fA; w[W.FAh] = s.fAh; w[W.FR] = s.fR; w[W.FRh] = s.fRh;
 }
 
-/** The segment bases last written to the running context. */
-export let seenFs = 0, seenGs = 0;
+/** The context and segment bases last written there. */
+let seenWords: Int32Array | null = null, seenFs = 0, seenGs = 0;
 
-/** The segment bases FS/GS operands add (a handler may change them: WRFSBASE). */
+/**
+ * Writes the segment bases FS/GS operands add into the context, when they are
+ * not there already (a handler may change them: WRFSBASE, arch_prctl between runs).
+ */
 export function bases(s: CpuState, w: Int32Array): void {
   const fs = s.fsBase, gs = s.gsBase;
+  if (w === seenWords && fs === seenFs && gs === seenGs) return;
+  seenWords = w;
   seenFs = fs;
   seenGs = gs;
   w[W.FsLo] = fs | 0; w[W.FsHi] = Math.floor(fs / 4294967296); w[W.GsLo] = gs | 0; w[W.GsHi] = Math.floor(gs / 4294967296);
 }
 
 /**
- * Runs region `code` from block `pc`, then every WebAssembly region its exits
- * are already linked to (chain.ts linked()), without going back to the
- * dispatcher or moving the flags out of the context between them; returns with
- * the state as a JS region leaves it.
+ * Runs region `code` from block `pc`, then every WebAssembly region of this RAM
+ * its exits lead to (chain.ts next(), which also links them), without going
+ * back to the dispatcher or moving the flags out of the context between them.
+ * Leaves the state as a JS region does, and returns the block next() found
+ * after the last one (a JS region's, or null).
  */
-export function runWasm(state: CpuState, code: WasmCode, pc: number): void {
+function runWasm(state: CpuState, code: WasmCode, pc: number): Block | null {
   current = state;
   const w = code.words;
   toContext(state, w);
   bases(state, w);
   w[W.Status] = 0;
-  const m = state.mmu;
-  if (m.tlbAt < 0) m.claimTlb();
-  const tlb = m.tlbAt, ctx = code.context;
+  // cpu.ts run() claimed the MMU's arena TLB before the dispatcher got here.
+  const tlb = state.mmu.tlbAt, ctx = code.context;
   // V8 swaps in a function's optimised code at its next call: a loop that runs
   // the whole budget in one call would stay on its first, quickly compiled code.
   const held = state.budget > CALL_BUDGET ? state.budget - CALL_BUDGET : 0;
@@ -110,19 +127,21 @@ export function runWasm(state: CpuState, code: WasmCode, pc: number): void {
     state.exitFrom = x.from;
     state.exitSlot = x.slot;
     state.exitPhys = x.phys;
-    const nb = linked(state);
-    if (nb === null || nb.wasm === null || (nb.wasm as WasmCode).words !== w) break;
-    const next = nb.wasm as WasmCode;
+    const nb = next(state);
+    if (nb === null || nb.wasm === null || (nb.wasm as WasmCode).words !== w) {
+      state.budget += held;
+      fromContext(state, w);
+      return nb;
+    }
+    const to = nb.wasm as WasmCode;
     if (x.link >= 0) {
       // From now on the region goes there itself (within the driver's loop).
-      code.globals[2 * x.link].value = next.slot;
+      code.globals[2 * x.link].value = to.slot;
       code.globals[2 * x.link + 1].value = (nb.entry << 16) | nb.insns.length;
     }
-    code = next;
+    code = to;
     pc = nb.entry;
   }
-  state.budget += held;
-  fromContext(state, w);
 }
 
 /**

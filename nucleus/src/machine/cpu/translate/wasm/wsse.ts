@@ -18,36 +18,40 @@ function loadX(g: WGen, r: number): void {
 }
 
 /**
- * xmm[reg] := combine(xmm[reg], W) where W is xmm[rm] or 16 bytes of memory;
- * `sourceFirst` pushes W before the destination (PANDN, whose wasm op negates
- * its second operand).
+ * Emits `emit` with a function pushing the W operand: xmm[rm], or 16 bytes of
+ * memory (checked for alignment if `aligned`; the handler runs otherwise).
  */
-function binary(combine: (g: WGen) => void, aligned = true, sourceFirst = false): (g: WGen, i: Insn) => boolean {
-  return (g, i) => {
-    const c = g.c;
-    const emit = (src: () => void) => {
-      c.get(P.Ctx);
-      if (sourceFirst) { src(); loadX(g, i.reg); } else { loadX(g, i.reg); src(); }
-      combine(g);
-      c.v128(Simd.store, X(i.reg));
-    };
-    if (i.rm >= 0) { emit(() => loadX(g, i.rm)); return true; }
-    g.faultPoint();
-    g.access16(g.address(i), aligned, Tlb.Read, (host) => emit(() => { host(); c.v128(Simd.load); }));
+function withSource(g: WGen, i: Insn, aligned: boolean, emit: (src: () => void) => void): boolean {
+  if (i.rm >= 0) {
+    emit(() => loadX(g, i.rm));
     return true;
-  };
+  }
+  g.faultPoint();
+  g.access16(g.address(i), aligned, Tlb.Read, (host) => emit(() => { host(); g.c.v128(Simd.load); }));
+  return true;
 }
 
-const simd = (o: Simd) => (g: WGen) => { g.c.simd(o); };
-
-function load(aligned: boolean) {
-  return (g: WGen, i: Insn): boolean => {
+/**
+ * xmm[reg] := combine(xmm[reg], W); `sourceFirst` pushes W before the
+ * destination (PANDN, whose wasm op negates its second operand).
+ */
+function binary(combine: Simd | number[], sourceFirst = false): (g: WGen, i: Insn) => boolean {
+  return (g, i) => withSource(g, i, true, (src) => {
     const c = g.c;
-    if (i.rm >= 0) { c.get(P.Ctx); loadX(g, i.rm); c.v128(Simd.store, X(i.reg)); return true; }
-    g.faultPoint();
-    g.access16(g.address(i), aligned, Tlb.Read, (host) => { c.get(P.Ctx); host(); c.v128(Simd.load).v128(Simd.store, X(i.reg)); });
-    return true;
-  };
+    c.get(P.Ctx);
+    if (sourceFirst) { src(); loadX(g, i.reg); } else { loadX(g, i.reg); src(); }
+    if (typeof combine === "number") c.simd(combine); else c.shuffle(combine);
+    c.v128(Simd.store, X(i.reg));
+  });
+}
+
+/** xmm[reg] := W. */
+function load(aligned: boolean) {
+  return (g: WGen, i: Insn): boolean => withSource(g, i, aligned, (src) => {
+    g.c.get(P.Ctx);
+    src();
+    g.c.v128(Simd.store, X(i.reg));
+  });
 }
 
 function store(aligned: boolean) {
@@ -65,24 +69,21 @@ defWasm(["MOVAPS Vps,Wps", "MOVAPD Vpd,Wpd", "MOVDQA Vx,Wx", "MOVNTDQA Vx,Mx"], 
 defWasm(["MOVUPS Wps,Vps", "MOVUPD Wpd,Vpd", "MOVDQU Wx,Vx"], store(false));
 defWasm(["MOVAPS Wps,Vps", "MOVAPD Wpd,Vpd", "MOVDQA Wx,Vx", "MOVNTPS Mps,Vps", "MOVNTPD Mpd,Vpd", "MOVNTDQ Mx,Vx"], store(true));
 
-defWasm(["PXOR Vx,Wx", "XORPS Vps,Wps", "XORPD Vpd,Wpd"], binary(simd(Simd.xor)));
-defWasm(["PAND Vx,Wx", "ANDPS Vps,Wps", "ANDPD Vpd,Wpd"], binary(simd(Simd.and)));
-defWasm(["POR Vx,Wx", "ORPS Vps,Wps", "ORPD Vpd,Wpd"], binary(simd(Simd.or)));
+/** Lane-wise forms: one SIMD instruction each. */
+const LANE_OPS: [string[], Simd][] = [
+  [["PXOR Vx,Wx", "XORPS Vps,Wps", "XORPD Vpd,Wpd"], Simd.xor],
+  [["PAND Vx,Wx", "ANDPS Vps,Wps", "ANDPD Vpd,Wpd"], Simd.and],
+  [["POR Vx,Wx", "ORPS Vps,Wps", "ORPD Vpd,Wpd"], Simd.or],
+  [["PCMPEQB Vx,Wx"], Simd.i8x16_eq], [["PCMPEQW Vx,Wx"], Simd.i16x8_eq], [["PCMPEQD Vx,Wx"], Simd.i32x4_eq],
+  [["PADDB Vx,Wx"], Simd.i8x16_add], [["PSUBB Vx,Wx"], Simd.i8x16_sub],
+  [["PADDW Vx,Wx"], Simd.i16x8_add], [["PSUBW Vx,Wx"], Simd.i16x8_sub],
+  [["PADDD Vx,Wx"], Simd.i32x4_add], [["PSUBD Vx,Wx"], Simd.i32x4_sub],
+  [["PADDQ Vx,Wx"], Simd.i64x2_add], [["PSUBQ Vx,Wx"], Simd.i64x2_sub],
+  [["PMINUB Vx,Wx"], Simd.i8x16_min_u], [["PMAXUB Vx,Wx"], Simd.i8x16_max_u],
+];
+for (const [keys, op] of LANE_OPS) defWasm(keys, binary(op));
 // PANDN: ~dest & source, wasm's andnot(a, b) = a & ~b.
-defWasm(["PANDN Vx,Wx", "ANDNPS Vps,Wps", "ANDNPD Vpd,Wpd"], binary(simd(Simd.andnot), true, true));
-defWasm("PCMPEQB Vx,Wx", binary(simd(Simd.i8x16_eq)));
-defWasm("PCMPEQW Vx,Wx", binary(simd(Simd.i16x8_eq)));
-defWasm("PCMPEQD Vx,Wx", binary(simd(Simd.i32x4_eq)));
-defWasm("PADDB Vx,Wx", binary(simd(Simd.i8x16_add)));
-defWasm("PSUBB Vx,Wx", binary(simd(Simd.i8x16_sub)));
-defWasm("PADDW Vx,Wx", binary(simd(Simd.i16x8_add)));
-defWasm("PSUBW Vx,Wx", binary(simd(Simd.i16x8_sub)));
-defWasm("PADDD Vx,Wx", binary(simd(Simd.i32x4_add)));
-defWasm("PSUBD Vx,Wx", binary(simd(Simd.i32x4_sub)));
-defWasm("PADDQ Vx,Wx", binary(simd(Simd.i64x2_add)));
-defWasm("PSUBQ Vx,Wx", binary(simd(Simd.i64x2_sub)));
-defWasm("PMINUB Vx,Wx", binary(simd(Simd.i8x16_min_u)));
-defWasm("PMAXUB Vx,Wx", binary(simd(Simd.i8x16_max_u)));
+defWasm(["PANDN Vx,Wx", "ANDNPS Vps,Wps", "ANDNPD Vpd,Wpd"], binary(Simd.andnot, true));
 
 /** Lanes of i8x16.shuffle(dest, source) interleaving `size`-byte lanes of the low or high halves. */
 function unpackLanes(size: number, high: boolean): number[] {
@@ -95,30 +96,26 @@ function unpackLanes(size: number, high: boolean): number[] {
   return out;
 }
 
-const shuffle = (lanes: number[]) => (g: WGen) => { g.c.shuffle(lanes); };
-defWasm("PUNPCKLBW Vx,Wx", binary(shuffle(unpackLanes(1, false))));
-defWasm("PUNPCKLWD Vx,Wx", binary(shuffle(unpackLanes(2, false))));
-defWasm(["PUNPCKLDQ Vx,Wx", "UNPCKLPS Vps,Wps"], binary(shuffle(unpackLanes(4, false))));
-defWasm(["PUNPCKLQDQ Vx,Wx", "UNPCKLPD Vpd,Wpd"], binary(shuffle(unpackLanes(8, false))));
-defWasm("PUNPCKHBW Vx,Wx", binary(shuffle(unpackLanes(1, true))));
-defWasm("PUNPCKHWD Vx,Wx", binary(shuffle(unpackLanes(2, true))));
-defWasm(["PUNPCKHDQ Vx,Wx", "UNPCKHPS Vps,Wps"], binary(shuffle(unpackLanes(4, true))));
-defWasm(["PUNPCKHQDQ Vx,Wx", "UNPCKHPD Vpd,Wpd"], binary(shuffle(unpackLanes(8, true))));
+defWasm("PUNPCKLBW Vx,Wx", binary(unpackLanes(1, false)));
+defWasm("PUNPCKLWD Vx,Wx", binary(unpackLanes(2, false)));
+defWasm(["PUNPCKLDQ Vx,Wx", "UNPCKLPS Vps,Wps"], binary(unpackLanes(4, false)));
+defWasm(["PUNPCKLQDQ Vx,Wx", "UNPCKLPD Vpd,Wpd"], binary(unpackLanes(8, false)));
+defWasm("PUNPCKHBW Vx,Wx", binary(unpackLanes(1, true)));
+defWasm("PUNPCKHWD Vx,Wx", binary(unpackLanes(2, true)));
+defWasm(["PUNPCKHDQ Vx,Wx", "UNPCKHPS Vps,Wps"], binary(unpackLanes(4, true)));
+defWasm(["PUNPCKHQDQ Vx,Wx", "UNPCKHPD Vpd,Wpd"], binary(unpackLanes(8, true)));
 
 defWasm("PSHUFD Vx,Wx,Ib", (g, i) => {
   const lanes: number[] = [];
   for (let k = 0; k < 4; k++) for (let b = 0; b < 4; b++) lanes.push(4 * ((i.imm >> (2 * k)) & 3) + b);
-  const c = g.c;
-  const emit = (src: () => void) => {
+  return withSource(g, i, true, (src) => {
+    const c = g.c;
     c.get(P.Ctx);
     src();
+    // Both shuffle operands are the source.
     const t = g.tmp(T.V128);
     c.tee(t).get(t).shuffle(lanes).v128(Simd.store, X(i.reg));
-  };
-  if (i.rm >= 0) { emit(() => loadX(g, i.rm)); return true; }
-  g.faultPoint();
-  g.access16(g.address(i), true, Tlb.Read, (host) => emit(() => { host(); c.v128(Simd.load); }));
-  return true;
+  });
 });
 
 defWasm("PMOVMSKB Gy,Ux", (g, i) => {
